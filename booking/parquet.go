@@ -1,0 +1,105 @@
+package booking
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+)
+
+// Prefix is the key prefix, under a storage root, that holds booking events.
+const Prefix = "bookings"
+
+// RejectedPrefix holds the raw records that failed validation, with reasons.
+const RejectedPrefix = "bookings-rejected"
+
+// Key is the storage key of one batch file of one day:
+// bookings/dt=YYYY-MM-DD/<name>.parquet.
+func Key(day, name string) string {
+	return path.Join(Prefix, "dt="+day, name+".parquet")
+}
+
+// DayOfKey returns the dt= day of a key written by Key, or "" when the key
+// is not in the layout.
+func DayOfKey(key string) string {
+	for _, part := range strings.Split(key, "/") {
+		if day, ok := strings.CutPrefix(part, "dt="); ok {
+			return day
+		}
+	}
+	return ""
+}
+
+// SplitByDay groups events by their partition day, in day order; events keep
+// their relative order within a day.
+func SplitByDay(events []Event) []DayBatch {
+	byDay := map[string][]Event{}
+	for _, e := range events {
+		byDay[e.Day()] = append(byDay[e.Day()], e)
+	}
+	days := make([]string, 0, len(byDay))
+	for d := range byDay {
+		days = append(days, d)
+	}
+	slices.Sort(days)
+	out := make([]DayBatch, len(days))
+	for i, d := range days {
+		out[i] = DayBatch{Day: d, Events: byDay[d]}
+	}
+	return out
+}
+
+// DayBatch is the events of one partition day.
+type DayBatch struct {
+	Day    string
+	Events []Event
+}
+
+// WriteParquet encodes events as one zstd-compressed Parquet file with the
+// columns of DESIGN.md. Times are truncated to microseconds, the unit stored.
+func WriteParquet(w io.Writer, events []Event) error {
+	rows := make([]Event, len(events))
+	for i, e := range events {
+		e.OccurredAt = e.OccurredAt.UTC().Truncate(time.Microsecond)
+		e.IngestedAt = e.IngestedAt.UTC().Truncate(time.Microsecond)
+		e.BookingDate = e.BookingDate.Truncate(time.Microsecond)
+		rows[i] = e
+	}
+	pw := parquet.NewGenericWriter[Event](w, parquet.Compression(&parquet.Zstd))
+	if _, err := pw.Write(rows); err != nil {
+		return fmt.Errorf("encode parquet: %w", err)
+	}
+	if err := pw.Close(); err != nil {
+		return fmt.Errorf("encode parquet: %w", err)
+	}
+	return nil
+}
+
+// EncodeParquet returns the Parquet bytes of events.
+func EncodeParquet(events []Event) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := WriteParquet(&buf, events); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// ReadParquet decodes a file written by WriteParquet. It is for tests and
+// tools; the report reads through DuckDB.
+func ReadParquet(r io.ReaderAt, size int64) ([]Event, error) {
+	out, err := parquet.Read[Event](r, size)
+	if err != nil {
+		return nil, fmt.Errorf("decode parquet: %w", err)
+	}
+	for i := range out {
+		out[i].OccurredAt = out[i].OccurredAt.UTC()
+		out[i].IngestedAt = out[i].IngestedAt.UTC()
+		out[i].BookingDate = WallClock(out[i].BookingDate)
+	}
+	return out, nil
+}

@@ -1,0 +1,153 @@
+// Package cli is the instudio-report command tree. It is built by
+// functions from an Env that carries every stream, the environment and the
+// clock, so each command runs in tests exactly as it does from a shell.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes of the program.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+// Env is everything a run of the program takes from the outside world.
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// StdoutIsTerminal picks the human table over CSV by default;
+	// StderrIsTerminal allows progress bars.
+	StdoutIsTerminal, StderrIsTerminal bool
+	Getenv                             func(string) string
+	Now                                func() time.Time
+	Build                              BuildInfo
+}
+
+// BuildInfo identifies the binary.
+type BuildInfo struct {
+	Version string
+	Commit  string
+	Date    string
+}
+
+// Execute runs the program with args (without the program name) and
+// returns its exit code. Errors are printed here, once.
+func Execute(ctx context.Context, env Env, args []string) int {
+	root := newRootCmd(env)
+	root.SetArgs(args)
+	root.SetIn(env.Stdin)
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintf(env.Stderr, "instudio-report: %s\n", err)
+	var usage *usageError
+	switch {
+	case errors.As(err, &usage):
+		return exitUsage
+	case !ran(cmd):
+		// cobra's own errors (unknown command or flag, bad flag value)
+		// come before any command runs.
+		return exitUsage
+	}
+	return exitError
+}
+
+// usageError is a mistake in how the program was called: exit code 2.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return &usageError{err: fmt.Errorf(format, args...)}
+}
+
+const ranAnnotation = "instudio-report/ran"
+
+// markRan records that a command got as far as running, so that Execute
+// can tell cobra's parse errors (usage) from failures of the work itself.
+func markRan(cmd *cobra.Command) {
+	if cmd.Annotations == nil {
+		cmd.Annotations = map[string]string{}
+	}
+	cmd.Annotations[ranAnnotation] = "yes"
+}
+
+func ran(cmd *cobra.Command) bool {
+	return cmd != nil && cmd.Annotations[ranAnnotation] == "yes"
+}
+
+// rootOptions are the global flags and what they resolve to.
+type rootOptions struct {
+	env      Env
+	flags    globalFlags
+	settings Settings
+	log      *slog.Logger
+}
+
+func newRootCmd(env Env) *cobra.Command {
+	opts := &rootOptions{env: env, log: slog.New(slog.DiscardHandler)}
+	root := &cobra.Command{
+		Use:   "instudio-report",
+		Short: "Booking analytics for InStudio salons",
+		Long: strings.TrimSpace(`
+instudio-report reads InStudio's booking events (Parquet files under
+<source>/bookings/dt=YYYY-MM-DD/) with an embedded DuckDB and reports per-salon
+metrics: volume, statuses, cancellation and no-show rates, peak hours and the
+daily series, against the previous period.
+
+Settings come from flags, then INSTUDIO_* environment variables, then the
+config file ($XDG_CONFIG_HOME/instudio-report/config.yaml), then defaults.`),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			markRan(cmd)
+			settings, err := resolveSettings(cmd, env, opts.flags)
+			if err != nil {
+				return err
+			}
+			opts.settings = settings
+			opts.log, err = newLogger(env.Stderr, settings.LogLevel, settings.LogFormat)
+			return err
+		},
+	}
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return &usageError{err: fmt.Errorf("%w (see '%s --help')", err, cmd.CommandPath())}
+	})
+	addGlobalFlags(root, &opts.flags)
+	root.AddCommand(
+		newSalonCmd(opts),
+		newDemoCmd(opts),
+		newVersionCmd(opts),
+	)
+	return root
+}
+
+func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(level)); err != nil {
+		return nil, usagef("invalid log level %q: use debug, info, warn or error", level)
+	}
+	handlerOpts := &slog.HandlerOptions{Level: lvl}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, handlerOpts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, handlerOpts)), nil
+	}
+	return nil, usagef("invalid log format %q: use text or json", format)
+}

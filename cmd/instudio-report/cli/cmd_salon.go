@@ -1,0 +1,201 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/instudio/instudio-report/queries"
+	"github.com/instudio/instudio-report/report"
+	"github.com/instudio/instudio-report/storage"
+)
+
+type salonOptions struct {
+	*rootOptions
+	id                     int64
+	from, to, period, asOf string
+	out                    string
+}
+
+func newSalonCmd(root *rootOptions) *cobra.Command {
+	o := &salonOptions{rootOptions: root}
+	cmd := &cobra.Command{
+		Use:   "salon --id N [--from D --to D | --period P] [--as-of T]",
+		Short: "Report one salon's bookings for a period",
+		Long: strings.TrimSpace(`
+Report one salon's appointments with booking_date in [from, to): bookings by
+latest status, cancellation, late-cancellation and no-show rates, the peak
+hour, bookings by hour of day and per day, each against the equally long
+period just before.
+
+The period is --period (default last-30d) or --from and --to together.`),
+		Example: strings.TrimSpace(`
+  instudio-report salon --id 1
+  instudio-report salon --id 1 --period last-month -o json
+  instudio-report salon --id 1 --from 2026-10-01 --to 2026-11-01 --as-of 2026-10-15T00:00:00Z`),
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !cmd.Flags().Changed("id") {
+				return usagef("salon: --id is required (see 'instudio-report salon --help')")
+			}
+			if o.id <= 0 {
+				return usagef("salon: --id must be a positive salon id, got %d", o.id)
+			}
+			rng, err := o.reportRange(o.from, o.to, o.period, o.asOf)
+			if err != nil {
+				return err
+			}
+			return o.run(cmd.Context(), rng)
+		},
+	}
+	f := cmd.Flags()
+	f.Int64Var(&o.id, "id", 0, "salon id (required)")
+	addRangeFlags(cmd, &o.from, &o.to, &o.period, &o.asOf)
+	f.StringVar(&o.out, "out", "", "write the report to this file instead of stdout")
+	return cmd
+}
+
+// addRangeFlags adds the period flags that every report command shares.
+func addRangeFlags(cmd *cobra.Command, from, to, period, asOf *string) {
+	f := cmd.Flags()
+	f.StringVar(from, "from", "", "first appointment date, YYYY-MM-DD (with --to)")
+	f.StringVar(to, "to", "", "end date, YYYY-MM-DD, exclusive (with --from)")
+	f.StringVar(period, "period", "", "last-7d, last-30d, last-Nd, last-week, last-month or YYYY-MM (default last-30d)")
+	f.StringVar(asOf, "as-of", "", "count only events that occurred at or before this time: RFC 3339, or YYYY-MM-DD for 00:00 UTC that day")
+	_ = cmd.RegisterFlagCompletionFunc("period", cobra.FixedCompletions(report.Periods, cobra.ShellCompDirectiveNoFileComp))
+}
+
+// reportRange is the period and as-of instant that a report covers.
+type reportRange struct {
+	from, to time.Time
+	asOf     *time.Time
+}
+
+// reportRange validates the period flags; every mistake is a usage error.
+func (o *rootOptions) reportRange(from, to, period, asOf string) (reportRange, error) {
+	var r reportRange
+	switch {
+	case period != "" && (from != "" || to != ""):
+		return r, usagef("give either --period or --from and --to, not both")
+	case (from == "") != (to == ""):
+		return r, usagef("--from and --to go together: give both, or use --period")
+	case from != "":
+		var err error
+		if r.from, err = report.ParseDate(from); err != nil {
+			return r, usagef("--from: %s", err)
+		}
+		if r.to, err = report.ParseDate(to); err != nil {
+			return r, usagef("--to: %s", err)
+		}
+		if !r.from.Before(r.to) {
+			return r, usagef("--from %s must be before --to %s (--to is exclusive)", from, to)
+		}
+	default:
+		if period == "" {
+			period = "last-30d"
+		}
+		var err error
+		if r.from, r.to, err = report.ParsePeriod(period, o.today()); err != nil {
+			return r, usagef("--period: %s", err)
+		}
+	}
+	if asOf != "" {
+		t, err := parseInstant(asOf)
+		if err != nil {
+			return r, usagef("--as-of: %s", err)
+		}
+		r.asOf = &t
+	}
+	return r, nil
+}
+
+// today is the current date in the platform time zone.
+func (o *rootOptions) today() time.Time {
+	loc, err := time.LoadLocation(o.settings.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	return report.Date(o.env.Now().In(loc))
+}
+
+// parseInstant reads RFC 3339, a date-time without offset (UTC), or a date
+// (its start, UTC).
+func parseInstant(s string) (time.Time, error) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02T15:04", time.DateOnly} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("invalid time %q: use RFC 3339 such as 2026-11-01T12:00:00Z, or YYYY-MM-DD", s)
+}
+
+func (o *salonOptions) run(ctx context.Context, rng reportRange) error {
+	db, err := o.openDB(ctx, rng.asOf)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	conf := o.settings.salonConfig(o.id)
+	reports, err := db.Reports(ctx, queries.ReportRequest{
+		Salons: []queries.Salon{{ID: o.id, Name: conf.Name, TimeZone: conf.TimeZone}},
+		From:   rng.from,
+		To:     rng.to,
+		AsOf:   rng.asOf,
+	})
+	if err != nil {
+		return fmt.Errorf("salon %d: %w", o.id, err)
+	}
+	r := reports[0]
+	if r.Current.Counts.Bookings == 0 && r.Previous.Counts.Bookings == 0 {
+		if err := o.checkSalonExists(ctx, db, o.id); err != nil {
+			return err
+		}
+	}
+	return o.writeReports(reports, o.outputFormat(o.out), o.out, false)
+}
+
+// checkSalonExists tells an unknown salon id from a salon with a quiet
+// period.
+func (o *rootOptions) checkSalonExists(ctx context.Context, db *queries.DB, id int64) error {
+	present, err := db.SalonsPresent(ctx)
+	if err != nil {
+		return err
+	}
+	for _, p := range present {
+		if p == id {
+			return nil
+		}
+	}
+	ids := make([]string, len(present))
+	for i, p := range present {
+		ids[i] = strconv.FormatInt(p, 10)
+	}
+	const most = 20
+	if len(ids) > most {
+		ids = append(ids[:most], fmt.Sprintf("… %d more", len(present)-most))
+	}
+	return fmt.Errorf("salon %d not found in %s (salons present: %s)", id, o.settings.Source, strings.Join(ids, ", "))
+}
+
+// openDB opens DuckDB on the configured source.
+func (o *rootOptions) openDB(ctx context.Context, asOf *time.Time) (*queries.DB, error) {
+	src, err := storage.Open(o.settings.Source)
+	if err != nil {
+		return nil, err
+	}
+	db, err := queries.Open(ctx, queries.Options{Threads: o.settings.Threads, MemoryLimit: o.settings.MemoryLimit})
+	if err != nil {
+		return nil, err
+	}
+	start := o.env.Now()
+	if err := db.Attach(ctx, src, asOf); err != nil {
+		db.Close()
+		return nil, err
+	}
+	o.log.Debug("attached source", "source", src.String(), "took", o.env.Now().Sub(start))
+	return db, nil
+}

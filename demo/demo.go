@@ -1,0 +1,347 @@
+// Package demo generates realistic, deterministic booking events: salons of
+// different sizes with their staff, services and returning clients, demand
+// that peaks in the evenings and on Saturdays, lead times from same-day to
+// weeks ahead, full lifecycles (confirmations, completions, cancellations,
+// some of them late, no-shows and reschedules) and a few redelivered
+// duplicates, batched per day as the ingest Lambda would write them.
+package demo
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/instudio/instudio-report/booking"
+)
+
+// Options control what is generated. The same options give the same events.
+type Options struct {
+	Salons int       // number of salons; salon 1 is the largest
+	Days   int       // days of history before Now
+	Ahead  int       // days of future appointments after Now
+	Seed   uint64    // random seed
+	Now    time.Time // the generation instant: no event occurs after it
+}
+
+// Defaults are the options of `instudio-report demo` without flags.
+var Defaults = Options{Salons: 3, Days: 120, Ahead: 28, Seed: 1}
+
+type service struct {
+	name     string
+	cents    int64
+	duration time.Duration
+	weight   float64
+}
+
+var services = []service{
+	{"Haircut", 4500, 45 * time.Minute, 30},
+	{"Blow-dry", 3500, 40 * time.Minute, 14},
+	{"Hair color", 16000, 2 * time.Hour, 12},
+	{"Highlights", 22000, 150 * time.Minute, 6},
+	{"Manicure", 3000, 40 * time.Minute, 16},
+	{"Pedicure", 4000, 50 * time.Minute, 10},
+	{"Gel nails", 6500, time.Hour, 8},
+	{"Facial", 9000, time.Hour, 5},
+	{"Brow shaping", 2500, 20 * time.Minute, 6},
+	{"Massage", 12000, time.Hour, 4},
+}
+
+// Demand by weekday (Sunday first, as time.Weekday counts), relative.
+var weekdayDemand = [7]float64{0.35, 0.7, 0.85, 0.9, 1.0, 1.3, 1.65}
+
+// Demand by hour of day: weekdays peak after work, Saturdays late morning.
+var (
+	weekdayHours  = hourWeights(map[int]float64{9: .45, 10: .65, 11: .75, 12: .7, 13: .5, 14: .55, 15: .7, 16: .9, 17: 1.3, 18: 1.65, 19: 1.55, 20: .9})
+	saturdayHours = hourWeights(map[int]float64{9: .9, 10: 1.4, 11: 1.65, 12: 1.5, 13: 1.2, 14: 1.1, 15: 1.0, 16: .9, 17: .75, 18: .55, 19: .35})
+	sundayHours   = hourWeights(map[int]float64{10: .8, 11: 1.0, 12: 1.0, 13: .8, 14: .7, 15: .5})
+)
+
+func hourWeights(m map[int]float64) [24]float64 {
+	var w [24]float64
+	for h, v := range m {
+		w[h] = v
+	}
+	return w
+}
+
+type salon struct {
+	id        int64
+	perDay    float64 // mean bookings on an average day
+	employees []int64
+	clients   []int64 // the first fifth are regulars
+}
+
+// Generate returns the events of a demo data set, ordered by ingestion.
+func Generate(opt Options) []booking.Event {
+	g := &generator{
+		rng: rand.New(rand.NewPCG(opt.Seed, 0x1257d10)),
+		now: opt.Now.UTC().Truncate(time.Second),
+	}
+	salons := make([]salon, opt.Salons)
+	for i := range salons {
+		salons[i] = g.newSalon(int64(i + 1))
+	}
+	today := time.Date(g.now.Year(), g.now.Month(), g.now.Day(), 0, 0, 0, 0, time.UTC)
+	first := today.AddDate(0, 0, -opt.Days)
+	last := today.AddDate(0, 0, opt.Ahead)
+	for _, s := range salons {
+		for day := first; !day.After(last); day = day.AddDate(0, 0, 1) {
+			mean := s.perDay * weekdayDemand[day.Weekday()] * (0.85 + 0.3*g.rng.Float64())
+			n := int(math.Round(mean + math.Sqrt(mean)*g.rng.NormFloat64()))
+			for range max(n, 0) {
+				g.booking(s, day)
+			}
+		}
+	}
+	g.redeliver()
+	slices.SortStableFunc(g.events, func(a, b booking.Event) int {
+		return a.IngestedAt.Compare(b.IngestedAt)
+	})
+	return g.events
+}
+
+type generator struct {
+	rng       *rand.Rand
+	now       time.Time
+	events    []booking.Event
+	bookingID int64
+}
+
+func (g *generator) newSalon(id int64) salon {
+	var perDay float64
+	switch id {
+	case 1:
+		perDay = 30
+	case 2:
+		perDay = 15
+	case 3:
+		perDay = 6
+	default:
+		perDay = 4 + 26*g.rng.Float64()
+	}
+	s := salon{id: id, perDay: perDay}
+	for i := range max(2, int(perDay/4)) {
+		s.employees = append(s.employees, id*100+int64(i+1))
+	}
+	for i := range int(perDay * 15) {
+		s.clients = append(s.clients, id*100000+int64(i+1))
+	}
+	return s
+}
+
+func (g *generator) client(s salon) int64 {
+	regulars := max(1, len(s.clients)/5)
+	if g.rng.Float64() < 0.6 {
+		return s.clients[g.rng.IntN(regulars)]
+	}
+	return s.clients[g.rng.IntN(len(s.clients))]
+}
+
+func (g *generator) service() service {
+	var total float64
+	for _, sv := range services {
+		total += sv.weight
+	}
+	x := g.rng.Float64() * total
+	for _, sv := range services {
+		if x < sv.weight {
+			return sv
+		}
+		x -= sv.weight
+	}
+	return services[0]
+}
+
+func (g *generator) hour(day time.Time) int {
+	weights := &weekdayHours
+	switch day.Weekday() {
+	case time.Saturday:
+		weights = &saturdayHours
+	case time.Sunday:
+		weights = &sundayHours
+	}
+	var total float64
+	for _, w := range weights {
+		total += w
+	}
+	x := g.rng.Float64() * total
+	for h, w := range weights {
+		if x < w {
+			return h
+		}
+		x -= w
+	}
+	return 12
+}
+
+// leadTime is how long before the appointment it was booked.
+func (g *generator) leadTime() time.Duration {
+	x := g.rng.Float64()
+	var hours float64
+	switch {
+	case x < 0.12: // same day
+		hours = 0.5 + 6*g.rng.Float64()
+	case x < 0.57: // this week
+		hours = 24 + 6*24*g.rng.Float64()
+	case x < 0.90: // one to three weeks
+		hours = 7*24 + 14*24*g.rng.Float64()
+	default: // planned well ahead
+		hours = 21*24 + 21*24*g.rng.Float64()
+	}
+	return time.Duration(hours * float64(time.Hour))
+}
+
+// between returns a uniformly random instant in [a, b).
+func (g *generator) between(a, b time.Time) time.Time {
+	if !b.After(a) {
+		return a
+	}
+	return a.Add(time.Duration(g.rng.Int64N(int64(b.Sub(a)))))
+}
+
+func (g *generator) booking(s salon, day time.Time) {
+	start := day.Add(time.Duration(g.hour(day))*time.Hour + time.Duration(15*g.rng.IntN(4))*time.Minute)
+	created := start.Add(-g.leadTime()).Truncate(time.Second)
+	if created.After(g.now) {
+		return // not booked yet
+	}
+	g.bookingID++
+	sv := g.service()
+	snapshot := booking.Event{
+		BookingID:   g.bookingID,
+		BookingDate: start,
+		Status:      booking.Pending,
+		UserID:      booking.Ptr(g.client(s)),
+		SalonID:     s.id,
+		EmployeeID:  booking.Ptr(s.employees[g.rng.IntN(len(s.employees))]),
+		Service:     booking.Ptr(sv.name),
+		AmountCents: booking.Ptr(sv.cents),
+	}
+	at := created
+	emit := func(status booking.Status, eventType string, when time.Time) bool {
+		if when.After(g.now) {
+			return false
+		}
+		snapshot.Status = status
+		snapshot.EventType = eventType
+		snapshot.OccurredAt = when
+		at = when
+		g.emit(snapshot)
+		return true
+	}
+	emit(booking.Pending, "created", created)
+
+	if g.rng.Float64() < 0.75 {
+		confirmBy := at.Add(min(start.Sub(at)/2, 24*time.Hour))
+		if !emit(booking.Confirmed, "confirmed", g.between(at.Add(5*time.Minute), confirmBy)) {
+			return
+		}
+	}
+	if g.rng.Float64() < 0.05 && start.Sub(at) > 6*time.Hour {
+		// A reschedule moves the appointment by up to a week either way,
+		// sometimes across a period boundary.
+		shift := time.Duration(g.rng.IntN(15)-7) * 24 * time.Hour
+		if shift == 0 {
+			shift = 24 * time.Hour
+		}
+		when := g.between(at.Add(time.Hour), start.Add(-4*time.Hour))
+		moved := start.Add(shift)
+		if moved.After(when.Add(2 * time.Hour)) {
+			snapshot.BookingDate = moved
+			if !emit(snapshot.Status, "rescheduled", when) {
+				snapshot.BookingDate = start
+				return
+			}
+			start = moved
+		}
+	}
+
+	switch x := g.rng.Float64(); {
+	case x < 0.03:
+		// The salon never recorded how it went: it stays pending or
+		// confirmed, as real books do.
+	case x < 0.16:
+		// Cancellations: about four in ten come in the last 24 hours.
+		var when time.Time
+		if g.rng.Float64() < 0.4 || start.Sub(at) < 25*time.Hour {
+			when = g.between(maxTime(at.Add(time.Minute), start.Add(-23*time.Hour)), start.Add(-30*time.Minute))
+		} else {
+			when = g.between(at.Add(time.Hour), start.Add(-25*time.Hour))
+		}
+		emit(booking.Canceled, "canceled", when)
+	case x < 0.22:
+		emit(booking.NoShow, "no_show", start.Add(30*time.Minute))
+	default:
+		end := start.Add(sv.duration)
+		snapshot.PaymentID = booking.Ptr(g.bookingID*10 + 1)
+		if !emit(booking.Completed, "completed", end.Add(time.Duration(g.rng.IntN(20))*time.Minute)) {
+			snapshot.PaymentID = nil
+		}
+	}
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func (g *generator) emit(e booking.Event) {
+	e.EventID = g.uuid()
+	e.IngestedAt = e.OccurredAt.Add(time.Duration(200+g.rng.IntN(4800)) * time.Millisecond)
+	g.events = append(g.events, e)
+}
+
+// redeliver copies a few events as a queue does when it delivers a message
+// twice: same event, later ingestion, often another batch.
+func (g *generator) redeliver() {
+	n := len(g.events)
+	for i := range n {
+		if g.rng.Float64() < 0.003 {
+			dup := g.events[i]
+			dup.IngestedAt = dup.IngestedAt.Add(time.Duration(1+g.rng.IntN(180)) * time.Minute)
+			g.events = append(g.events, dup)
+		}
+	}
+}
+
+// uuid returns a random (version 4) UUID from the generator's stream, so
+// that ids repeat with the seed.
+func (g *generator) uuid() string {
+	hi, lo := g.rng.Uint64(), g.rng.Uint64()
+	hi = hi&^0xf000 | 0x4000
+	lo = lo&^(0xc<<60) | 0x8<<60
+	return fmt.Sprintf("%08x-%04x-%04x-%04x-%012x", hi>>32, hi>>16&0xffff, hi&0xffff, lo>>48, lo&0xffffffffffff)
+}
+
+// Batch is one file of the demo data set.
+type Batch struct {
+	Key    string
+	Events []booking.Event
+}
+
+// Batches groups events as the ingest Lambda writes them: a batch per six
+// hours of ingestion, split into one file per day of occurred_at.
+func Batches(events []booking.Event) []Batch {
+	type group struct {
+		block string
+		day   string
+	}
+	var order []group
+	byGroup := map[group][]booking.Event{}
+	for _, e := range events {
+		gr := group{block: e.IngestedAt.UTC().Truncate(6 * time.Hour).Format("20060102T15"), day: e.Day()}
+		if _, ok := byGroup[gr]; !ok {
+			order = append(order, gr)
+		}
+		byGroup[gr] = append(byGroup[gr], e)
+	}
+	out := make([]Batch, 0, len(order))
+	for _, gr := range order {
+		out = append(out, Batch{Key: booking.Key(gr.day, "demo-"+gr.block), Events: byGroup[gr]})
+	}
+	return out
+}

@@ -1,0 +1,92 @@
+package report
+
+import (
+	"encoding/csv"
+	"io"
+	"strconv"
+	"time"
+)
+
+// CSVHeader is the tidy shape of the CSV output: one value per row, so that
+// a spreadsheet pivots it by salon, period, metric and key. Headline metrics
+// have an empty key; by_hour rows have the hour (0-23) as key; daily_bookings
+// and daily_canceled rows have the date. A null value is an empty cell.
+var CSVHeader = []string{"salon_id", "period", "from", "to", "as_of", "metric", "key", "value"}
+
+// WriteCSV prints the reports in the tidy shape, header first.
+func WriteCSV(w io.Writer, reports []Report) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(CSVHeader); err != nil {
+		return err
+	}
+	for _, r := range reports {
+		for _, row := range csvRows(r) {
+			if err := cw.Write(row); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func csvRows(r Report) [][]string {
+	salon := strconv.FormatInt(r.SalonID, 10)
+	asOf := ""
+	if r.AsOf != nil {
+		asOf = r.AsOf.UTC().Format(time.RFC3339)
+	}
+	var rows [][]string
+	add := func(p Period, label, metric, key, value string) {
+		rows = append(rows, []string{salon, label, p.From.Format(time.DateOnly), p.To.Format(time.DateOnly), asOf, metric, key, value})
+	}
+	for _, part := range []struct {
+		label  string
+		period Period
+	}{{"current", r.Current}, {"previous", r.Previous}} {
+		p := part.period
+		for _, m := range headlineMetrics(p) {
+			add(p, part.label, m.key, "", m.value)
+		}
+		for h, n := range p.ByHour {
+			add(p, part.label, "by_hour", strconv.Itoa(h), strconv.FormatInt(n, 10))
+		}
+		for _, d := range p.Daily {
+			date := d.Date.Format(time.DateOnly)
+			add(p, part.label, "daily_bookings", date, strconv.FormatInt(d.Bookings, 10))
+			add(p, part.label, "daily_canceled", date, strconv.FormatInt(d.Canceled, 10))
+		}
+	}
+	return rows
+}
+
+type metricValue struct{ key, value string }
+
+// headlineMetrics lists the headline figures under their JSON keys, as
+// plain machine-readable text.
+func headlineMetrics(p Period) []metricValue {
+	c := p.Counts
+	count := func(n int64) string { return strconv.FormatInt(n, 10) }
+	fraction := func(f *float64) string {
+		if f == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*f, 'f', -1, 64)
+	}
+	peak := ""
+	if h := p.PeakHour(); h != nil {
+		peak = strconv.Itoa(*h)
+	}
+	return []metricValue{
+		{"bookings", count(c.Bookings)},
+		{"pending", count(c.Pending)},
+		{"confirmed", count(c.Confirmed)},
+		{"completed", count(c.Completed)},
+		{"canceled", count(c.Canceled)},
+		{"no_show", count(c.NoShow)},
+		{"cancellation_rate", fraction(p.CancellationRate())},
+		{"late_cancellation_rate", fraction(p.LateCancellationRate())},
+		{"no_show_rate", fraction(p.NoShowRate())},
+		{"peak_hour", peak},
+	}
+}

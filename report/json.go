@@ -1,0 +1,109 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+	"time"
+)
+
+// The JSON keys are a public interface (DESIGN.md): downstream scripts
+// depend on them, so these structs only ever gain fields. Field order is
+// the order of the keys in the output.
+
+type jsonHeadline struct {
+	Bookings             int64    `json:"bookings"`
+	Pending              int64    `json:"pending"`
+	Confirmed            int64    `json:"confirmed"`
+	Completed            int64    `json:"completed"`
+	Canceled             int64    `json:"canceled"`
+	NoShow               int64    `json:"no_show"`
+	CancellationRate     *float64 `json:"cancellation_rate"`
+	LateCancellationRate *float64 `json:"late_cancellation_rate"`
+	NoShowRate           *float64 `json:"no_show_rate"`
+	PeakHour             *int     `json:"peak_hour"`
+}
+
+type jsonPrevious struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+	jsonHeadline
+	ByHour [24]int64 `json:"by_hour"`
+}
+
+type jsonDay struct {
+	Date     string `json:"date"`
+	Bookings int64  `json:"bookings"`
+	Canceled int64  `json:"canceled"`
+}
+
+type jsonReport struct {
+	SalonID int64   `json:"salon_id"`
+	From    string  `json:"from"`
+	To      string  `json:"to"`
+	AsOf    *string `json:"as_of"`
+	jsonHeadline
+	ByHour   [24]int64    `json:"by_hour"`
+	Daily    []jsonDay    `json:"daily"`
+	Previous jsonPrevious `json:"previous"`
+}
+
+func headline(p Period) jsonHeadline {
+	c := p.Counts
+	return jsonHeadline{
+		Bookings:             c.Bookings,
+		Pending:              c.Pending,
+		Confirmed:            c.Confirmed,
+		Completed:            c.Completed,
+		Canceled:             c.Canceled,
+		NoShow:               c.NoShow,
+		CancellationRate:     p.CancellationRate(),
+		LateCancellationRate: p.LateCancellationRate(),
+		NoShowRate:           p.NoShowRate(),
+		PeakHour:             p.PeakHour(),
+	}
+}
+
+// MarshalJSON renders the report with the keys of DESIGN.md.
+func (r Report) MarshalJSON() ([]byte, error) {
+	out := jsonReport{
+		SalonID:      r.SalonID,
+		From:         r.Current.From.Format(time.DateOnly),
+		To:           r.Current.To.Format(time.DateOnly),
+		jsonHeadline: headline(r.Current),
+		ByHour:       r.Current.ByHour,
+		Daily:        make([]jsonDay, len(r.Current.Daily)),
+		Previous: jsonPrevious{
+			From:         r.Previous.From.Format(time.DateOnly),
+			To:           r.Previous.To.Format(time.DateOnly),
+			jsonHeadline: headline(r.Previous),
+			ByHour:       r.Previous.ByHour,
+		},
+	}
+	if r.AsOf != nil {
+		s := r.AsOf.UTC().Format(time.RFC3339)
+		out.AsOf = &s
+	}
+	for i, d := range r.Current.Daily {
+		out.Daily[i] = jsonDay{Date: d.Date.Format(time.DateOnly), Bookings: d.Bookings, Canceled: d.Canceled}
+	}
+	return json.Marshal(out)
+}
+
+// WriteJSON prints one indented JSON object for a single report, or an
+// array for several (the `salons` form).
+func WriteJSON(w io.Writer, reports []Report, asArray bool) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if asArray {
+		if reports == nil {
+			reports = []Report{}
+		}
+		return enc.Encode(reports)
+	}
+	for _, r := range reports {
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,101 @@
+// Package report owns the salon report: the model that the metric queries
+// fill, the derived figures (rates, peak hour) defined once here, and the
+// renderers (table, CSV, JSON). It knows nothing of DuckDB.
+package report
+
+import (
+	"time"
+)
+
+// Report is one salon's figures for the period [From, To) and the equally
+// long period just before it.
+type Report struct {
+	SalonID   int64
+	SalonName string     // from config; empty when unknown
+	AsOf      *time.Time // the books as of this instant; nil for now
+	Current   Period
+	Previous  Period
+}
+
+// Period holds the figures of one period of appointments.
+type Period struct {
+	From, To time.Time // dates (midnight UTC); To is exclusive
+	Counts   Counts
+	// ByHour counts non-canceled bookings by hour of booking_date.
+	ByHour [24]int64
+	// Daily has one entry per day of the period, in order; the model fills
+	// it only for the current period.
+	Daily []Day
+}
+
+// Counts are the bookings of a period by latest status.
+type Counts struct {
+	Bookings  int64
+	Pending   int64
+	Confirmed int64
+	Completed int64
+	Canceled  int64
+	NoShow    int64
+	// LateCanceled are the canceled bookings whose cancel time was less
+	// than 24 h before booking_date.
+	LateCanceled int64
+}
+
+// Day is one day of the daily series.
+type Day struct {
+	Date     time.Time
+	Bookings int64
+	Canceled int64
+}
+
+// Days is the number of days in the period.
+func (p Period) Days() int { return int(p.To.Sub(p.From).Hours() / 24) }
+
+// CancellationRate is canceled / bookings; nil for an empty period.
+func (p Period) CancellationRate() *float64 { return rate(p.Counts.Canceled, p.Counts.Bookings) }
+
+// LateCancellationRate is late cancellations / bookings; nil for an empty period.
+func (p Period) LateCancellationRate() *float64 {
+	return rate(p.Counts.LateCanceled, p.Counts.Bookings)
+}
+
+// NoShowRate is no-shows / bookings; nil for an empty period.
+func (p Period) NoShowRate() *float64 { return rate(p.Counts.NoShow, p.Counts.Bookings) }
+
+// PeakHour is the hour with most non-canceled bookings, the earliest on a
+// tie; nil when there are none.
+func (p Period) PeakHour() *int {
+	best := -1
+	for h, n := range p.ByHour {
+		if n > 0 && (best < 0 || n > p.ByHour[best]) {
+			best = h
+		}
+	}
+	if best < 0 {
+		return nil
+	}
+	return &best
+}
+
+func rate(n, d int64) *float64 {
+	if d == 0 {
+		return nil
+	}
+	r := float64(n) / float64(d)
+	return &r
+}
+
+// FillDaily sets p.Daily to one entry per day of the period, taking counts
+// from the given days (which may skip days with no bookings).
+func (p *Period) FillDaily(days []Day) {
+	byDate := make(map[time.Time]Day, len(days))
+	for _, d := range days {
+		byDate[d.Date] = d
+	}
+	p.Daily = p.Daily[:0]
+	for d := p.From; d.Before(p.To); d = d.AddDate(0, 0, 1) {
+		day := byDate[d]
+		day.Date = d
+		p.Daily = append(p.Daily, day)
+	}
+}
