@@ -53,7 +53,7 @@ func Execute(ctx context.Context, env Env, args []string) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintf(env.Stderr, "instudio-report: %s\n", err)
+	fmt.Fprintf(env.Stderr, "instudio-report: %s\n", oneLine(err.Error()))
 	var usage *usageError
 	switch {
 	case errors.As(err, &usage):
@@ -64,6 +64,21 @@ func Execute(ctx context.Context, env Env, args []string) int {
 		return exitUsage
 	}
 	return exitError
+}
+
+// oneLine folds a multi-line message (cobra's suggestions, for one) into
+// the single line that every error is printed as.
+func oneLine(msg string) string {
+	const suggest = "\n\nDid you mean this?\n"
+	if i := strings.Index(msg, suggest); i >= 0 {
+		names := strings.Fields(msg[i+len(suggest):])
+		msg = fmt.Sprintf("%s (did you mean %s?)", msg[:i], strings.Join(names, " or "))
+	}
+	lines := strings.FieldsFunc(msg, func(r rune) bool { return r == '\n' })
+	for i := range lines {
+		lines[i] = strings.TrimSpace(lines[i])
+	}
+	return strings.Join(lines, "; ")
 }
 
 // usageError is a mistake in how the program was called: exit code 2.
