@@ -172,7 +172,7 @@ func TestCSVIsTidy(t *testing.T) {
 	}
 	// Per period: 10 headline rows and 24 by_hour rows; the current period
 	// adds 2 rows per day for 3 days.
-	if want := 1 + (10+24+6) + (10 + 24); len(rows) != want {
+	if want := 1 + (10 + 24 + 6) + (10 + 24); len(rows) != want {
 		t.Errorf("%d rows, want %d", len(rows), want)
 	}
 	find := func(period, metric, key string) []string {
