@@ -1,5 +1,5 @@
 -- name: bookings_view
--- params: none; reads the events view.
+-- params: none; reads the event_rows view.
 --
 -- One row per booking: the fields of its latest event (by occurred_at; on a
 -- tie the higher status wins, then the higher event_id so the result never
@@ -11,6 +11,11 @@
 --                 time of the canceling event, even if it was canceled once
 --                 before, reinstated and canceled again
 --   completed_at  likewise for completed
+--
+-- It reads event_rows, not the deduplicated events: a redelivered copy is
+-- the same event, and every aggregate here gives the same answer with or
+-- without it (a copy is never a status change, and it ties with itself),
+-- so the cost of deduplication is paid only by those who query events.
 CREATE OR REPLACE TEMP VIEW bookings AS
 WITH ordered AS (
     SELECT
@@ -19,7 +24,7 @@ WITH ordered AS (
             PARTITION BY booking_id
             ORDER BY occurred_at, status, event_id
         ) AS previous_status
-    FROM events
+    FROM event_rows
 ),
 per_booking AS (
     SELECT
@@ -27,7 +32,7 @@ per_booking AS (
         arg_max(ordered, (occurred_at, status, event_id)) AS latest,
         min(occurred_at) AS created_at,
         max(occurred_at) FILTER (WHERE previous_status IS DISTINCT FROM status) AS status_since,
-        count(*) AS event_count
+        count(DISTINCT event_id) AS event_count
     FROM ordered
     GROUP BY booking_id
 )

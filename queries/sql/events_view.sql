@@ -2,12 +2,15 @@
 -- params: none; reads the session variables instudio_files (VARCHAR[], the
 --         Parquet files of the source) and instudio_as_of (TIMESTAMP or NULL).
 --
--- Every event once, typed as DESIGN.md says. Producers differ in how they
--- encode timestamps (UTC-adjusted or not, s/ms/µs): the casts make them one
--- type, and the session's TimeZone=UTC makes TIMESTAMPTZ read as UTC wall
--- time. A redelivered event (same event_id) counts once, its first copy.
-CREATE OR REPLACE TEMP VIEW events AS
-WITH raw AS (
+-- Two views. event_rows is every stored row, typed as DESIGN.md says:
+-- producers differ in how they encode timestamps (UTC-adjusted or not,
+-- ms/µs/ns), the casts make them one type, and the session's TimeZone=UTC
+-- makes TIMESTAMPTZ read as UTC wall time. With --as-of, later events are
+-- left out. events is every event once: a redelivered event (same event_id)
+-- counts once, its first copy.
+CREATE OR REPLACE TEMP VIEW event_rows AS
+SELECT *
+FROM (
     SELECT
         CAST(event_id     AS VARCHAR)   AS event_id,
         CAST(event_type   AS VARCHAR)   AS event_type,
@@ -24,10 +27,12 @@ WITH raw AS (
         CAST(amount_cents AS BIGINT)    AS amount_cents
     FROM read_parquet(getvariable('instudio_files'))
 )
-SELECT *
-FROM raw
 WHERE getvariable('instudio_as_of') IS NULL
-   OR occurred_at <= getvariable('instudio_as_of')
+   OR occurred_at <= getvariable('instudio_as_of');
+
+CREATE OR REPLACE TEMP VIEW events AS
+SELECT *
+FROM event_rows
 QUALIFY row_number() OVER (
     PARTITION BY event_id
     ORDER BY ingested_at, occurred_at, booking_id, status
