@@ -198,6 +198,29 @@ func TestCSVIsTidy(t *testing.T) {
 	}
 }
 
+func TestTableChanges(t *testing.T) {
+	r := sample(t)
+	// 8 bookings now against 8 before, 2 canceled against 3 (25% to 37.5%).
+	r.Previous.Counts = report.Counts{Bookings: 8, Canceled: 3, Completed: 5}
+	var buf bytes.Buffer
+	if err := report.WriteTable(&buf, []report.Report{r}); err != nil {
+		t.Fatal(err)
+	}
+	// Cells are compared with their padding folded: widths follow the data.
+	text := strings.Join(strings.Fields(buf.String()), " ")
+	for _, want := range []string{
+		"│ Bookings │ 8 │ 8 │ 0.0% │",
+		"│ canceled │ 2 │ 3 │ -33.3% │",
+		"│ Cancellation rate │ 25.0% │ 37.5% │ -12.5 pp │",
+		"│ No-show rate │ 12.5% │ 0.0% │ +12.5 pp │",
+		"│ pending │ 1 │ 0 │ – │",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("table lacks %q:\n%s", want, buf.String())
+		}
+	}
+}
+
 func TestTableGolden(t *testing.T) {
 	var buf bytes.Buffer
 	if err := report.WriteTable(&buf, []report.Report{sample(t)}); err != nil {

@@ -164,7 +164,7 @@ func countChange(cur, old int64) string {
 	if old == 0 {
 		return "–"
 	}
-	return fmt.Sprintf("%+.1f%%", (float64(cur)-float64(old))*100/float64(old))
+	return signed((float64(cur)-float64(old))*100/float64(old), "%")
 }
 
 // pointChange is the change of a rate in percentage points.
@@ -172,5 +172,15 @@ func pointChange(cur, old *float64) string {
 	if cur == nil || old == nil {
 		return "–"
 	}
-	return fmt.Sprintf("%+.1f pp", (*cur-*old)*100)
+	return signed((*cur-*old)*100, " pp")
+}
+
+// signed formats a change with one decimal and its sign; a change that
+// rounds to nothing has none ("0.0", never "-0.0").
+func signed(v float64, unit string) string {
+	s := fmt.Sprintf("%+.1f", v)
+	if s == "+0.0" || s == "-0.0" {
+		s = "0.0"
+	}
+	return s + unit
 }

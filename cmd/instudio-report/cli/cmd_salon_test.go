@@ -145,6 +145,7 @@ func TestSalonErrors(t *testing.T) {
 		{"unknown flag", []string{"salon", "--id", "1", "--colour"}, 2, "unknown flag: --colour"},
 		{"unknown command", []string{"salom"}, 2, `unknown command "salom"`},
 		{"bad format", []string{"--source", dir, "-o", "xml", "salon", "--id", "1"}, 2, `invalid output format "xml"`},
+		{"bad memory limit", []string{"--source", dir, "--memory-limit", "lots", "salon", "--id", "1"}, 2, `invalid memory limit "lots"`},
 		{"bad threads env", []string{"--source", dir, "salon", "--id", "1"}, 2, `INSTUDIO_THREADS: "many" is not a whole number`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"time"
 
@@ -53,6 +54,10 @@ type globalFlags struct {
 	config, source, format, memoryLimit, logLevel, logFormat, timeZone string
 	threads                                                            int
 }
+
+// memoryLimitPattern is what DuckDB's memory_limit accepts, checked here so
+// that a typo is a usage error that names the setting.
+var memoryLimitPattern = regexp.MustCompile(`(?i)^[0-9]+(\.[0-9]+)?\s*(b|bytes|kb|mb|gb|tb|kib|mib|gib|tib|%)$`)
 
 // Defaults of the global settings.
 const (
@@ -140,6 +145,9 @@ func resolveSettings(cmd *cobra.Command, env Env, f globalFlags) (Settings, erro
 	}
 	if s.Threads < 0 {
 		return Settings{}, usagef("--threads must be 0 (all cores) or more, got %d", s.Threads)
+	}
+	if s.MemoryLimit != "" && !memoryLimitPattern.MatchString(s.MemoryLimit) {
+		return Settings{}, usagef("invalid memory limit %q: use a size such as 512MB, 2GB or 4GiB, or a share of RAM such as 50%%", s.MemoryLimit)
 	}
 	if s.Format != "" && !validFormat(s.Format) {
 		return Settings{}, usagef("invalid output format %q: use table, csv or json", s.Format)
