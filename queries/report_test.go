@@ -412,3 +412,27 @@ func abs(f float64) float64 {
 	}
 	return f
 }
+
+// A booking belongs to the salon of its latest event. Were a booking ever
+// moved, it would count for the salon it moved to and no longer for the
+// one it left, whichever salons a report asks for.
+func TestBookingCountsForItsLatestSalon(t *testing.T) {
+	dir := t.TempDir()
+	bt.WriteFiles(t, dir, map[string][]booking.Event{"b": {
+		bt.Event(t, "m1", 8, 1, booking.Pending, "2026-03-01 10:00", "2026-03-03 10:00"),
+		bt.Event(t, "m2", 8, 2, booking.Confirmed, "2026-03-02 10:00", "2026-03-03 10:00"),
+		bt.Event(t, "s1", 9, 1, booking.Pending, "2026-03-01 10:00", "2026-03-03 11:00"),
+	}})
+	db := openFixture(t, dir, nil)
+	for _, salons := range [][]queries.Salon{{{ID: 1}}, {{ID: 2}}, {{ID: 1}, {ID: 2}}} {
+		for _, r := range reports(t, db, "2026-03-03", "2026-03-04", salons...) {
+			want := report.Counts{Bookings: 1, Pending: 1} // salon 1: booking 9
+			if r.SalonID == 2 {
+				want = report.Counts{Bookings: 1, Confirmed: 1} // booking 8
+			}
+			if r.Current.Counts != want {
+				t.Errorf("asking for %v: salon %d = %+v, want %+v", salons, r.SalonID, r.Current.Counts, want)
+			}
+		}
+	}
+}

@@ -22,7 +22,7 @@ SELECT
     CASE WHEN b.booking_date >= $4 THEN 'current' ELSE 'previous' END AS period,
     timezone(z.time_zone, CAST(b.created_at AS TIMESTAMPTZ))  AS created_local,
     timezone(z.time_zone, CAST(b.canceled_at AS TIMESTAMPTZ)) AS canceled_local
-FROM bookings AS b
+FROM bookings_of($1::BIGINT[]) AS b
 JOIN zones AS z USING (salon_id)
 WHERE b.booking_date >= $3
   AND b.booking_date < $5;
