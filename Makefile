@@ -12,6 +12,11 @@ BIN     := bin/instudio-report
 DATA    ?= ./data
 FORMAT  ?= table
 
+# Go tools, pinned; installed into .tools/ by `make tools`.
+STATICCHECK_VERSION := v0.8.2
+TOOLS_DIR           := $(CURDIR)/.tools
+STATICCHECK         := $(TOOLS_DIR)/staticcheck-$(STATICCHECK_VERSION)
+
 # Debian packages: the C toolchain that cgo needs for the embedded DuckDB,
 # and GNU time for `make bench`.
 DEBIAN_PACKAGES := gcc g++ libc6-dev time
@@ -46,8 +51,13 @@ deps: ## install the Debian packages the build and tests need, when missing
 	fi
 
 .PHONY: tools
-tools: deps ## install everything: Debian packages and the Go modules
+tools: deps $(STATICCHECK) ## install everything: Debian packages, pinned Go tools, Go modules
 	$(GO) mod download
+
+$(STATICCHECK):
+	@mkdir -p $(TOOLS_DIR)
+	GOBIN=$(TOOLS_DIR) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	mv $(TOOLS_DIR)/staticcheck $@
 
 .PHONY: build
 build: deps ## build the CLI into bin/
@@ -61,10 +71,14 @@ run: build ## write demo data to ./data if it has none, then print salon 1's las
 	./$(BIN) --source $(DATA) salon --id 1 --period last-30d -o $(FORMAT)
 
 .PHONY: test
-test: tools ## vet, check formatting, and run every test
+test: tools ## check formatting, vet, staticcheck, and run every test
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	$(STATICCHECK) ./...
+	@# The event, storage and report packages must build without cgo: the
+	@# ingest Lambda (provided.al2023, no cgo) links them.
+	CGO_ENABLED=0 $(GO) build ./booking/... ./storage/... ./demo/... ./report/...
 	$(GO) test -count=1 ./...
 	$(GO) test -count=1 -race ./booking/... ./demo/... ./report/... ./storage/...
 
@@ -83,5 +97,5 @@ bench: build ## time `salon` over about 1M demo events: wall time and peak RSS
 	done
 
 .PHONY: clean
-clean: ## remove build output and the bench data set
-	rm -rf bin $(BENCH_DIR) $(BENCH_DIR).log
+clean: ## remove build output, installed tools and the bench data set
+	rm -rf bin $(TOOLS_DIR) $(BENCH_DIR) $(BENCH_DIR).log
