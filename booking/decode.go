@@ -162,10 +162,16 @@ func (f fieldReader) optionalInt(name string) (*int64, error) {
 	if err != nil || !ok {
 		return nil, err
 	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return &n, nil
+	}
+	// Some producers write whole numbers as 1.0 or "1.0"; those are
+	// integers too. 1.5 is not.
+	r, ok := new(big.Rat).SetString(s)
+	if !ok || !r.IsInt() || !r.Num().IsInt64() {
 		return nil, fieldError(name, fmt.Sprintf("must be an integer, got %q", s))
 	}
+	n := r.Num().Int64()
 	return &n, nil
 }
 

@@ -66,6 +66,13 @@ func TestDecodeStringVariant(t *testing.T) {
 	}
 }
 
+func TestDecodeWholeNumbersWrittenAsDecimals(t *testing.T) {
+	e := decode(t, `{"booking_id":"12.0","salon_id":3.0,"status":"2","booking_date":"2024-10-06T20:00:00","user_id":1e2}`, booking.DecodeOptions{EventID: "x"})
+	if e.BookingID != 12 || e.SalonID != 3 || e.Status != booking.Confirmed || *e.UserID != 100 {
+		t.Errorf("decoded %+v", e)
+	}
+}
+
 func TestDecodePrice(t *testing.T) {
 	for price, want := range map[string]int64{
 		`"100.50"`: 10050,

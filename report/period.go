@@ -7,8 +7,8 @@ import (
 	"time"
 )
 
-// Periods lists the --period forms, for help and completion.
-var Periods = []string{"last-7d", "last-30d", "last-week", "last-month", "YYYY-MM"}
+// Periods lists the named --period values, for shell completion.
+var Periods = []string{"last-7d", "last-30d", "last-week", "last-month"}
 
 var lastNDays = regexp.MustCompile(`^last-([0-9]{1,4})d$`)
 
