@@ -223,10 +223,16 @@ func TestConfigErrors(t *testing.T) {
 	os.WriteFile(typo, []byte("sorce: ./data\n"), 0o644)
 	badZone := filepath.Join(dir, "zone.yaml")
 	os.WriteFile(badZone, []byte("salons:\n  - id: 3\n    timezone: Lima/Peru\n"), 0o644)
+	twice := filepath.Join(dir, "twice.yaml")
+	os.WriteFile(twice, []byte("salons:\n  - id: 3\n  - id: 3\n"), 0o644)
+	noID := filepath.Join(dir, "noid.yaml")
+	os.WriteFile(noID, []byte("salons:\n  - name: Studio\n"), 0o644)
 	for _, tc := range []struct {
 		args []string
 		want string
 	}{
+		{[]string{"--config", twice, "salon", "--id", "1"}, "salons[1]: salon 3 is listed twice"},
+		{[]string{"--config", noID, "salon", "--id", "1"}, "salons[0]: id must be a positive salon id, got 0"},
 		{[]string{"--config", typo, "salon", "--id", "1"}, "config " + typo + ": yaml: unmarshal errors:"},
 		{[]string{"--config", typo, "salon", "--id", "1"}, "field sorce not found"},
 		{[]string{"--config", filepath.Join(dir, "missing.yaml"), "salon", "--id", "1"}, "missing.yaml: open"},

@@ -155,7 +155,15 @@ func resolveSettings(cmd *cobra.Command, env Env, f globalFlags) (Settings, erro
 	if _, err := time.LoadLocation(s.TimeZone); err != nil {
 		return Settings{}, usagef("invalid time zone %q: use an IANA name such as America/Lima", s.TimeZone)
 	}
-	for _, salon := range s.Salons {
+	seen := map[int64]bool{}
+	for i, salon := range s.Salons {
+		if salon.ID <= 0 {
+			return Settings{}, fmt.Errorf("%s: salons[%d]: id must be a positive salon id, got %d", path, i, salon.ID)
+		}
+		if seen[salon.ID] {
+			return Settings{}, fmt.Errorf("%s: salons[%d]: salon %d is listed twice", path, i, salon.ID)
+		}
+		seen[salon.ID] = true
 		if salon.TimeZone == "" {
 			continue
 		}
