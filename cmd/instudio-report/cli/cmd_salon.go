@@ -33,10 +33,10 @@ hour, bookings by hour of day and per day, each against the equally long
 period just before.
 
 The period is --period (default last-30d) or --from and --to together.`),
-		Example: strings.TrimSpace(`
+		Example: strings.Trim(`
   instudio-report salon --id 1
   instudio-report salon --id 1 --period last-month -o json
-  instudio-report salon --id 1 --from 2026-10-01 --to 2026-11-01 --as-of 2026-10-15T00:00:00Z`),
+  instudio-report salon --id 1 --from 2026-10-01 --to 2026-11-01 --as-of 2026-10-15T00:00:00Z`, "\n"),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !cmd.Flags().Changed("id") {
