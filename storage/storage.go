@@ -1,7 +1,8 @@
 // Package storage owns the roots that hold the booking layout
 // (<root>/bookings/dt=YYYY-MM-DD/*.parquet): listing what a reader should
 // scan and writing immutable batch files. Today that is a local directory;
-// S3 plugs in behind the same two interfaces.
+// an S3 root offers the same methods (BookingFiles for queries.Source,
+// Create for writers).
 package storage
 
 import (
@@ -16,25 +17,6 @@ import (
 
 	"github.com/instudio/instudio-report/booking"
 )
-
-// Root is a place that holds the booking layout.
-type Root interface {
-	// String names the root for messages: a path or an s3:// URL.
-	String() string
-	// BookingFiles lists the booking Parquet files, as paths or URLs that
-	// DuckDB can open, sorted; none is not an error.
-	BookingFiles(ctx context.Context) ([]string, error)
-	// Pattern is the glob that BookingFiles matches: what a user is told
-	// when nothing is there.
-	Pattern() string
-}
-
-// Writer stores immutable objects under a root.
-type Writer interface {
-	// Create writes data at key unless an object is already there, the
-	// local equivalent of S3's If-None-Match: *. It reports whether it wrote.
-	Create(ctx context.Context, key string, data []byte) (bool, error)
-}
 
 // Open resolves a --source or --dest value: a directory, or an s3:// URL.
 func Open(uri string) (*Dir, error) {
@@ -54,12 +36,14 @@ type Dir struct {
 
 func (d *Dir) String() string { return d.Path }
 
-// Pattern implements Root.
+// Pattern is the glob that BookingFiles matches: what a user is told when
+// nothing is there.
 func (d *Dir) Pattern() string {
 	return filepath.Join(d.Path, booking.Prefix, "dt=*", "*.parquet")
 }
 
-// BookingFiles implements Root.
+// BookingFiles lists the booking Parquet files, sorted; a missing
+// directory holds none.
 func (d *Dir) BookingFiles(ctx context.Context) ([]string, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -82,7 +66,8 @@ func (d *Dir) BookingFiles(ctx context.Context) ([]string, error) {
 	return files, nil
 }
 
-// Create implements Writer. The data goes to a temporary file that is then
+// Create writes data at key unless an object is already there, the local
+// form of S3's If-None-Match: *, and reports whether it wrote. The data goes to a temporary file that is then
 // hard-linked into place: the link fails if the key exists, so two writers
 // of the same batch never leave a torn or doubled file.
 func (d *Dir) Create(ctx context.Context, key string, data []byte) (bool, error) {

@@ -16,11 +16,7 @@ SELECT
     b.booking_id,
     b.booking_date,
     b.status,
-    b.user_id,
-    b.employee_id,
-    b.amount_cents,
     CASE WHEN b.booking_date >= $4 THEN 'current' ELSE 'previous' END AS period,
-    timezone(z.time_zone, CAST(b.created_at AS TIMESTAMPTZ))  AS created_local,
     timezone(z.time_zone, CAST(b.canceled_at AS TIMESTAMPTZ)) AS canceled_local
 FROM bookings_of($1::BIGINT[]) AS b
 JOIN zones AS z USING (salon_id)
