@@ -104,11 +104,13 @@ func (d *DB) Reports(ctx context.Context, req ReportRequest) ([]report.Report, e
 	return out, nil
 }
 
-// each runs an embedded query and calls row for every result row.
-func (d *DB) each(ctx context.Context, name string, row func(scan func(...any) error) error, args ...any) error {
-	rows, err := d.conn.QueryContext(ctx, Query(name), args...)
+// each runs an embedded metric query over report_scope and calls row for
+// every result row. These queries never read the source, so their errors
+// are reported as they are rather than blamed on a file.
+func (d *DB) each(ctx context.Context, name string, row func(scan func(...any) error) error) error {
+	rows, err := d.conn.QueryContext(ctx, Query(name))
 	if err != nil {
-		return fmt.Errorf("%s: %w", name, d.readError(err))
+		return fmt.Errorf("%s: %s", name, firstLine(err))
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -117,7 +119,7 @@ func (d *DB) each(ctx context.Context, name string, row func(scan func(...any) e
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("%s: %w", name, d.readError(err))
+		return fmt.Errorf("%s: %s", name, firstLine(err))
 	}
 	return nil
 }

@@ -136,8 +136,11 @@ config file ($XDG_CONFIG_HOME/instudio-report/config.yaml), then defaults.`),
 				return err
 			}
 			opts.settings = settings
-			opts.log, err = newLogger(env.Stderr, settings.LogLevel, settings.LogFormat)
-			return err
+			if opts.log, err = newLogger(env.Stderr, settings.LogLevel, settings.LogFormat); err != nil {
+				return err
+			}
+			opts.log.Debug("settings", "config_file", settings.ConfigFile, "source", settings.Source, "timezone", settings.TimeZone)
+			return nil
 		},
 	}
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
