@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -97,5 +98,58 @@ func TestOpen(t *testing.T) {
 	d, err := storage.Open("./data")
 	if err != nil || d.String() != "./data" {
 		t.Errorf("Open(./data) = %v, %v", d, err)
+	}
+}
+
+func TestDirListReadDelete(t *testing.T) {
+	ctx := context.Background()
+	d := &storage.Dir{Path: t.TempDir()}
+	for _, key := range []string{"bookings/dt=2026-11-02/b.parquet", "bookings/dt=2026-11-01/a.parquet", "bookings-rejected/x.jsonl", "legacy.parquet"} {
+		if _, err := d.Create(ctx, key, []byte(key)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A writer killed mid-write leaves a temporary file; it is never listed.
+	if err := os.WriteFile(filepath.Join(d.Path, "bookings", "dt=2026-11-01", ".tmp-123"), []byte("torn"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	objs, err := d.List(ctx, "bookings/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, o := range objs {
+		keys = append(keys, o.Key)
+	}
+	want := "bookings/dt=2026-11-01/a.parquet bookings/dt=2026-11-02/b.parquet"
+	if got := strings.Join(keys, " "); got != want {
+		t.Errorf("List(bookings/) = %s, want %s", got, want)
+	}
+	if objs[0].Size != int64(len("bookings/dt=2026-11-01/a.parquet")) {
+		t.Errorf("size %d", objs[0].Size)
+	}
+	all, err := d.List(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 4 {
+		t.Errorf("List(\"\") gave %d objects, want 4", len(all))
+	}
+	data, err := d.Read(ctx, "legacy.parquet")
+	if err != nil || string(data) != "legacy.parquet" {
+		t.Errorf("Read = %q, %v", data, err)
+	}
+	if err := d.Delete(ctx, "legacy.parquet"); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Delete(ctx, "legacy.parquet"); err != nil {
+		t.Errorf("second delete: %v", err)
+	}
+	if _, err := d.Read(ctx, "legacy.parquet"); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("read after delete: %v", err)
+	}
+	missing := &storage.Dir{Path: filepath.Join(d.Path, "nope")}
+	if objs, err := missing.List(ctx, "bookings/"); err != nil || len(objs) != 0 {
+		t.Errorf("missing dir: %v %v", objs, err)
 	}
 }
