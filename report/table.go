@@ -120,12 +120,13 @@ func writeHistogram(w io.Writer, f formatter, byHour [24]int64) error {
 	return t.Render()
 }
 
-func newTable(w io.Writer, align []tw.Align) *tablewriter.Table {
-	return tablewriter.NewTable(w,
+func newTable(w io.Writer, align []tw.Align, more ...tablewriter.Option) *tablewriter.Table {
+	opts := append([]tablewriter.Option{
 		tablewriter.WithTrimSpace(tw.Off),
 		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}),
 		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{PerColumn: align}),
-	)
+	}, more...)
+	return tablewriter.NewTable(w, opts...)
 }
 
 func dateSpan(p Period) string {

@@ -149,6 +149,7 @@ config file ($XDG_CONFIG_HOME/instudio-report/config.yaml), then defaults.`),
 	addGlobalFlags(root, &opts.flags)
 	root.AddCommand(
 		newSalonCmd(opts),
+		newSalonsCmd(opts),
 		newDemoCmd(opts),
 		newVersionCmd(opts),
 	)
