@@ -263,3 +263,26 @@ func TestBookingTimeline(t *testing.T) {
 		t.Errorf("unknown booking: %v", err)
 	}
 }
+
+// Asking for every salon of the source without narrowing the read gives
+// the same reports as the narrowed read.
+func TestEverySalonReadsTheSame(t *testing.T) {
+	db := openFixture(t, writeFixture(t), nil)
+	salons := []queries.Salon{{ID: 1}, {ID: 2}, {ID: 3, TimeZone: "America/Lima"}}
+	req := queries.ReportRequest{Salons: salons, From: date(t, "2026-03-01"), To: date(t, "2026-03-08")}
+	narrowed, err := db.Reports(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.EverySalon = true
+	every, err := db.Reports(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range salons {
+		a, b := narrowed[i], every[i]
+		if a.Current.Counts != b.Current.Counts || a.Previous.Counts != b.Previous.Counts || a.Current.Clients != b.Current.Clients || a.Current.ByHour != b.Current.ByHour {
+			t.Errorf("salon %d: narrowed %+v, every %+v", salons[i].ID, a.Current, b.Current)
+		}
+	}
+}

@@ -92,6 +92,8 @@ func (o *salonsOptions) run(ctx context.Context, rng reportRange) error {
 		}
 	}
 	req := queries.ReportRequest{From: rng.from, To: rng.to, AsOf: rng.asOf}
+	// By default the salons include every one present: no narrowing read.
+	req.EverySalon = len(o.ids) == 0
 	for _, id := range ids {
 		c := o.settings.salonConfig(id)
 		req.Salons = append(req.Salons, queries.Salon{ID: id, Name: c.Name, TimeZone: c.TimeZone})
