@@ -3,6 +3,7 @@ package report_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -185,5 +186,70 @@ func TestHTMLInChromium(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The JSON keys come in DESIGN.md's order, and the new ones carry the
+// figures of full (see its comment).
+func TestJSONNewKeys(t *testing.T) {
+	var buf bytes.Buffer
+	if err := report.WriteJSON(&buf, []report.Report{full(t)}, false); err != nil {
+		t.Fatal(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(buf.Bytes()))
+	var keys []string
+	depth := 0
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		switch v := tok.(type) {
+		case json.Delim:
+			if v == '{' || v == '[' {
+				depth++
+			} else {
+				depth--
+			}
+		case string:
+			if depth == 1 && dec.More() {
+				keys = append(keys, v)
+				// skip the value
+				var raw json.RawMessage
+				if err := dec.Decode(&raw); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	want := "salon_id from to as_of bookings pending confirmed completed canceled no_show cancellation_rate late_cancellation_rate no_show_rate peak_hour by_hour by_weekday_hour daily lead_time_days_median lead_time_days_p90 clients new_clients returning_clients rebooking_rate revenue_cents avg_ticket_cents staff previous"
+	if got := strings.Join(keys, " "); got != want {
+		t.Errorf("keys =\n%s\nwant\n%s", got, want)
+	}
+	var got struct {
+		Median    float64          `json:"lead_time_days_median"`
+		Returning int64            `json:"returning_clients"`
+		Rebooking float64          `json:"rebooking_rate"`
+		Revenue   int64            `json:"revenue_cents"`
+		Grid      [][]int64        `json:"by_weekday_hour"`
+		Staff     []map[string]any `json:"staff"`
+		Previous  map[string]any   `json:"previous"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Median != 2.5 || got.Returning != 4 || got.Rebooking != 2.0/3 || got.Revenue != 123450 || got.Grid[0][18] != 3 || len(got.Grid) != 7 {
+		t.Errorf("figures = %+v", got)
+	}
+	if len(got.Staff) != 2 || got.Staff[1]["revenue_cents"] != nil || got.Staff[0]["cancellation_rate"] != 0.2 {
+		t.Errorf("staff = %v", got.Staff)
+	}
+	// previous: 5 clients, 1 new, 4 returning; rebooking 2/4; revenue 125000.
+	p := got.Previous
+	if p["clients"] != 5.0 || p["returning_clients"] != 4.0 || p["rebooking_rate"] != 0.5 || p["revenue_cents"] != 125000.0 || p["lead_time_days_p90"] != 9.0 {
+		t.Errorf("previous = %v", p)
+	}
+	if _, ok := p["staff"]; ok {
+		t.Error("previous carries staff; it has only the headline keys")
 	}
 }
