@@ -118,9 +118,9 @@ func rateTile(f formatter, label, note string, cur, old *float64, dir direction)
 	return tile{Label: label, Value: f.Percent(cur), Note: note, Change: c, ChangeColor: color, Previous: fmt.Sprintf(f.T("prev_value"), f.Percent(old))}
 }
 
-func moneyTile(f formatter, label string, cur, old *float64) tile {
+func moneyTile(f formatter, label string, cur, old *float64, completed int64) tile {
 	t := tile{Label: label, Value: f.MoneyF(cur), Note: f.T("revenue_note"), Previous: fmt.Sprintf(f.T("prev_value"), f.MoneyF(old))}
-	if cur == nil {
+	if cur == nil && completed > 0 {
 		t.Note = f.T("no_amounts")
 	}
 	if cur != nil && old != nil && *old != 0 {
@@ -166,8 +166,8 @@ func newHTMLReport(f formatter, r Report) htmlReport {
 	tiles := []tile{
 		countTile(f, f.T("bookings"), cur.Counts.Bookings, prev.Counts.Bookings, upIsGood),
 		countTile(f, f.T("completed_t"), cur.Counts.Completed, prev.Counts.Completed, upIsGood),
-		moneyTile(f, f.T("revenue"), centsF(cur.RevenueCents), centsF(prev.RevenueCents)),
-		moneyTile(f, f.T("avg_ticket"), cur.AvgTicketCents, prev.AvgTicketCents),
+		moneyTile(f, f.T("revenue"), centsF(cur.RevenueCents), centsF(prev.RevenueCents), cur.Counts.Completed),
+		moneyTile(f, f.T("avg_ticket"), cur.AvgTicketCents, prev.AvgTicketCents, cur.Counts.Completed),
 		rateTile(f, f.T("cancellation_rate"), "", cur.CancellationRate(), prev.CancellationRate(), downIsGood),
 		late,
 		rateTile(f, f.T("no_show_rate"), "", cur.NoShowRate(), prev.NoShowRate(), downIsGood),

@@ -253,3 +253,21 @@ func TestJSONNewKeys(t *testing.T) {
 		t.Error("previous carries staff; it has only the headline keys")
 	}
 }
+
+// An empty period says so once, draws no empty chart, and does not claim
+// that amounts are missing.
+func TestHTMLEmptyPeriod(t *testing.T) {
+	r := report.Report{SalonID: 4, Current: report.Period{From: day(t, "2026-03-01"), To: day(t, "2026-03-08")}, Previous: report.Period{From: day(t, "2026-02-22"), To: day(t, "2026-03-01")}}
+	r.Current.FillDaily(nil)
+	var buf bytes.Buffer
+	if err := report.WriteHTML(&buf, []report.Report{r}, report.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	html := buf.String()
+	if !strings.Contains(html, "No bookings in this period.") || strings.Contains(html, "Bookings per day") || strings.Contains(html, "no amounts recorded") {
+		t.Errorf("empty report:\n%s", html)
+	}
+	if !strings.Contains(html, "Salon 4") {
+		t.Error("an unnamed salon is titled by its id")
+	}
+}
