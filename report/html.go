@@ -349,15 +349,15 @@ type heatCell struct {
 }
 
 func newHeatmap(f formatter, m [7][24]int64) heatmap {
-	var any [24]int64
+	var total [24]int64
 	var peak int64
 	for _, row := range m {
 		for h, n := range row {
-			any[h] += n
+			total[h] += n
 			peak = max(peak, n)
 		}
 	}
-	first, last := openHours(any[:])
+	first, last := openHours(total[:])
 	if first < 0 {
 		return heatmap{}
 	}

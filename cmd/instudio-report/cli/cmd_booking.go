@@ -2,7 +2,9 @@ package cli
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -48,6 +50,9 @@ format prints the table.`),
 			}
 			defer db.Close()
 			t, err := db.BookingTimeline(cmd.Context(), o.id)
+			if err != nil && rng.asOf != nil {
+				return fmt.Errorf("%w as of %s", err, rng.asOf.Format(time.RFC3339))
+			}
 			if err != nil {
 				return err
 			}

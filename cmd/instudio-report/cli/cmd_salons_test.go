@@ -84,6 +84,13 @@ func TestSalonsRows(t *testing.T) {
 		}
 	}
 
+	md := run(t, runOpts{}, "--source", dir, "--config", cfg, "salons", "--period", "last-7d", "-o", "md")
+	// Salon 1: 4 bookings against 2 the week before (+100.0%), 1 completed,
+	// 1 of 4 canceled (25.0%).
+	if !strings.Contains(md.stdout, "| 1 | Miraflores | 4 | +100.0% | 1 | 25.0% |") {
+		t.Errorf("markdown rows:\n%s", md.stdout)
+	}
+
 	one := run(t, runOpts{}, "--source", dir, "salons", "--ids", "2", "--period", "last-7d", "-o", "json")
 	var arr []map[string]any
 	if err := json.Unmarshal([]byte(one.stdout), &arr); err != nil || len(arr) != 1 || arr[0]["salon_id"] != 2.0 {
