@@ -88,7 +88,11 @@ func (s *Shell) Complete(line string, pos int) (head string, completions []strin
 		}
 		return head, candidates, tail
 	}
-	for _, group := range [][]string{n.tables, n.all, sqlWords} {
+	groups := [][]string{n.tables, n.all, sqlWords}
+	if afterTableKeyword(head) {
+		groups = groups[:1]
+	}
+	for _, group := range groups {
 		for _, c := range group {
 			if hasPrefixFold(c, word) {
 				candidates = append(candidates, matchCase(c, word))
@@ -96,6 +100,20 @@ func (s *Shell) Complete(line string, pos int) (head string, completions []strin
 		}
 	}
 	return head, dedup(candidates), tail
+}
+
+// afterTableKeyword reports whether the word being typed follows a
+// keyword that a table name follows, where only tables make sense.
+func afterTableKeyword(head string) bool {
+	words := strings.Fields(head)
+	if len(words) == 0 {
+		return false
+	}
+	switch strings.ToUpper(words[len(words)-1]) {
+	case "FROM", "JOIN", "TABLE", "INTO", "UPDATE", "DESCRIBE", "SUMMARIZE":
+		return true
+	}
+	return false
 }
 
 func (s *Shell) completeCommand(before, word string) []string {
