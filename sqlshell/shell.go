@@ -312,10 +312,14 @@ func writeRows(rows *sql.Rows, w resultWriter, limit int) (shown, omitted int64,
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
+	more := rows.Next()
+	if !more && statusOnly(cols) {
+		return 0, 0, rows.Err()
+	}
 	if err := w.Begin(cols); err != nil {
 		return 0, 0, err
 	}
-	for rows.Next() {
+	for ; more; more = rows.Next() {
 		if limit > 0 && shown >= int64(limit) {
 			omitted++
 			continue
@@ -332,6 +336,14 @@ func writeRows(rows *sql.Rows, w resultWriter, limit int) (shown, omitted int64,
 		return shown, omitted, err
 	}
 	return shown, omitted, w.End()
+}
+
+// statusOnly tells the empty status column of a statement that returns
+// no data (CREATE gives an empty "Count", DROP an empty "Success") from a
+// query's result, whose header is printed even with no rows.
+func statusOnly(cols []Column) bool {
+	return len(cols) == 1 &&
+		(cols[0].Name == "Count" && cols[0].Type == "BIGINT" || cols[0].Name == "Success" && cols[0].Type == "BOOLEAN")
 }
 
 // duckdbLine finds the "LINE n:" that DuckDB adds to an error about a
