@@ -56,7 +56,9 @@ func TestReplRC(t *testing.T) {
 		rc   func(home string) string
 	}{
 		{"XDG_CONFIG_HOME",
-			func(home string) map[string]string { return map[string]string{"XDG_CONFIG_HOME": filepath.Join(home, "cfg")} },
+			func(home string) map[string]string {
+				return map[string]string{"XDG_CONFIG_HOME": filepath.Join(home, "cfg")}
+			},
 			func(home string) string { return filepath.Join(home, "cfg", "instudio-report", "replrc") }},
 		{"HOME",
 			func(home string) map[string]string { return map[string]string{"HOME": home} },
