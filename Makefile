@@ -70,6 +70,13 @@ run: build ## write demo data to ./data if it has none, then print salon 1's las
 	fi
 	./$(BIN) --source $(DATA) salon --id 1 --period last-30d -o $(FORMAT)
 
+.PHONY: repl
+repl: build ## write demo data to ./data if it has none, then open the SQL shell on it
+	@if ! compgen -G "$(DATA)/bookings/dt=*/*.parquet" >/dev/null; then \
+		./$(BIN) demo --dest $(DATA); \
+	fi
+	./$(BIN) --source $(DATA) repl
+
 .PHONY: test
 test: tools ## check formatting, vet, staticcheck, and run every test
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

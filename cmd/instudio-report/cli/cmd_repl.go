@@ -86,7 +86,7 @@ func (o *replOptions) run(ctx context.Context, conn *sql.Conn) error {
 			fmt.Fprintf(o.env.Stderr, "Warning: %s\n", err)
 		}
 		in = sqlshell.Input{Reader: term, Name: "terminal", Interactive: true}
-		fmt.Fprintln(o.env.Stderr, `Connected to `+o.settings.Source+`: tables events, bookings. ".help" for help, Ctrl-D to quit.`)
+		fmt.Fprintf(o.env.Stderr, "SQL on %s: views events and bookings. \".help\" for help, Ctrl-D to quit.\n", o.settings.Source)
 	}
 	if err := o.runRC(ctx, shell); err != nil {
 		return err
