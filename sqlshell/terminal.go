@@ -20,30 +20,36 @@ type Terminal struct {
 }
 
 // NewTerminal puts the terminal in line-editing mode, with the history
-// of historyPath ("" keeps none) and complete for the Tab key. Close
-// gives the terminal back.
-func NewTerminal(historyPath string, complete liner.WordCompleter) (*Terminal, error) {
+// file historyPath ("" keeps none; LoadHistory reads it) and complete for
+// the Tab key. Close gives the terminal back.
+func NewTerminal(historyPath string, complete liner.WordCompleter) *Terminal {
 	t := &Terminal{state: liner.NewLiner(), historyPath: historyPath}
 	t.state.SetCtrlCAborts(true)
 	t.state.SetTabCompletionStyle(liner.TabPrints)
 	if complete != nil {
 		t.state.SetWordCompleter(complete)
 	}
-	if historyPath == "" {
-		return t, nil
+	return t
+}
+
+// LoadHistory reads the history of earlier sessions; a missing file is
+// a first session.
+func (t *Terminal) LoadHistory() error {
+	if t.historyPath == "" {
+		return nil
 	}
-	f, err := os.Open(historyPath)
+	f, err := os.Open(t.historyPath)
 	if errors.Is(err, fs.ErrNotExist) {
-		return t, nil
+		return nil
 	}
 	if err != nil {
-		return t, fmt.Errorf("history: %w", err)
+		return fmt.Errorf("history: %w", err)
 	}
 	defer f.Close()
 	if _, err := t.state.ReadHistory(f); err != nil {
-		return t, fmt.Errorf("history %s: %w", historyPath, err)
+		return fmt.Errorf("history %s: %w", t.historyPath, err)
 	}
-	return t, nil
+	return nil
 }
 
 // ReadLine reads a line with editing. Ctrl-C gives ErrInterrupt, Ctrl-D

@@ -80,9 +80,9 @@ func (o *replOptions) run(ctx context.Context, conn *sql.Conn) error {
 	shell := sqlshell.New(conn, opts)
 	defer shell.Close()
 	if interactive {
-		term, err := sqlshell.NewTerminal(xdgPath(o.env.Getenv, "XDG_STATE_HOME", ".local/state", "history"), shell.Complete)
+		term := sqlshell.NewTerminal(xdgPath(o.env.Getenv, "XDG_STATE_HOME", ".local/state", "history"), shell.Complete)
 		defer term.Close()
-		if err != nil {
+		if err := term.LoadHistory(); err != nil {
 			fmt.Fprintf(o.env.Stderr, "Warning: %s\n", err)
 		}
 		in = sqlshell.Input{Reader: term, Name: "terminal", Interactive: true}
