@@ -32,7 +32,7 @@ func commands() []command {
 		{name: ".help", help: "show this list", run: (*Shell).help},
 		{name: ".tables", help: "list the tables and views (events and bookings are the source's)", run: (*Shell).tables},
 		{name: ".schema", args: "[name]", help: "show the columns of every table and view, or of one", run: (*Shell).schema},
-		{name: ".mode", args: strings.Join(Modes, "|"), help: "set the output mode (no argument: show it)", values: Modes, run: (*Shell).setMode},
+		{name: ".mode", args: strings.Join(modes(), "|"), help: "set the output mode (no argument: show it)", values: modes(), run: (*Shell).setMode},
 		{name: ".timer", args: "on|off", help: "print how long each statement took", values: []string{"on", "off"}, run: (*Shell).setTimer},
 		{name: ".maxrows", args: "N", help: "print at most N rows of a result, 0 for all (no argument: show it)", run: (*Shell).setMaxRows},
 		{name: ".output", args: "FILE|stdout", help: "write results to FILE (truncated first), or back to stdout", values: []string{"stdout"}, run: (*Shell).output},
@@ -103,7 +103,7 @@ func (s *Shell) setMode(_ context.Context, arg string) error {
 		return err
 	}
 	if !ValidMode(arg) {
-		return fmt.Errorf("invalid mode %q: use %s", arg, strings.Join(Modes, ", "))
+		return fmt.Errorf("invalid mode %q: use %s", arg, strings.Join(modes(), ", "))
 	}
 	s.mode = arg
 	return nil

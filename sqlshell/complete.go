@@ -51,21 +51,23 @@ func (s *Shell) loadNames(ctx context.Context) (*names, error) {
 	return n, nil
 }
 
-// sqlWords are the keywords worth completing: the ones typed most.
-var sqlWords = []string{
-	"SELECT", "FROM", "WHERE", "GROUP BY", "ORDER BY", "HAVING", "LIMIT",
-	"JOIN", "LEFT JOIN", "WITH", "DISTINCT", "COUNT", "DESCRIBE", "SUMMARIZE",
+// keywords are the SQL words worth completing: the ones typed most.
+func keywords() []string {
+	return []string{
+		"SELECT", "FROM", "WHERE", "GROUP", "ORDER", "BY", "HAVING", "LIMIT",
+		"JOIN", "LEFT", "WITH", "DISTINCT", "COUNT", "DESCRIBE", "SUMMARIZE",
+	}
 }
 
 // Complete offers the completions of the word before pos in line: a
 // dot-command or its argument at the start of a line, else a table, a
 // column (table.column after a table and a dot) or a keyword. It suits
-// liner's WordCompleter.
+// liner's WordCompleter: pos is the cursor's position in runes.
 func (s *Shell) Complete(line string, pos int) (head string, completions []string, tail string) {
-	if pos > len(line) {
-		pos = len(line)
-	}
-	head, tail = line[:pos], line[pos:]
+	// pos counts runes, as liner does.
+	runes := []rune(line)
+	pos = min(max(pos, 0), len(runes))
+	head, tail = string(runes[:pos]), string(runes[pos:])
 	start := strings.LastIndexAny(head, " \t(,=<>+-*/|;") + 1
 	word := head[start:]
 	head = head[:start]
@@ -88,7 +90,7 @@ func (s *Shell) Complete(line string, pos int) (head string, completions []strin
 		}
 		return head, candidates, tail
 	}
-	groups := [][]string{n.tables, n.all, sqlWords}
+	groups := [][]string{n.tables, n.all, keywords()}
 	if afterTableKeyword(head) {
 		groups = groups[:1]
 	}

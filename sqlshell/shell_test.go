@@ -308,9 +308,10 @@ func TestComplete(t *testing.T) {
 		{"sel", "", []string{"select"}},
 		{"SEL", "", []string{"SELECT"}},
 		{"SELECT count(sa", "SELECT count(", []string{"salons", "salon_id"}},
+		{"SELECT 'ñandú', sa", "SELECT 'ñandú', ", []string{"salons", "salon_id"}},
 	}
 	for _, tt := range tests {
-		head, got, tail := sh.Complete(tt.line, len(tt.line))
+		head, got, tail := sh.Complete(tt.line, len([]rune(tt.line)))
 		if head != tt.head || tail != "" || !reflect.DeepEqual(got, tt.candidates) {
 			t.Errorf("Complete(%q) = %q, %q, %q; want %q, %q", tt.line, head, got, tail, tt.head, tt.candidates)
 		}

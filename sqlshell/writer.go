@@ -13,12 +13,13 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 )
 
-// Modes are the output formats, in the order .help lists them.
-var Modes = []string{"table", "csv", "json", "md", "line"}
+// modes are the output modes, in the order .help lists them.
+func modes() []string { return []string{"table", "csv", "json", "md", "line"} }
 
-// ValidMode reports whether m is one of Modes.
+// ValidMode reports whether m is an output mode: table, csv, json, md or
+// line.
 func ValidMode(m string) bool {
-	for _, x := range Modes {
+	for _, x := range modes() {
 		if x == m {
 			return true
 		}
