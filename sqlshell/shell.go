@@ -142,6 +142,10 @@ func (s *Shell) Run(ctx context.Context, in Input) error {
 			if st, ok := Rest(pending.String(), pendingLine); ok && !in.Interactive {
 				s.execute(ctx, st, in)
 			}
+			if in.Interactive {
+				// Leave the shell's prompt on a line of its own.
+				fmt.Fprintln(s.stdout)
+			}
 			return ctx.Err()
 		case err != nil:
 			return fmt.Errorf("read %s: %w", in.Name, err)

@@ -196,7 +196,7 @@ func TestInteractive(t *testing.T) {
 	if err := sh.Run(context.Background(), Input{Reader: in, Name: "terminal", Interactive: true}); err != nil {
 		t.Fatal(err)
 	}
-	if want := "1,two\n1,2\n"; out.String() != want {
+	if want := "1,two\n1,2\n\n"; out.String() != want {
 		t.Errorf("stdout = %q, want %q (Ctrl-D does not run an unfinished statement)", out.String(), want)
 	}
 	wantPrompts := []string{Prompt, ContinuationPrompt, Prompt, ContinuationPrompt, ContinuationPrompt, Prompt, Prompt, Prompt, ContinuationPrompt}
