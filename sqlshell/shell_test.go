@@ -255,7 +255,7 @@ func TestInterruptCancelsOnlyTheRunningStatement(t *testing.T) {
 	if errOut.String() != "Error: query canceled\n" {
 		t.Errorf("stderr = %q, want the cancellation", errOut.String())
 	}
-	if out.String() != "n\nnext\n" {
+	if out.String() != "n\nnext\n\n" {
 		t.Errorf("stdout = %q: the session did not go on", out.String())
 	}
 }
