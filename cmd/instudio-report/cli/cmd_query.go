@@ -55,7 +55,7 @@ the statement by its number and line.`),
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.file, "file", "f", "", "read the SQL from this file")
+	f.StringVarP(&o.file, "file", "f", "", "read the SQL from this file (- for stdin)")
 	f.StringVar(&o.asOf, "as-of", "", "count only events that occurred at or before this time (RFC 3339, or YYYY-MM-DD)")
 	return cmd
 }
@@ -65,15 +65,15 @@ func (o *queryOptions) script(args []string) (sql, name string, err error) {
 	switch {
 	case o.file != "" && len(args) > 0:
 		return "", "", usagef("query: give the SQL as an argument or with -f, not both")
-	case o.file != "":
+	case o.file != "" && o.file != "-":
 		b, err := os.ReadFile(o.file)
 		if err != nil {
 			return "", "", fmt.Errorf("query: %w", err)
 		}
 		return string(b), o.file, nil
-	case len(args) == 0:
+	case o.file == "" && len(args) == 0:
 		return "", "", usagef(`query: give the SQL: query "SELECT …", query -f FILE, or query - to read stdin`)
-	case args[0] == "-":
+	case o.file == "-" || args[0] == "-":
 		b, err := io.ReadAll(o.env.Stdin)
 		if err != nil {
 			return "", "", fmt.Errorf("query: read stdin: %w", err)
