@@ -71,13 +71,13 @@ func addGlobalFlags(cmd *cobra.Command, f *globalFlags) {
 	pf := cmd.PersistentFlags()
 	pf.StringVar(&f.config, "config", "", "config file (env INSTUDIO_CONFIG; default $XDG_CONFIG_HOME/instudio-report/config.yaml)")
 	pf.StringVar(&f.source, "source", "", "root that holds bookings/: a directory (env INSTUDIO_SOURCE; default ./data)")
-	pf.StringVarP(&f.format, "format", "o", "", "output format: table, csv or json (env INSTUDIO_FORMAT; default table on a terminal, csv when piped)")
+	pf.StringVarP(&f.format, "format", "o", "", "output format: table, csv, json or md (env INSTUDIO_FORMAT; default table on a terminal, csv when piped)")
 	pf.IntVar(&f.threads, "threads", 0, "DuckDB worker threads (env INSTUDIO_THREADS; default all cores)")
 	pf.StringVar(&f.memoryLimit, "memory-limit", "", "DuckDB memory limit such as 2GB or 50% (env INSTUDIO_MEMORY_LIMIT)")
 	pf.StringVar(&f.logLevel, "log-level", "", "log level: debug, info, warn or error (env INSTUDIO_LOG_LEVEL; default info)")
 	pf.StringVar(&f.logFormat, "log-format", "", "log format on stderr: text or json (env INSTUDIO_LOG_FORMAT; default text)")
 	pf.StringVar(&f.timeZone, "timezone", "", "platform IANA time zone that decides what today is (env INSTUDIO_TIMEZONE; default UTC)")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"table", "csv", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"table", "csv", "json", "md"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("log-level", cobra.FixedCompletions([]string{"debug", "info", "warn", "error"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("log-format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
 }
@@ -150,7 +150,7 @@ func resolveSettings(cmd *cobra.Command, env Env, f globalFlags) (Settings, erro
 		return Settings{}, usagef("invalid memory limit %q: use a size such as 512MB, 2GB or 4GiB, or a share of RAM such as 50%%", s.MemoryLimit)
 	}
 	if s.Format != "" && !validFormat(s.Format) {
-		return Settings{}, usagef("invalid output format %q: use table, csv or json", s.Format)
+		return Settings{}, usagef("invalid output format %q: use table, csv, json or md", s.Format)
 	}
 	if _, err := time.LoadLocation(s.TimeZone); err != nil {
 		return Settings{}, usagef("invalid time zone %q: use an IANA name such as America/Lima", s.TimeZone)
