@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"time"
 
@@ -32,6 +33,9 @@ type Env struct {
 	Getenv                             func(string) string
 	Now                                func() time.Time
 	Build                              BuildInfo
+	// Interrupts delivers SIGINT. Each one cancels the command's context,
+	// unless the command handles Ctrl-C itself (repl). Nil: no signals.
+	Interrupts <-chan os.Signal
 }
 
 // BuildInfo identifies the binary.
@@ -44,6 +48,8 @@ type BuildInfo struct {
 // Execute runs the program with args (without the program name) and
 // returns its exit code. Errors are printed here, once.
 func Execute(ctx context.Context, env Env, args []string) int {
+	ctx, stop := routeInterrupts(ctx, env.Interrupts)
+	defer stop()
 	root := newRootCmd(env)
 	root.SetArgs(args)
 	root.SetIn(env.Stdin)
@@ -155,6 +161,8 @@ config file ($XDG_CONFIG_HOME/instudio-report/config.yaml), then defaults.`),
 		newBookingCmd(opts),
 		newDemoCmd(opts),
 		newVersionCmd(opts),
+		newQueryCmd(opts),
+		newReplCmd(opts),
 	)
 	return root
 }
