@@ -142,7 +142,9 @@ config file ($XDG_CONFIG_HOME/instudio-report/config.yaml), then defaults.`),
 			if opts.log, err = newLogger(env.Stderr, settings.LogLevel, settings.LogFormat); err != nil {
 				return err
 			}
-			opts.log.Debug("settings", "config_file", settings.ConfigFile, "source", settings.Source, "timezone", settings.TimeZone)
+			opts.log.Debug("settings", "config_file", settings.ConfigFile, "source", settings.Source, "timezone", settings.TimeZone,
+				"s3_mode", settings.S3Mode, "s3_endpoint", settings.S3Endpoint, "s3_region", settings.S3Region, "profile", settings.Profile,
+				"extension_dir", settings.ExtensionDir, "extension_repository", settings.ExtensionRepository, "cache_dir", settings.CacheDir)
 			return nil
 		},
 	}

@@ -122,6 +122,17 @@ func TestSalonS3Cache(t *testing.T) {
 		t.Errorf("cold run: listed %s fetched %s, want %d of each", listed, fetched, files)
 	}
 
+	// demo writes to S3 too, create-if-absent: over the same data it
+	// writes nothing (If-None-Match: * answers 412 for every file).
+	f.proxy.Reset()
+	res = f.runS3(t, nil, "demo", "--dest", f.source, "--salons", "3", "--days", "60", "--seed", "7", "--now", "2026-03-13T09:00:00Z")
+	if res.code != 0 || !strings.Contains(res.stderr, "files_written=0 files_already_there="+strconv.Itoa(files)) {
+		t.Errorf("demo over S3: exit %d: %s", res.code, res.stderr)
+	}
+	if served := f.proxy.Served(); served["put"] != files {
+		t.Errorf("demo over S3: %d PUTs, want %d", served["put"], files)
+	}
+
 	// Warm: one listing, no GETs.
 	f.proxy.Reset()
 	res = f.runS3(t, debug, salonArgs...)
@@ -314,4 +325,68 @@ func localKeys(t *testing.T, dir string) []string {
 		return nil
 	})
 	return keys
+}
+
+// The S3 settings follow the precedence of every setting: flag, then
+// INSTUDIO_* environment, then the config file, then the default.
+func TestS3Settings(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(cfg, []byte(strings.Join([]string{
+		"source: s3://cfg-bucket/p",
+		"s3_mode: httpfs",
+		"s3_endpoint: http://cfg.example:9000",
+		"s3_region: eu-cfg-1",
+		"profile: cfg-profile",
+		"extension_dir: /cfg/ext",
+		"extension_repository: /cfg/repo",
+		"cache_dir: /cfg/cache",
+	}, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	settings := func(res result) string {
+		i := strings.Index(res.stderr, "msg=settings")
+		if i < 0 {
+			t.Fatalf("no settings in the debug log: exit %d %s", res.code, res.stderr)
+		}
+		return res.stderr[i : i+strings.IndexByte(res.stderr[i:], '\n')]
+	}
+	// "version" opens no source, so the settings are all it needs.
+	res := run(t, runOpts{env: map[string]string{"INSTUDIO_LOG_LEVEL": "debug"}}, "--config", cfg, "version")
+	want := "source=s3://cfg-bucket/p timezone=UTC s3_mode=httpfs s3_endpoint=http://cfg.example:9000 s3_region=eu-cfg-1 profile=cfg-profile extension_dir=/cfg/ext extension_repository=/cfg/repo cache_dir=/cfg/cache"
+	if got := settings(res); !strings.HasSuffix(got, want) {
+		t.Errorf("config file: %s\nwant …%s", got, want)
+	}
+	env := map[string]string{
+		"INSTUDIO_LOG_LEVEL": "debug", "INSTUDIO_S3_MODE": "cache", "INSTUDIO_S3_ENDPOINT": "http://env:1",
+		"INSTUDIO_S3_REGION": "env-1", "INSTUDIO_PROFILE": "env-p", "INSTUDIO_EXTENSION_DIR": "/env/ext",
+		"INSTUDIO_EXTENSION_REPOSITORY": "/env/repo", "INSTUDIO_CACHE_DIR": "/env/cache",
+	}
+	res = run(t, runOpts{env: env}, "--config", cfg, "version")
+	want = "s3_mode=cache s3_endpoint=http://env:1 s3_region=env-1 profile=env-p extension_dir=/env/ext extension_repository=/env/repo cache_dir=/env/cache"
+	if got := settings(res); !strings.HasSuffix(got, want) {
+		t.Errorf("env over config: %s\nwant …%s", got, want)
+	}
+	res = run(t, runOpts{env: env}, "--config", cfg, "--s3-mode", "auto", "--s3-endpoint", "http://flag:2", "--s3-region", "flag-2",
+		"--profile", "flag-p", "--extension-dir", "/flag/ext", "--extension-repository", "/flag/repo", "--cache-dir", "/flag/cache", "version")
+	want = "s3_mode=auto s3_endpoint=http://flag:2 s3_region=flag-2 profile=flag-p extension_dir=/flag/ext extension_repository=/flag/repo cache_dir=/flag/cache"
+	if got := settings(res); !strings.HasSuffix(got, want) {
+		t.Errorf("flag over env: %s\nwant …%s", got, want)
+	}
+	// The default cache is under XDG_CACHE_HOME, else ~/.cache.
+	res = run(t, runOpts{env: map[string]string{"INSTUDIO_LOG_LEVEL": "debug", "HOME": "/home/u"}}, "version")
+	if got := settings(res); !strings.Contains(got, "s3_mode=auto") || !strings.HasSuffix(got, "cache_dir=/home/u/.cache/instudio-report") {
+		t.Errorf("defaults: %s", got)
+	}
+	res = run(t, runOpts{env: map[string]string{"INSTUDIO_S3_MODE": "fast"}}, "version")
+	if res.code != exitUsage || !strings.Contains(res.stderr, `invalid s3 mode "fast": use auto, httpfs or cache`) {
+		t.Errorf("bad mode: exit %d, %s", res.code, res.stderr)
+	}
+}
+
+// version says which extensions this DuckDB has, httpfs included.
+func TestVersionExtensions(t *testing.T) {
+	res := run(t, runOpts{}, "version")
+	if res.code != 0 || !regexp.MustCompile(`(?m)^extensions: .*parquet.*; httpfs (not installed|.+)`).MatchString(res.stdout) {
+		t.Errorf("version: exit %d, stdout %q", res.code, res.stdout)
+	}
 }
