@@ -136,12 +136,25 @@ type manifestEntry struct {
 // gone upstream. Each download goes to a temporary name and is renamed
 // into place once complete, so a reader never sees a partial file, and an
 // interrupted sync is completed by the next one.
+//
+// An object deleted between the listing and its download (a compaction
+// that replaced it, say) makes the sync list again, once: skipping it
+// could miss the events that moved elsewhere.
 func (r *S3) Sync(ctx context.Context, opt SyncOptions) (SyncResult, error) {
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	res, err := r.syncOnce(ctx, opt)
+	if errors.Is(err, ErrNotFound) && ctx.Err() == nil {
+		opt.Log.Debug("s3 object gone during the sync: listing again", "source", r.String(), "error", err)
+		res, err = r.syncOnce(ctx, opt)
+	}
+	return res, err
+}
+
+func (r *S3) syncOnce(ctx context.Context, opt SyncOptions) (SyncResult, error) {
 	start := time.Now()
 	log := opt.Log
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
 	if opt.Dir == "" {
 		return SyncResult{}, errors.New("no cache directory: set --cache-dir, XDG_CACHE_HOME or HOME")
 	}

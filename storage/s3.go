@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -305,7 +306,7 @@ func (r *S3) Create(ctx context.Context, key string, data []byte) (bool, error) 
 	_, err := r.client.PutObject(ctx, &s3.PutObjectInput{
 		Bucket:        aws.String(r.bucket),
 		Key:           aws.String(r.fullKey(key)),
-		Body:          strings.NewReader(string(data)),
+		Body:          bytes.NewReader(data),
 		ContentLength: aws.Int64(int64(len(data))),
 		IfNoneMatch:   aws.String("*"),
 	})

@@ -194,6 +194,7 @@ func (p *barProgress) Start(objects int, bytes int64) {
 		progressbar.OptionSetDescription(fmt.Sprintf("syncing 0/%d objects", objects)),
 		progressbar.OptionShowBytes(true),
 		progressbar.OptionShowTotalBytes(true),
+		progressbar.OptionShowCount(),
 		progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionClearOnFinish(),
 	)

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/instudio/instudio-report/queries"
 	"github.com/instudio/instudio-report/storage/s3test"
@@ -228,6 +229,12 @@ func TestSalonS3Errors(t *testing.T) {
 			"no booking files match s3://analytics-bucket-s3/nothing-here/bookings/dt=\\*/\\*\\.parquet; run `instudio-report demo`"},
 		{"wrong endpoint", f.source, map[string]string{"INSTUDIO_S3_ENDPOINT": "http://127.0.0.1:1", "AWS_MAX_ATTEMPTS": "2"}, nil,
 			`cannot reach http://127\.0\.0\.1:1: dial: connect: connection refused: check --s3-endpoint`},
+		{"wrong region", f.source, map[string]string{"INSTUDIO_S3_REGION": "eu-west-3"}, nil,
+			`bucket analytics-bucket-s3 is not in region eu-west-3 at http://127\.0\.0\.1:\d+: pass the bucket's region with --s3-region`},
+		{"no credentials", f.source, nil, map[string]string{"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""},
+			`s3://analytics-bucket-s3/analytics/prod: no usable AWS credentials: set AWS_PROFILE or --profile, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run .aws sso login.`},
+		{"unknown profile", f.source, map[string]string{"INSTUDIO_PROFILE": "nope"}, nil,
+			`s3://analytics-bucket-s3/analytics/prod: aws configuration \(profile nope\): failed to get shared config profile, nope`},
 		{"bad endpoint", f.source, map[string]string{"INSTUDIO_S3_ENDPOINT": "127.0.0.1:1"}, nil,
 			`s3 endpoint "127\.0\.0\.1:1": use a URL such as`},
 		{"corrupt object", f.source, nil, nil,
@@ -266,6 +273,35 @@ func TestSalonS3Errors(t *testing.T) {
 				t.Errorf("the message names the cache, not the object: %q", res.stderr)
 			}
 		})
+	}
+}
+
+// The sync draws a progress bar on a terminal, and nothing when stderr is
+// piped.
+func TestSalonS3Progress(t *testing.T) {
+	f := newS3Fixture(t, s3test.Faults{})
+	for _, terminal := range []bool{true, false} {
+		var stdout, stderr strings.Builder
+		env := map[string]string{"XDG_CACHE_HOME": t.TempDir()}
+		for k, v := range f.env {
+			if k != "XDG_CACHE_HOME" {
+				env[k] = v
+			}
+		}
+		code := Execute(context.Background(), Env{
+			Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, StderrIsTerminal: terminal,
+			Getenv: func(k string) string { return env[k] }, Now: func() time.Time { return fixedNow },
+		}, append([]string{"--source", f.source}, salonArgs...))
+		if code != 0 {
+			t.Fatalf("terminal %v: exit %d: %s", terminal, code, stderr.String())
+		}
+		bar := regexp.MustCompile(`syncing \d+/\d+ objects .*\(\d.* MB, .*/s\)`)
+		if terminal && !bar.MatchString(stderr.String()) {
+			t.Errorf("terminal: no progress bar in %q", stderr.String())
+		}
+		if !terminal && stderr.String() != "" {
+			t.Errorf("piped: stderr %q, want nothing", stderr.String())
+		}
 	}
 }
 
