@@ -42,6 +42,9 @@ type Options struct {
 	Notice io.Writer
 	// Progress, when set, makes a progress display for a sync.
 	Progress func() storage.SyncProgress
+	// Now times the listing and the sync for the log; nil leaves the
+	// durations zero.
+	Now func() time.Time
 }
 
 // Attach opens the source and attaches its booking files to db: the
@@ -52,6 +55,9 @@ func Attach(ctx context.Context, db *queries.DB, opt Options) (queries.Source, e
 	}
 	if opt.Notice == nil {
 		opt.Notice = io.Discard
+	}
+	if opt.Now == nil {
+		opt.Now = func() time.Time { return time.Time{} }
 	}
 	root, err := storage.Open(ctx, opt.URI, opt.S3)
 	if err != nil {
@@ -100,12 +106,12 @@ func s3Source(ctx context.Context, db *queries.DB, root *storage.S3, opt Options
 	if err := db.CreateS3Secret(ctx, secret); err != nil {
 		return nil, err
 	}
-	start := time.Now()
+	start := opt.Now()
 	objs, err := root.BookingObjects(ctx, opt.AsOf)
 	if err != nil {
 		return nil, err
 	}
-	opt.Log.Debug("s3 listing", "source", root.String(), "mode", ModeHTTPFS, "objects", len(objs), "took", time.Since(start))
+	opt.Log.Debug("s3 listing", "source", root.String(), "mode", ModeHTTPFS, "objects", len(objs), "took", opt.Now().Sub(start))
 	return &storage.Remote{Root: root, Objects: objs}, nil
 }
 
@@ -137,7 +143,7 @@ func cached(ctx context.Context, root *storage.S3, opt Options) (queries.Source,
 	if opt.CacheBase == "" {
 		return nil, fmt.Errorf("%s: no cache directory for --s3-mode cache: set --cache-dir, XDG_CACHE_HOME or HOME", root)
 	}
-	sync := storage.SyncOptions{Dir: root.CacheDir(opt.CacheBase), AsOf: opt.AsOf, Log: opt.Log}
+	sync := storage.SyncOptions{Dir: root.CacheDir(opt.CacheBase), AsOf: opt.AsOf, Log: opt.Log, Now: opt.Now}
 	if opt.Progress != nil {
 		sync.Progress = opt.Progress()
 	}

@@ -37,6 +37,9 @@ type SyncOptions struct {
 	Log *slog.Logger
 	// Progress, when set, follows the downloads.
 	Progress SyncProgress
+	// Now is the clock that times the sync for the log and Took; nil
+	// leaves the durations zero.
+	Now func() time.Time
 }
 
 // SyncProgress follows the downloads of a sync.
@@ -144,6 +147,9 @@ func (r *S3) Sync(ctx context.Context, opt SyncOptions) (SyncResult, error) {
 	if opt.Log == nil {
 		opt.Log = slog.New(slog.DiscardHandler)
 	}
+	if opt.Now == nil {
+		opt.Now = func() time.Time { return time.Time{} }
+	}
 	res, err := r.syncOnce(ctx, opt)
 	if errors.Is(err, ErrNotFound) && ctx.Err() == nil {
 		opt.Log.Debug("s3 object gone during the sync: listing again", "source", r.String(), "error", err)
@@ -153,7 +159,8 @@ func (r *S3) Sync(ctx context.Context, opt SyncOptions) (SyncResult, error) {
 }
 
 func (r *S3) syncOnce(ctx context.Context, opt SyncOptions) (SyncResult, error) {
-	start := time.Now()
+	now := opt.Now
+	start := now()
 	log := opt.Log
 	if opt.Dir == "" {
 		return SyncResult{}, errors.New("no cache directory: set --cache-dir, XDG_CACHE_HOME or HOME")
@@ -166,7 +173,7 @@ func (r *S3) syncOnce(ctx context.Context, opt SyncOptions) (SyncResult, error) 
 	if err != nil {
 		return SyncResult{}, err
 	}
-	log.Debug("s3 listing", "source", r.String(), "objects", len(objs), "took", time.Since(start))
+	log.Debug("s3 listing", "source", r.String(), "objects", len(objs), "took", now().Sub(start))
 
 	if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
 		return SyncResult{}, fmt.Errorf("cache %s: %w", opt.Dir, err)
@@ -230,7 +237,7 @@ func (r *S3) syncOnce(ctx context.Context, opt SyncOptions) (SyncResult, error) 
 	g.SetLimit(workers)
 	for _, o := range todo {
 		g.Go(func() error {
-			t0 := time.Now()
+			t0 := now()
 			if err := r.fetch(gctx, o, local.URI(o.Key)); err != nil {
 				return err
 			}
@@ -242,7 +249,7 @@ func (r *S3) syncOnce(ctx context.Context, opt SyncOptions) (SyncResult, error) 
 			mu.Unlock()
 			fetched.Add(1)
 			fetchedBytes.Add(o.Size)
-			log.Debug("s3 object fetched", "key", o.Key, "bytes", o.Size, "took", time.Since(t0))
+			log.Debug("s3 object fetched", "key", o.Key, "bytes", o.Size, "took", now().Sub(t0))
 			return nil
 		})
 	}
@@ -253,7 +260,7 @@ func (r *S3) syncOnce(ctx context.Context, opt SyncOptions) (SyncResult, error) 
 		werr = err
 	}
 	res.Fetched, res.FetchedBytes = int(fetched.Load()), fetchedBytes.Load()
-	res.Took = time.Since(start)
+	res.Took = now().Sub(start)
 	if werr != nil {
 		return res, werr
 	}

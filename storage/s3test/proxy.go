@@ -2,6 +2,7 @@ package s3test
 
 import (
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -106,15 +107,14 @@ func StartFaultProxy(t testing.TB, target string, f Faults) *FaultProxy {
 		t.Fatal(err)
 	}
 	p := &FaultProxy{injected: map[string]int{}, served: map[string]int{}, faults: f}
-	rp := httputil.NewSingleHostReverseProxy(u)
-	// The SDK signs the Host header; keep the client's.
-	director := rp.Director
-	rp.Director = func(r *http.Request) {
-		host := r.Host
-		director(r)
-		r.Host = host
+	rp := &httputil.ReverseProxy{
+		// The SDK signs the Host header: keep the client's.
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			pr.SetURL(u)
+			pr.Out.Host = pr.In.Host
+		},
+		ErrorLog: log.New(io.Discard, "", 0),
 	}
-	rp.ErrorLog = nil
 	hit := func(n, every int64) bool { return every > 0 && n%every == 0 }
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := p.requests.Add(1)

@@ -198,6 +198,7 @@ func (o *rootOptions) openDB(ctx context.Context, asOf *time.Time) (*queries.DB,
 		Log:       o.log,
 		Notice:    o.env.Stderr,
 		Progress:  o.syncProgress,
+		Now:       o.env.Now,
 	})
 	if err != nil {
 		db.Close()

@@ -78,7 +78,7 @@ func BenchmarkS3(b *testing.B) {
 	}
 }
 
-func syncOpts(dir string) storage.SyncOptions { return storage.SyncOptions{Dir: dir} }
+func syncOpts(dir string) storage.SyncOptions { return storage.SyncOptions{Dir: dir, Now: time.Now} }
 
 func benchRun(b *testing.B, env map[string]string, args []string) string {
 	var stdout, stderr bytes.Buffer
