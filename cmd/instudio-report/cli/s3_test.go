@@ -27,12 +27,15 @@ type s3Fixture struct {
 
 const s3Prefix = "analytics/prod"
 
+// s3DemoArgs write three salons over 30 days and 7 ahead: 4 batch files a
+// day (one per 6 hours of ingest), about 150 files.
+var s3DemoArgs = []string{"--salons", "3", "--days", "30", "--ahead", "7", "--seed", "7", "--now", "2026-03-13T09:00:00Z"}
+
 func newS3Fixture(t *testing.T, faults s3test.Faults) *s3Fixture {
 	t.Helper()
 	srv := s3test.Start(t)
 	local := t.TempDir()
-	// Three salons over 60 days: about a hundred batch files.
-	res := run(t, runOpts{}, "demo", "--dest", local, "--salons", "3", "--days", "60", "--seed", "7", "--now", "2026-03-13T09:00:00Z")
+	res := run(t, runOpts{}, append([]string{"demo", "--dest", local}, s3DemoArgs...)...)
 	if res.code != 0 {
 		t.Fatalf("demo: %s", res.stderr)
 	}
@@ -126,7 +129,7 @@ func TestSalonS3Cache(t *testing.T) {
 	// demo writes to S3 too, create-if-absent: over the same data it
 	// writes nothing (If-None-Match: * answers 412 for every file).
 	f.proxy.Reset()
-	res = f.runS3(t, nil, "demo", "--dest", f.source, "--salons", "3", "--days", "60", "--seed", "7", "--now", "2026-03-13T09:00:00Z")
+	res = f.runS3(t, nil, append([]string{"demo", "--dest", f.source}, s3DemoArgs...)...)
 	if res.code != 0 || !strings.Contains(res.stderr, "files_written=0 files_already_there="+strconv.Itoa(files)) {
 		t.Errorf("demo over S3: exit %d: %s", res.code, res.stderr)
 	}
