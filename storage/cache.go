@@ -62,7 +62,8 @@ type SyncResult struct {
 	// were already there, Dropped local copies were deleted upstream.
 	Fetched, Kept, Dropped int
 	FetchedBytes           int64
-	Took                   time.Duration
+	// Took is the whole sync, ListTook its listing.
+	Took, ListTook time.Duration
 }
 
 // bookingKey is a key that readers scan: bookings/dt=YYYY-MM-DD/x.parquet.
@@ -173,15 +174,24 @@ func (r *S3) syncOnce(ctx context.Context, opt SyncOptions) (SyncResult, error) 
 	if err != nil {
 		return SyncResult{}, err
 	}
-	log.Debug("s3 listing", "source", r.String(), "objects", len(objs), "took", now().Sub(start))
+	listTook := now().Sub(start)
+	log.Debug("s3 listing", "source", r.String(), "objects", len(objs), "took", listTook)
 
 	if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
 		return SyncResult{}, fmt.Errorf("cache %s: %w", opt.Dir, err)
 	}
 	man := readManifest(opt.Dir)
 	local := &Dir{Path: opt.Dir}
+	have, err := local.List(ctx, booking.Prefix+"/")
+	if err != nil {
+		return SyncResult{}, fmt.Errorf("cache %s: %w", opt.Dir, err)
+	}
+	localSize := make(map[string]int64, len(have))
+	for _, h := range have {
+		localSize[h.Key] = h.Size
+	}
 
-	res := SyncResult{Objects: objs, Files: make([]string, len(objs))}
+	res := SyncResult{Objects: objs, Files: make([]string, len(objs)), ListTook: listTook}
 	var todo []Object
 	var todoBytes int64
 	upstream := make(map[string]bool, len(objs))
@@ -189,7 +199,7 @@ func (r *S3) syncOnce(ctx context.Context, opt SyncOptions) (SyncResult, error) 
 		upstream[o.Key] = true
 		res.Files[i] = local.URI(o.Key)
 		if e, ok := man.Objects[o.Key]; ok && e.ETag == o.ETag && e.Size == o.Size {
-			if info, err := os.Stat(res.Files[i]); err == nil && info.Size() == o.Size {
+			if size, ok := localSize[o.Key]; ok && size == o.Size {
 				res.Kept++
 				log.Debug("s3 object up to date", "key", o.Key)
 				continue
@@ -201,17 +211,15 @@ func (r *S3) syncOnce(ctx context.Context, opt SyncOptions) (SyncResult, error) 
 
 	// Copies of objects gone upstream go, within the synced scope: with
 	// --as-of, later partitions were not listed and are left alone.
-	have, err := local.List(ctx, booking.Prefix+"/")
-	if err != nil {
-		return SyncResult{}, fmt.Errorf("cache %s: %w", opt.Dir, err)
-	}
 	last := ""
 	if opt.AsOf != nil {
 		last = opt.AsOf.UTC().Format(time.DateOnly)
 	}
-	var mu sync.Mutex // guards man and the progress
+	inScope := func(key string) bool { return last == "" || booking.DayOfKey(key) <= last }
+	changed := len(todo) > 0 // whether the manifest must be written
+	var mu sync.Mutex        // guards man and the progress
 	for _, h := range have {
-		if upstream[h.Key] || (last != "" && booking.DayOfKey(h.Key) > last) {
+		if upstream[h.Key] || !inScope(h.Key) {
 			continue
 		}
 		if err := local.Delete(ctx, h.Key); err != nil {
@@ -219,11 +227,13 @@ func (r *S3) syncOnce(ctx context.Context, opt SyncOptions) (SyncResult, error) 
 		}
 		delete(man.Objects, h.Key)
 		res.Dropped++
+		changed = true
 		log.Debug("s3 object gone upstream: local copy dropped", "key", h.Key)
 	}
 	for key := range man.Objects {
-		if !upstream[key] && (last == "" || booking.DayOfKey(key) <= last) {
+		if !upstream[key] && inScope(key) {
 			delete(man.Objects, key)
+			changed = true
 		}
 	}
 
@@ -256,8 +266,10 @@ func (r *S3) syncOnce(ctx context.Context, opt SyncOptions) (SyncResult, error) 
 	werr := g.Wait()
 	// What was fetched stays recorded even when the sync stopped halfway,
 	// so the next run fetches only the rest.
-	if err := writeManifest(opt.Dir, man); err != nil && werr == nil {
-		werr = err
+	if changed {
+		if err := writeManifest(opt.Dir, man); err != nil && werr == nil {
+			werr = err
+		}
 	}
 	res.Fetched, res.FetchedBytes = int(fetched.Load()), fetchedBytes.Load()
 	res.Took = now().Sub(start)

@@ -57,7 +57,8 @@ func BenchmarkS3(b *testing.B) {
 			if err != nil || res.Fetched != 0 {
 				b.Fatalf("warm sync fetched %d: %v", res.Fetched, err)
 			}
-			report(b, res.Took, len(res.Objects), 0)
+			b.ReportMetric(float64(len(res.Objects))/res.Took.Seconds(), "objects/s")
+			b.ReportMetric(float64(res.ListTook.Milliseconds()), "list-ms")
 		}
 	})
 	args := []string{"salon", "--id", "1", "--from", "2026-10-28", "--to", "2026-11-27", "-o", "json"}
