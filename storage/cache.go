@@ -303,10 +303,16 @@ func (r *S3) fetch(ctx context.Context, o Object, dest string) error {
 	return err
 }
 
-func (r *S3) fetchOnce(ctx context.Context, o Object, dest string) (retry bool, err error) {
+// fetchTimeout bounds one download attempt, so that a stalled body is
+// retried rather than waited on for ever.
+const fetchTimeout = 5 * time.Minute
+
+func (r *S3) fetchOnce(parent context.Context, o Object, dest string) (retry bool, err error) {
+	ctx, cancel := context.WithTimeout(parent, fetchTimeout)
+	defer cancel()
 	body, got, err := r.Get(ctx, o.Key)
 	if err != nil {
-		return false, err
+		return parent.Err() == nil && errors.Is(err, context.DeadlineExceeded), err
 	}
 	defer body.Close()
 	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
@@ -322,8 +328,8 @@ func (r *S3) fetchOnce(ctx context.Context, o Object, dest string) (retry bool, 
 		return false, fmt.Errorf("cache %s: %w", dest, cerr)
 	}
 	if err != nil {
-		if ctx.Err() != nil {
-			return false, ctx.Err()
+		if parent.Err() != nil {
+			return false, parent.Err()
 		}
 		return true, fmt.Errorf("read %s: %s", r.URI(o.Key), firstLineOf(err))
 	}

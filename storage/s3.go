@@ -100,6 +100,7 @@ type S3 struct {
 	region   string
 	profile  string
 	creds    aws.CredentialsProvider
+	attempts int
 }
 
 var _ Root = (*S3)(nil)
@@ -172,7 +173,7 @@ func NewS3(ctx context.Context, bucket, prefix string, opt S3Options) (*S3, erro
 		o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
 		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
 	})
-	r := &S3{client: client, bucket: bucket, prefix: prefix, endpoint: endpoint, region: cfg.Region, profile: opt.Profile, creds: cfg.Credentials}
+	r := &S3{client: client, bucket: bucket, prefix: prefix, endpoint: endpoint, region: cfg.Region, profile: opt.Profile, creds: cfg.Credentials, attempts: attempts}
 	if cfg.Credentials == nil {
 		return nil, fmt.Errorf("%s: no AWS credentials found%s: set AWS_PROFILE or --profile, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run `aws sso login`", where, profileNote(opt.Profile))
 	}
@@ -406,7 +407,11 @@ func (r *S3) wrap(op, uri string, err error) error {
 	if errors.As(err, &dnsErr) || errors.As(err, &opErr) || errors.As(err, &netErr) {
 		return fmt.Errorf("%s %s: cannot reach %s: %s: check --s3-endpoint and the network", op, uri, where, netCause(err))
 	}
-	if code != "" {
+	switch code {
+	case "SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout", "Throttling":
+		return fmt.Errorf("%s %s: %s from %s, still after %d attempts: try again later", op, uri, code, where, r.attempts)
+	case "":
+	default:
 		return fmt.Errorf("%s %s: %s (%s)", op, uri, code, where)
 	}
 	return fmt.Errorf("%s %s: %s", op, uri, firstLineOf(err))

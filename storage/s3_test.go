@@ -98,6 +98,10 @@ func TestS3Errors(t *testing.T) {
 			opt.Endpoint = "http://127.0.0.1:1"
 			opt.MaxAttempts = 2
 		}, []string{"cannot reach http://127.0.0.1:1", "connection refused", "check --s3-endpoint"}},
+		{"throttled throughout", "present", func(t *testing.T, opt *storage.S3Options) {
+			opt.Endpoint = s3test.StartFaultProxy(t, srv.Endpoint, s3test.Faults{SlowDownEvery: 1}).Endpoint
+			opt.MaxAttempts = 2
+		}, []string{"list s3://present/p/bookings/: SlowDown from http://127.0.0.1:", "still after 2 attempts: try again later"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
