@@ -7,13 +7,18 @@ import (
 	"strings"
 )
 
-// LoadHTTPFS loads DuckDB's httpfs extension, which reads s3:// URLs. It
-// is installed first when missing: from the Options' extension repository
-// when given, else from DuckDB's own, which needs the internet. A build
-// with httpfs linked in (duckdb_use_lib) loads it at once.
-func (d *DB) LoadHTTPFS(ctx context.Context) error {
-	if _, err := d.conn.ExecContext(ctx, "LOAD httpfs"); err == nil {
+// LoadHTTPFS loads DuckDB's httpfs extension, which reads s3:// URLs. When
+// it is missing and install is true, it is installed first: from the
+// Options' extension repository when given, else from DuckDB's own, which
+// needs the internet. A build with httpfs linked in (duckdb_use_lib)
+// loads it at once.
+func (d *DB) LoadHTTPFS(ctx context.Context, install bool) error {
+	_, err := d.conn.ExecContext(ctx, "LOAD httpfs")
+	if err == nil {
 		return nil
+	}
+	if !install {
+		return fmt.Errorf("load httpfs: %s", firstLine(err))
 	}
 	if _, err := d.conn.ExecContext(ctx, "INSTALL httpfs"); err != nil {
 		return fmt.Errorf("install httpfs: %s", firstLine(err))

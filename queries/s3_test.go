@@ -88,7 +88,7 @@ func TestCreateS3SecretParses(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if db.LoadHTTPFS(context.Background()) == nil {
+	if db.LoadHTTPFS(context.Background(), true) == nil {
 		if err := db.CreateS3Secret(context.Background(), queries.S3Secret{KeyID: "k", Secret: `it's`, Region: "r"}); err != nil {
 			t.Fatalf("with httpfs: %v", err)
 		}

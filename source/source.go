@@ -11,6 +11,9 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/instudio/instudio-report/queries"
@@ -88,10 +91,11 @@ func s3Source(ctx context.Context, db *queries.DB, root *storage.S3, opt Options
 	default:
 		return nil, fmt.Errorf("invalid s3 mode %q: use auto, httpfs or cache", opt.Mode)
 	}
-	if err := db.LoadHTTPFS(ctx); err != nil {
-		if opt.Mode == ModeHTTPFS {
+	if opt.Mode == ModeHTTPFS {
+		if err := db.LoadHTTPFS(ctx, true); err != nil {
 			return nil, fmt.Errorf("%s: --s3-mode httpfs: %w; install httpfs with --extension-repository or --extension-dir, or use --s3-mode cache", root, err)
 		}
+	} else if err := loadHTTPFSAuto(ctx, db, opt); err != nil {
 		fmt.Fprintf(opt.Notice, "instudio-report: httpfs unavailable (%s): reading %s through the local cache\n", err, root)
 		return cached(ctx, root, opt)
 	}
@@ -113,6 +117,41 @@ func s3Source(ctx context.Context, db *queries.DB, root *storage.S3, opt Options
 	}
 	opt.Log.Debug("s3 listing", "source", root.String(), "mode", ModeHTTPFS, "objects", len(objs), "took", opt.Now().Sub(start))
 	return &storage.Remote{Root: root, Objects: objs}, nil
+}
+
+// installRetry is how long auto mode trusts a failed httpfs install: on
+// a host without internet access every attempt costs a failed download.
+const installRetry = 24 * time.Hour
+
+// loadHTTPFSAuto loads httpfs, installing it unless an install failed
+// less than installRetry ago (remembered in the cache directory, with the
+// reason, so the notice can repeat it).
+func loadHTTPFSAuto(ctx context.Context, db *queries.DB, opt Options) error {
+	marker := ""
+	if opt.CacheBase != "" {
+		marker = filepath.Join(opt.CacheBase, "httpfs-install-failed")
+	}
+	if marker != "" {
+		if info, err := os.Stat(marker); err == nil && opt.Now().Sub(info.ModTime()) < installRetry {
+			if db.LoadHTTPFS(ctx, false) == nil {
+				return nil
+			}
+			reason, _ := os.ReadFile(marker)
+			return fmt.Errorf("%s; not retried before %s, or delete %s", strings.TrimSpace(string(reason)),
+				info.ModTime().Add(installRetry).UTC().Format(time.RFC3339), marker)
+		}
+	}
+	err := db.LoadHTTPFS(ctx, true)
+	if err != nil && marker != "" {
+		// Best effort: without the note the next run tries again.
+		if os.MkdirAll(opt.CacheBase, 0o755) == nil {
+			_ = os.WriteFile(marker, []byte(err.Error()+"\n"), 0o644)
+		}
+	}
+	if err == nil && marker != "" {
+		_ = os.Remove(marker)
+	}
+	return err
 }
 
 // Secret is the httpfs secret for root: its region always, and for a

@@ -82,7 +82,7 @@ func TestHTTPFSModeWithoutHTTPFS(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if db.LoadHTTPFS(context.Background()) == nil {
+	if db.LoadHTTPFS(context.Background(), true) == nil {
 		t.Skip("httpfs loads here")
 	}
 	_, err = source.Attach(context.Background(), db, source.Options{URI: "s3://bkt/p", Mode: source.ModeHTTPFS, S3: srv.Options()})

@@ -323,8 +323,16 @@ func TestSalonS3Auto(t *testing.T) {
 		if res.stderr != "" {
 			t.Errorf("httpfs loads, yet stderr says %q", res.stderr)
 		}
-	} else if !notice.MatchString(res.stderr) {
+		return
+	}
+	if !notice.MatchString(res.stderr) {
 		t.Errorf("stderr = %q, want the one-line fallback notice", res.stderr)
+	}
+	// The failed install is remembered for a day: the next run does not
+	// pay for another download attempt, and says so.
+	res = f.runS3(t, map[string]string{"INSTUDIO_S3_MODE": "auto"}, salonArgs...)
+	if res.code != 0 || res.stdout != want || !notice.MatchString(res.stderr) || !strings.Contains(res.stderr, "not retried before") {
+		t.Errorf("second run: exit %d, same JSON %v, stderr %q", res.code, res.stdout == want, res.stderr)
 	}
 }
 
@@ -350,7 +358,7 @@ func httpfsLoads(t *testing.T) bool {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	return db.LoadHTTPFS(context.Background()) == nil
+	return db.LoadHTTPFS(context.Background(), true) == nil
 }
 
 func localKeys(t *testing.T, dir string) []string {
