@@ -158,6 +158,14 @@ func NewS3(ctx context.Context, bucket, prefix string, opt S3Options) (*S3, erro
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, loaders...)
 	if err != nil {
+		var noProfile config.SharedConfigProfileNotExistError
+		if errors.As(err, &noProfile) {
+			files := "the AWS config files"
+			if len(noProfile.Filename) > 0 {
+				files = strings.Join(noProfile.Filename, " or ")
+			}
+			return nil, fmt.Errorf("%s: aws profile %s not found in %s: check --profile or AWS_PROFILE", where, noProfile.Profile, files)
+		}
 		return nil, fmt.Errorf("%s: aws configuration%s: %s", where, profileNote(opt.Profile), firstLineOf(err))
 	}
 	if cfg.Region == "" {

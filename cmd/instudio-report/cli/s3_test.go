@@ -237,7 +237,7 @@ func TestSalonS3Errors(t *testing.T) {
 		{"no credentials", f.source, nil, map[string]string{"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""},
 			`s3://analytics-bucket-s3/analytics/prod: no usable AWS credentials: set AWS_PROFILE or --profile, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run .aws sso login.`},
 		{"unknown profile", f.source, map[string]string{"INSTUDIO_PROFILE": "nope"}, nil,
-			`s3://analytics-bucket-s3/analytics/prod: aws configuration \(profile nope\): failed to get shared config profile, nope`},
+			`s3://analytics-bucket-s3/analytics/prod: aws profile nope not found in the AWS config files: check --profile or AWS_PROFILE`},
 		{"bad endpoint", f.source, map[string]string{"INSTUDIO_S3_ENDPOINT": "127.0.0.1:1"}, nil,
 			`s3 endpoint "127\.0\.0\.1:1": use a URL such as`},
 		{"corrupt object", f.source, nil, nil,
