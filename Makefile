@@ -99,6 +99,13 @@ run: build ## write demo data to ./data if it has none, then print salon 1's las
 	fi
 	./$(BIN) --source $(DATA) salon --id 1 --period last-30d -o $(FORMAT)
 
+.PHONY: repl
+repl: build ## write demo data to ./data if it has none, then open the SQL shell on it
+	@if ! compgen -G "$(DATA)/bookings/dt=*/*.parquet" >/dev/null; then \
+		./$(BIN) demo --dest $(DATA); \
+	fi
+	./$(BIN) --source $(DATA) repl
+
 .PHONY: test
 test: tools ## check formatting, vet, staticcheck, and run every test
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -109,7 +116,7 @@ test: tools ## check formatting, vet, staticcheck, and run every test
 	@# ingest Lambda (provided.al2023, no cgo) links them.
 	CGO_ENABLED=0 $(GO) build ./booking/... ./storage/... ./demo/... ./report/...
 	$(GO) test -count=1 ./...
-	$(GO) test -count=1 -race ./booking/... ./demo/... ./report/... ./storage/...
+	$(GO) test -count=1 -race ./booking/... ./demo/... ./report/... ./storage/... ./sqlshell/...
 
 .PHONY: bench
 bench: build $(VERSITYGW) ## time `salon` over about 1M demo events, and the S3 cache against versitygw

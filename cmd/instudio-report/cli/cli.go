@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"time"
 
@@ -35,6 +36,9 @@ type Env struct {
 	Getenv                             func(string) string
 	Now                                func() time.Time
 	Build                              BuildInfo
+	// Interrupts delivers SIGINT. Each one cancels the command's context,
+	// unless the command handles Ctrl-C itself (repl). Nil: no signals.
+	Interrupts <-chan os.Signal
 }
 
 // BuildInfo identifies the binary.
@@ -47,6 +51,8 @@ type BuildInfo struct {
 // Execute runs the program with args (without the program name) and
 // returns its exit code. Errors are printed here, once.
 func Execute(ctx context.Context, env Env, args []string) int {
+	ctx, stop := routeInterrupts(ctx, env.Interrupts)
+	defer stop()
 	root := newRootCmd(env)
 	root.SetArgs(args)
 	root.SetIn(env.Stdin)
@@ -156,6 +162,8 @@ config file ($XDG_CONFIG_HOME/instudio-report/config.yaml), then defaults.`),
 		newSalonCmd(opts),
 		newDemoCmd(opts),
 		newVersionCmd(opts),
+		newQueryCmd(opts),
+		newReplCmd(opts),
 	)
 	return root
 }

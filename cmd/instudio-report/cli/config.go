@@ -87,7 +87,7 @@ func addGlobalFlags(cmd *cobra.Command, f *globalFlags) {
 	pf := cmd.PersistentFlags()
 	pf.StringVar(&f.config, "config", "", "config file (env INSTUDIO_CONFIG; default $XDG_CONFIG_HOME/instudio-report/config.yaml)")
 	pf.StringVar(&f.source, "source", "", "root that holds bookings/: a directory or s3://bucket[/prefix] (env INSTUDIO_SOURCE; default ./data)")
-	pf.StringVarP(&f.format, "format", "o", "", "output format: table, csv or json (env INSTUDIO_FORMAT; default table on a terminal, csv when piped)")
+	pf.StringVarP(&f.format, "format", "o", "", "output format: table, csv, json or md (env INSTUDIO_FORMAT; default table on a terminal, csv when piped)")
 	pf.IntVar(&f.threads, "threads", 0, "DuckDB worker threads (env INSTUDIO_THREADS; default all cores)")
 	pf.StringVar(&f.memoryLimit, "memory-limit", "", "DuckDB memory limit such as 2GB or 50% (env INSTUDIO_MEMORY_LIMIT)")
 	pf.StringVar(&f.logLevel, "log-level", "", "log level: debug, info, warn or error (env INSTUDIO_LOG_LEVEL; default info)")
@@ -101,7 +101,7 @@ func addGlobalFlags(cmd *cobra.Command, f *globalFlags) {
 	pf.StringVar(&f.extensionRepo, "extension-repository", "", "DuckDB extension repository URL or directory to install httpfs from (env INSTUDIO_EXTENSION_REPOSITORY)")
 	pf.StringVar(&f.cacheDir, "cache-dir", "", "where cache mode keeps copies of S3 objects (env INSTUDIO_CACHE_DIR; default $XDG_CACHE_HOME/instudio-report)")
 	_ = cmd.RegisterFlagCompletionFunc("s3-mode", cobra.FixedCompletions([]string{"auto", "httpfs", "cache"}, cobra.ShellCompDirectiveNoFileComp))
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"table", "csv", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"table", "csv", "json", "md"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("log-level", cobra.FixedCompletions([]string{"debug", "info", "warn", "error"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("log-format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
 }
@@ -182,7 +182,7 @@ func resolveSettings(cmd *cobra.Command, env Env, f globalFlags) (Settings, erro
 		return Settings{}, usagef("invalid memory limit %q: use a size such as 512MB, 2GB or 4GiB, or a share of RAM such as 50%%", s.MemoryLimit)
 	}
 	if s.Format != "" && !validFormat(s.Format) {
-		return Settings{}, usagef("invalid output format %q: use table, csv or json", s.Format)
+		return Settings{}, usagef("invalid output format %q: use table, csv, json or md", s.Format)
 	}
 	switch s.S3Mode {
 	case "auto", "httpfs", "cache":
