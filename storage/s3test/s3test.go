@@ -3,6 +3,19 @@
 // the one `make tools` pins into .tools/ (or versitygw on PATH). Without
 // it a test skips, except under CI=true, where it fails: CI must never
 // pass by skipping the S3 tests.
+//
+// A test of code that takes a storage.Root:
+//
+//	srv := s3test.Start(t)                        // also sets the AWS_* credentials
+//	bucket := srv.CreateBucket(t, "bookings")
+//	root := srv.Root(t, bucket, "prod")           // *storage.S3 on s3://bookings/prod
+//	... run the code under test on root ...
+//	srv.Put(t, bucket, "prod/bookings/...", data) // or arrange objects behind its back
+//
+// The CLI reaches the same server with --s3-endpoint srv.Endpoint (or
+// INSTUDIO_S3_ENDPOINT). StartFaultProxy puts a proxy in front that
+// answers 503 SlowDown, cuts connections and truncates bodies, and counts
+// the requests it passes on by kind.
 package s3test
 
 import (
