@@ -109,7 +109,7 @@ func (o *rootOptions) openSessionDB(ctx context.Context, asOf *time.Time) (*quer
 		return db, err
 	}
 	o.log.Warn("the events and bookings views are not defined: " + none.Error())
-	return queries.Open(ctx, queries.Options{Threads: o.settings.Threads, MemoryLimit: o.settings.MemoryLimit})
+	return o.openEngine(ctx)
 }
 
 // parseAsOf reads an optional --as-of.
