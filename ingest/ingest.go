@@ -398,6 +398,20 @@ type RejectedLine struct {
 	BodyBase64 *string `json:"body_base64,omitempty"`
 }
 
+// NewRejectedLine keeps body as it came: as text when it is valid UTF-8,
+// else base64.
+func NewRejectedLine(source, position, reason string, body []byte, at time.Time) RejectedLine {
+	l := RejectedLine{Source: source, Position: position, Reason: reason, ReceivedAt: at}
+	if utf8.Valid(body) {
+		s := string(body)
+		l.Body = &s
+	} else {
+		s := base64.StdEncoding.EncodeToString(body)
+		l.BodyBase64 = &s
+	}
+	return l
+}
+
 // Raw returns the record's bytes exactly as received.
 func (l RejectedLine) Raw() ([]byte, error) {
 	switch {
@@ -420,16 +434,8 @@ func (p *Pipeline) rejectedObject(source string, records []Record, dec []decoded
 		r := records[i]
 		fmt.Fprintf(h, "%d:%s%d:", len(r.Position), r.Position, len(r.Body))
 		h.Write(r.Body)
-		line := RejectedLine{Source: source, Position: r.Position, Reason: dec[i].reason, ReceivedAt: now}
-		if utf8.Valid(r.Body) {
-			s := string(r.Body)
-			line.Body = &s
-		} else {
-			s := base64.StdEncoding.EncodeToString(r.Body)
-			line.BodyBase64 = &s
-		}
 		// A line of strings and a time cannot fail to encode.
-		_ = enc.Encode(line)
+		_ = enc.Encode(NewRejectedLine(source, r.Position, dec[i].reason, r.Body, now))
 	}
 	name := source + "-" + hex.EncodeToString(h.Sum(nil))[:32]
 	prefix := strings.Trim(cmp.Or(p.RejectedPrefix, booking.RejectedPrefix), "/")

@@ -294,6 +294,9 @@ func TestMixedBatch(t *testing.T) {
 		{`{"booking_id": 99999999999999999999, "booking_date": "2024-10-06T20:00:00", "status": 1, "salon_id": 1}`, "booking_id: must be an integer"},
 		{`{"booking_id": 1, "booking_date": "2024-13-45T20:00:00", "status": 1, "salon_id": 1}`, "booking_date: must be ISO 8601"},
 		{`{"booking_id": 1, "booking_date": "2024-10-06T20:00:00", "status": 7, "salon_id": 1}`, "status: must be 1..5, got 7"},
+		// Parquet's nanosecond path would wrap year 0 to 1754
+		{`{"booking_id": 1, "booking_date": "0000-10-01 00:00:00", "status": 1, "salon_id": 1}`, "booking_date: must be between 1900 and 2199"},
+		{`{"booking_id": 1, "booking_date": "2024-10-06T20:00:00", "status": 1, "salon_id": 1, "occurred_at": "2300-01-01T00:00:00Z"}`, "occurred_at: must be between"},
 		{`{"booking_id": 1, "booking_date": "2024-10-06T20:00:00", "status": "canceled", "salon_id": 1}`, "status: must be an integer"},
 		{"{\"booking_id\": 1, \"booking_date\": \"2024-10-06T20:00:00\", \"status\": 1, \"salon_id\": 1, \"service\": \"Corte \xc3\x28\"}", "not valid UTF-8"},
 		{"\xff\xfe{}", "not valid UTF-8"},
