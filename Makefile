@@ -16,6 +16,10 @@ FORMAT  ?= table
 STATICCHECK_VERSION := v0.8.2
 TOOLS_DIR           := $(CURDIR)/.tools
 STATICCHECK         := $(TOOLS_DIR)/staticcheck-$(STATICCHECK_VERSION)
+# versitygw: the real S3 server of the tests (storage/s3test starts it from
+# .tools/versitygw, a link to the pinned binary).
+VERSITYGW_VERSION   := v1.8.0
+VERSITYGW           := $(TOOLS_DIR)/versitygw-$(VERSITYGW_VERSION)
 
 # Debian packages: the C toolchain that cgo needs for the embedded DuckDB,
 # and GNU time for `make bench`.
@@ -51,13 +55,19 @@ deps: ## install the Debian packages the build and tests need, when missing
 	fi
 
 .PHONY: tools
-tools: deps $(STATICCHECK) ## install everything: Debian packages, pinned Go tools, Go modules
+tools: deps $(STATICCHECK) $(VERSITYGW) ## install everything: Debian packages, pinned Go tools, Go modules
 	$(GO) mod download
 
 $(STATICCHECK):
 	@mkdir -p $(TOOLS_DIR)
 	GOBIN=$(TOOLS_DIR) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 	mv $(TOOLS_DIR)/staticcheck $@
+
+$(VERSITYGW):
+	@mkdir -p $(TOOLS_DIR)
+	GOBIN=$(TOOLS_DIR) $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
+	mv $(TOOLS_DIR)/versitygw $@
+	ln -sfn $(notdir $@) $(TOOLS_DIR)/versitygw
 
 .PHONY: build
 build: deps ## build the CLI into bin/

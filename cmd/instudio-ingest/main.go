@@ -90,9 +90,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 }
 
 // openRoot is the storage root the function writes to: the bucket. Keys
-// carry the prefixes, so the root is the bucket itself.
-func openRoot(ctx context.Context, c config) (storage.Root, error) {
-	return openS3Root(ctx, "s3://"+c.Bucket)
+// carry the prefixes, so the root is the bucket itself. Credentials and
+// region come from the function's role and environment through the AWS
+// SDK's default chain; AWS_ENDPOINT_URL_S3 points it at another S3 (tests).
+func openRoot(ctx context.Context, c config, getenv func(string) string) (storage.Root, error) {
+	return storage.Open(ctx, "s3://"+c.Bucket, storage.S3Options{Getenv: getenv})
 }
 
 func main() {
@@ -103,7 +105,7 @@ func main() {
 		os.Exit(1)
 	}
 	ctx := context.Background()
-	root, err := openRoot(ctx, cfg)
+	root, err := openRoot(ctx, cfg, os.Getenv)
 	if err != nil {
 		log.Error("instudio-ingest cannot start: "+err.Error(), "bucket", cfg.Bucket)
 		os.Exit(1)

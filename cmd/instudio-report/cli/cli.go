@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/instudio/instudio-report/storage"
 )
 
 // Exit codes of the program.
@@ -153,6 +155,16 @@ config file ($XDG_CONFIG_HOME/instudio-report/config.yaml), then defaults.`),
 		newVersionCmd(opts),
 	)
 	return root
+}
+
+// s3Options are the settings that reach S3.
+func (o *rootOptions) s3Options() storage.S3Options {
+	return storage.S3Options{
+		Profile:  o.settings.Profile,
+		Region:   o.settings.S3Region,
+		Endpoint: o.settings.S3Endpoint,
+		Getenv:   o.env.Getenv,
+	}
 }
 
 func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {

@@ -74,7 +74,7 @@ flags write the same files; files already there are left as they are.`),
 }
 
 func (o *demoOptions) run(ctx context.Context, dest string, opt demo.Options) error {
-	dir, err := storage.Open(dest)
+	dir, err := storage.Open(ctx, dest, o.s3Options())
 	if err != nil {
 		return err
 	}

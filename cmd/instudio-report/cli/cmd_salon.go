@@ -183,9 +183,13 @@ func (o *rootOptions) checkSalonExists(ctx context.Context, db *queries.DB, id i
 
 // openDB opens DuckDB on the configured source.
 func (o *rootOptions) openDB(ctx context.Context, asOf *time.Time) (*queries.DB, error) {
-	src, err := storage.Open(o.settings.Source)
+	root, err := storage.Open(ctx, o.settings.Source, o.s3Options())
 	if err != nil {
 		return nil, err
+	}
+	src, ok := root.(*storage.Dir)
+	if !ok {
+		return nil, fmt.Errorf("source %s: reading s3 sources is not wired yet", root)
 	}
 	db, err := queries.Open(ctx, queries.Options{Threads: o.settings.Threads, MemoryLimit: o.settings.MemoryLimit})
 	if err != nil {
