@@ -438,8 +438,12 @@ func (p *Pipeline) rejectedObject(source string, records []Record, dec []decoded
 		_ = enc.Encode(NewRejectedLine(source, r.Position, dec[i].reason, r.Body, now))
 	}
 	name := source + "-" + hex.EncodeToString(h.Sum(nil))[:32]
-	prefix := strings.Trim(cmp.Or(p.RejectedPrefix, booking.RejectedPrefix), "/")
-	return path.Join(prefix, "dt="+now.Format(time.DateOnly), name+".jsonl"), buf.Bytes()
+	return path.Join(p.RejectedKeyPrefix(), "dt="+now.Format(time.DateOnly), name+".jsonl"), buf.Bytes()
+}
+
+// RejectedKeyPrefix is the key prefix that holds the rejected objects.
+func (p *Pipeline) RejectedKeyPrefix() string {
+	return strings.Trim(cmp.Or(p.RejectedPrefix, booking.RejectedPrefix), "/")
 }
 
 // ContentID is the default event_id of a record that carries no id of its

@@ -152,6 +152,7 @@ config file ($XDG_CONFIG_HOME/instudio-report/config.yaml), then defaults.`),
 	root.AddCommand(
 		newSalonCmd(opts),
 		newDemoCmd(opts),
+		newIngestCmd(opts),
 		newVersionCmd(opts),
 	)
 	return root
