@@ -13,7 +13,9 @@ import (
 	"github.com/instudio/instudio-report/storage"
 )
 
-func ingestFixture(name string) string { return filepath.Join("..", "..", "..", "ingest", "testdata", name) }
+func ingestFixture(name string) string {
+	return filepath.Join("..", "..", "..", "ingest", "testdata", name)
+}
 
 // The seed's SQS event: one record stored; a second run writes nothing.
 func TestIngestSeedEvent(t *testing.T) {
