@@ -372,13 +372,10 @@ func startFaultProxy(t *testing.T, target string) *faultProxy {
 		t.Fatal(err)
 	}
 	p := &faultProxy{}
-	rp := httputil.NewSingleHostReverseProxy(u)
-	director := rp.Director
-	rp.Director = func(r *http.Request) {
-		host := r.Host // signed by the SDK
-		director(r)
-		r.Host = host
-	}
+	rp := &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
+		r.SetURL(u)
+		r.Out.Host = r.In.Host // signed by the SDK
+	}}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p.mu.Lock()
 		fail := p.fail != "" && r.Method == http.MethodPut && strings.Contains(r.URL.Path, p.fail)
