@@ -11,6 +11,7 @@ import (
 
 	"github.com/instudio/instudio-report/queries"
 	"github.com/instudio/instudio-report/storage"
+	"github.com/instudio/instudio-report/storage/s3test"
 )
 
 func ingestFixture(name string) string {
@@ -126,5 +127,30 @@ func TestIngestRedeliveryIsOneEvent(t *testing.T) {
 	}
 	if raw != 4 || rows != 3 || m2 != 1 {
 		t.Errorf("raw rows %d, events %d, m2 %d; want 4, 3, 1", raw, rows, m2)
+	}
+}
+
+// ingest --dest s3://…: the Kafka fixture into versitygw; a second run
+// finds every name already there.
+func TestIngestToS3(t *testing.T) {
+	srv := s3test.Start(t)
+	bucket := srv.CreateBucket(t, "analytics")
+	args := []string{"--s3-endpoint", srv.Endpoint, "ingest", "--input", ingestFixture("kafka-msk.json"), "--format", "kafka", "--dest", "s3://" + bucket}
+	// 3 stored in one file of dt=2024-10-06, offset 17 (status 9) rejected
+	res := run(t, runOpts{}, args...)
+	if res.code != 1 || !strings.Contains(res.stdout, "4 records: 3 stored, 1 rejected, 0 not stored; 2 files written") ||
+		!strings.Contains(res.stderr, "kept with their reasons under s3://"+bucket+"/bookings-rejected") {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", res.code, res.stdout, res.stderr)
+	}
+	root := srv.Root(t, bucket, "")
+	// sorted by key: "bookings-" before "bookings/"
+	objs, err := root.List(context.Background(), "")
+	if err != nil || len(objs) != 2 || !strings.HasPrefix(objs[1].Key, "bookings/dt=2024-10-06/ingest-") ||
+		!strings.HasPrefix(objs[0].Key, "bookings-rejected/dt=2026-03-13/kafka-") {
+		t.Fatalf("objects %+v %v", objs, err)
+	}
+	again := run(t, runOpts{}, args...)
+	if !strings.Contains(again.stdout, "0 files written (0 bytes), 2 already in s3://"+bucket) {
+		t.Errorf("second run: %s %s", again.stdout, again.stderr)
 	}
 }
