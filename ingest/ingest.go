@@ -190,13 +190,15 @@ func (p *Pipeline) Ingest(ctx context.Context, source string, records []Record) 
 	dec := p.decodeAll(records, now)
 
 	// Group the good events by day, keeping the first copy of an event id
-	// seen twice in the batch (the same message delivered twice at once).
+	// seen twice in a day of the batch (the same message delivered twice at
+	// once). Copies on different days stay in both files: a record counts
+	// as stored only when the file that holds its own copy is written.
 	type group struct {
 		events  []booking.Event
 		records []int // input indexes, duplicates included
+		seen    map[string]bool
 	}
 	groups := map[string]*group{}
-	firstOf := map[string]bool{}
 	var rejected []int
 	for i, d := range dec {
 		if d.reason != "" {
@@ -206,12 +208,12 @@ func (p *Pipeline) Ingest(ctx context.Context, source string, records []Record) 
 		day := d.event.Day()
 		g := groups[day]
 		if g == nil {
-			g = &group{}
+			g = &group{seen: map[string]bool{}}
 			groups[day] = g
 		}
 		g.records = append(g.records, i)
-		if !firstOf[d.event.EventID] {
-			firstOf[d.event.EventID] = true
+		if !g.seen[d.event.EventID] {
+			g.seen[d.event.EventID] = true
 			g.events = append(g.events, d.event)
 		}
 	}

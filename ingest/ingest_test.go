@@ -574,3 +574,28 @@ func TestWriteEMF(t *testing.T) {
 		t.Errorf("EMF %s", buf.String())
 	}
 }
+
+// One event id on two days (a producer that reused an id): each copy is in
+// its own day's file, so a failure of one day's file can never leave a
+// record reported as stored without its copy.
+func TestSameIDOnTwoDays(t *testing.T) {
+	recs := []ingest.Record{
+		{Position: "a", EventID: "same", Body: []byte(`{"booking_id": 1, "booking_date": "2024-10-06T20:00:00", "status": 1, "salon_id": 1, "occurred_at": "2024-10-01T10:00:00Z"}`)},
+		{Position: "b", EventID: "same", Body: []byte(`{"booking_id": 1, "booking_date": "2024-10-06T20:00:00", "status": 2, "salon_id": 1, "occurred_at": "2024-10-02T10:00:00Z"}`)},
+	}
+	dir := &storage.Dir{Path: t.TempDir()}
+	p := newPipeline(t, &failingRoot{Root: dir, failKey: func(k string) bool { return strings.Contains(k, "dt=2024-10-01") }})
+	res, _ := p.Ingest(context.Background(), "sqs", recs)
+	if got := res.FailedPositions(); !slices.Equal(got, []string{"a"}) {
+		t.Fatalf("failed %v, want [a]", got)
+	}
+	files := storedEvents(t, dir)
+	if len(files) != 1 {
+		t.Fatalf("files %v", files)
+	}
+	for key, events := range files {
+		if booking.DayOfKey(key) != "2024-10-02" || len(events) != 1 || events[0].Status != 2 {
+			t.Errorf("%s holds %+v, want b's copy only", key, events)
+		}
+	}
+}
