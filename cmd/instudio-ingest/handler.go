@@ -170,6 +170,15 @@ func jsonResponse(status int, reply httpReply, headers map[string]string) events
 // run ingests one batch, logs what became of it and writes its metrics.
 func (h *handler) run(ctx context.Context, source string, records []ingest.Record) ingest.Result {
 	start := h.now()
+	// Stop writing a little before Lambda's deadline, so that the function
+	// still answers with what it stored instead of being cut off: the
+	// writes not finished are reported as failed and come back.
+	if deadline, ok := ctx.Deadline(); ok {
+		margin := max(0, min(2*time.Second, deadline.Sub(start)/10))
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-margin))
+		defer cancel()
+	}
 	res, err := h.pipeline.Ingest(ctx, source, records)
 	for _, o := range res.Rejections() {
 		h.log.Warn("record rejected", "source", source, "position", o.Position, "reason", o.Reason, "key", o.Key)

@@ -466,3 +466,26 @@ func TestLoadConfig(t *testing.T) {
 		}
 	}
 }
+
+// An invocation out of time stores nothing and says so: every message is
+// named for redelivery, none is lost.
+func TestSQSOutOfTime(t *testing.T) {
+	dir := &storage.Dir{Path: t.TempDir()}
+	h, _, _ := testHandler(t, dir)
+	ctx, cancel := context.WithDeadline(context.Background(), now)
+	defer cancel()
+	raw, err := json.Marshal(sqsEvent())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := h.invoke(ctx, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := failures(resp.(events.SQSEventResponse)); !slices.Equal(got, []string{"m0", "m1", "m2", "m3", "m4", "m5", "bad"}) {
+		t.Errorf("batchItemFailures %v, want every message", got)
+	}
+	if n := countObjects(t, dir, ""); n != 0 {
+		t.Errorf("%d objects written out of time", n)
+	}
+}
