@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"net/url"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,7 +41,8 @@ type S3Options struct {
 	// Getenv reads the endpoint variables above; nil reads none.
 	Getenv func(string) string
 	// MaxAttempts bounds the SDK's retries of transient faults (503
-	// SlowDown, reset connections, timeouts); 0 means 6.
+	// SlowDown, reset connections, timeouts); 0 reads AWS_MAX_ATTEMPTS,
+	// else 6.
 	MaxAttempts int
 }
 
@@ -121,6 +124,9 @@ func NewS3(ctx context.Context, bucket, prefix string, opt S3Options) (*S3, erro
 		endpoint = strings.TrimRight(endpoint, "/")
 	}
 	attempts := opt.MaxAttempts
+	if attempts <= 0 && opt.Getenv != nil {
+		attempts, _ = strconv.Atoi(opt.Getenv("AWS_MAX_ATTEMPTS"))
+	}
 	if attempts <= 0 {
 		attempts = 6
 	}
@@ -300,7 +306,7 @@ func (r *S3) Create(ctx context.Context, key string, data []byte) (bool, error) 
 	_, err := r.client.PutObject(ctx, &s3.PutObjectInput{
 		Bucket:        aws.String(r.bucket),
 		Key:           aws.String(r.fullKey(key)),
-		Body:          strings.NewReader(string(data)),
+		Body:          bytes.NewReader(data),
 		ContentLength: aws.Int64(int64(len(data))),
 		IfNoneMatch:   aws.String("*"),
 	})

@@ -2,11 +2,13 @@ package s3test
 
 import (
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -22,14 +24,50 @@ type Faults struct {
 	SlowDownEvery, CutEvery, TruncateEvery int64
 }
 
-// FaultProxy is a reverse proxy in front of an S3 server that injects
-// transient faults.
+// FaultProxy is a reverse proxy in front of an S3 server (path-style
+// requests) that injects transient faults and counts what it passes on.
 type FaultProxy struct {
 	// Endpoint is the proxy's URL, to use in place of the server's.
 	Endpoint string
 	requests atomic.Int64
 	mu       sync.Mutex
+	faults   Faults
 	injected map[string]int
+	served   map[string]int
+}
+
+// Served counts the requests passed on to the server, by kind: "list"
+// (ListObjectsV2), "get" (GetObject), "put", "delete", "other".
+func (p *FaultProxy) Served() map[string]int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := map[string]int{}
+	for k, v := range p.served {
+		out[k] = v
+	}
+	return out
+}
+
+// Reset zeroes the counts of Served and Injected.
+func (p *FaultProxy) Reset() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.served, p.injected = map[string]int{}, map[string]int{}
+}
+
+func requestKind(r *http.Request) string {
+	q := r.URL.Query()
+	switch {
+	case r.Method == http.MethodGet && q.Get("list-type") == "2":
+		return "list"
+	case r.Method == http.MethodGet && strings.Count(strings.Trim(r.URL.Path, "/"), "/") >= 1:
+		return "get"
+	case r.Method == http.MethodPut:
+		return "put"
+	case r.Method == http.MethodDelete:
+		return "delete"
+	}
+	return "other"
 }
 
 // Injected counts the faults injected so far, by kind: "slowdown", "cut",
@@ -42,6 +80,13 @@ func (p *FaultProxy) Injected() map[string]int {
 		out[k] = v
 	}
 	return out
+}
+
+// SetFaults changes the faults from the next request on.
+func (p *FaultProxy) SetFaults(f Faults) {
+	p.mu.Lock()
+	p.faults = f
+	p.mu.Unlock()
 }
 
 // Requests is the number of requests that reached the proxy.
@@ -61,19 +106,21 @@ func StartFaultProxy(t testing.TB, target string, f Faults) *FaultProxy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &FaultProxy{injected: map[string]int{}}
-	rp := httputil.NewSingleHostReverseProxy(u)
-	// The SDK signs the Host header; keep the client's.
-	director := rp.Director
-	rp.Director = func(r *http.Request) {
-		host := r.Host
-		director(r)
-		r.Host = host
+	p := &FaultProxy{injected: map[string]int{}, served: map[string]int{}, faults: f}
+	rp := &httputil.ReverseProxy{
+		// The SDK signs the Host header: keep the client's.
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			pr.SetURL(u)
+			pr.Out.Host = pr.In.Host
+		},
+		ErrorLog: log.New(io.Discard, "", 0),
 	}
-	rp.ErrorLog = nil
 	hit := func(n, every int64) bool { return every > 0 && n%every == 0 }
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := p.requests.Add(1)
+		p.mu.Lock()
+		f := p.faults
+		p.mu.Unlock()
 		switch {
 		case hit(n, f.SlowDownEvery):
 			p.count("slowdown")
@@ -85,7 +132,7 @@ func StartFaultProxy(t testing.TB, target string, f Faults) *FaultProxy {
 			p.count("cut")
 			cut(w)
 			return
-		case r.Method == http.MethodGet && r.URL.Query().Get("list-type") == "" && hit(n, f.TruncateEvery):
+		case requestKind(r) == "get" && hit(n, f.TruncateEvery):
 			p.count("truncate")
 			rec := httptest.NewRecorder()
 			rp.ServeHTTP(rec, r)
@@ -101,6 +148,9 @@ func StartFaultProxy(t testing.TB, target string, f Faults) *FaultProxy {
 			cut(w)
 			return
 		}
+		p.mu.Lock()
+		p.served[requestKind(r)]++
+		p.mu.Unlock()
 		rp.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
