@@ -175,6 +175,7 @@ type Pipeline struct {
 // decoded is one record after decoding: an event, or why not.
 type decoded struct {
 	event  booking.Event
+	day    string // the event's dt partition
 	reason string
 }
 
@@ -198,19 +199,25 @@ func (p *Pipeline) Ingest(ctx context.Context, source string, records []Record) 
 		records []int // input indexes, duplicates included
 		seen    map[string]bool
 	}
-	groups := map[string]*group{}
+	// Size each day's slices first: a batch of 10,000 events would
+	// otherwise spend much of its time growing them.
+	perDay := map[string]int{}
+	for _, d := range dec {
+		if d.reason == "" {
+			perDay[d.day]++
+		}
+	}
+	groups := make(map[string]*group, len(perDay))
+	for day, n := range perDay {
+		groups[day] = &group{events: make([]booking.Event, 0, n), records: make([]int, 0, n), seen: make(map[string]bool, n)}
+	}
 	var rejected []int
 	for i, d := range dec {
 		if d.reason != "" {
 			rejected = append(rejected, i)
 			continue
 		}
-		day := d.event.Day()
-		g := groups[day]
-		if g == nil {
-			g = &group{seen: map[string]bool{}}
-			groups[day] = g
-		}
+		g := groups[d.day]
 		g.records = append(g.records, i)
 		if !g.seen[d.event.EventID] {
 			g.seen[d.event.EventID] = true
@@ -356,7 +363,7 @@ func (p *Pipeline) decode(r Record, now time.Time) decoded {
 	if err != nil {
 		return decoded{reason: err.Error()}
 	}
-	return decoded{event: e}
+	return decoded{event: e, day: e.Day()}
 }
 
 // eventsKey names a day's batch file by its event ids: the same set of
