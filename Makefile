@@ -22,9 +22,14 @@ VERSITYGW_VERSION   := v1.8.0
 VERSITYGW           := $(TOOLS_DIR)/versitygw-$(VERSITYGW_VERSION)
 
 # Debian packages: the C toolchain that cgo needs for the embedded DuckDB,
-# GNU time for `make bench`, and chromium (headless) with a font for the
-# tests that render the HTML report.
-DEBIAN_PACKAGES := gcc g++ libc6-dev time chromium fonts-dejavu-core
+# GNU time for `make bench`, zip for `make lambda`, and chromium (headless)
+# with a font for the tests that render the HTML report.
+DEBIAN_PACKAGES := gcc g++ libc6-dev time zip chromium fonts-dejavu-core
+
+# The ingest Lambda: provided.al2023, static, no cgo, no RPC shim.
+LAMBDA_ZIP   := dist/instudio-ingest.zip
+LAMBDA_ARCH  ?= amd64
+LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w"
 
 # The bench data set: about a million events, fixed in time so that every
 # run measures the same thing.
@@ -116,9 +121,10 @@ test: tools ## check formatting, vet, staticcheck, and run every test
 	$(STATICCHECK) ./...
 	@# The event, storage and report packages must build without cgo: the
 	@# ingest Lambda (provided.al2023, no cgo) links them.
-	CGO_ENABLED=0 $(GO) build ./booking/... ./storage/... ./demo/... ./report/...
+	CGO_ENABLED=0 $(GO) build ./booking/... ./storage/... ./demo/... ./report/... ./ingest/...
+	CGO_ENABLED=0 $(GO) build $(LAMBDA_FLAGS) -o /dev/null ./cmd/instudio-ingest
 	$(GO) test -count=1 ./...
-	$(GO) test -count=1 -race ./booking/... ./demo/... ./report/... ./storage/... ./sqlshell/...
+	$(GO) test -count=1 -race ./booking/... ./demo/... ./report/... ./storage/... ./sqlshell/... ./ingest/...
 
 .PHONY: bench
 bench: build $(VERSITYGW) ## time `salon` and `salons` over about 1M demo events, and the S3 cache against versitygw
@@ -140,6 +146,20 @@ bench: build $(VERSITYGW) ## time `salon` and `salons` over about 1M demo events
 	@echo "s3 cache against versitygw on loopback: cold and warm sync, salon from the warm cache and from local disk"
 	INSTUDIO_BENCH_DIR=$(BENCH_DIR) $(GO) test ./cmd/instudio-report/cli -run '^$$' -bench '^BenchmarkS3$$' -benchtime $(BENCH_RUNS)x
 
+.PHONY: lambda
+lambda: deps ## build the ingest Lambda: dist/instudio-ingest.zip (bootstrap for provided.al2023)
+	@mkdir -p dist/lambda
+	CGO_ENABLED=0 GOOS=linux GOARCH=$(LAMBDA_ARCH) $(GO) build $(LAMBDA_FLAGS) -o dist/lambda/bootstrap ./cmd/instudio-ingest
+	@rm -f $(LAMBDA_ZIP)
+	cd dist/lambda && zip -q -X -9 ../$(notdir $(LAMBDA_ZIP)) bootstrap
+	@echo "$(LAMBDA_ZIP): $$(stat -c %s $(LAMBDA_ZIP) | numfmt --to=iec-i --suffix=B) zipped, bootstrap $$(stat -c %s dist/lambda/bootstrap | numfmt --to=iec-i --suffix=B) ($(LAMBDA_ARCH), static)"
+
+.PHONY: bench-ingest
+bench-ingest: ## ingest throughput: events/s through decode, encode and write, batches of 10, 1,000, 10,000 vs one file per event
+	$(GO) test -run '^$$' -bench 'Ingest|SeedOneFilePerEvent' -benchtime 10x ./ingest/
+
+bench: bench-ingest
+
 .PHONY: clean
 clean: ## remove build output, installed tools and the bench data set
-	rm -rf bin $(TOOLS_DIR) $(BENCH_DIR) $(BENCH_DIR).log
+	rm -rf bin dist $(TOOLS_DIR) $(BENCH_DIR) $(BENCH_DIR).log
