@@ -716,6 +716,9 @@ func TestTLSModes(t *testing.T) {
 				}
 				for _, m := range tt.srv.Messages(t) {
 					if m.Subject == tt.name {
+						if tt.password != "" && m.Username != "reports" {
+							t.Errorf("delivered as user %q, want reports", m.Username)
+						}
 						return
 					}
 				}

@@ -147,6 +147,7 @@ type Summary struct {
 	From        Address
 	To, Cc      []Address
 	Subject     string
+	Username    string // the SMTP AUTH user, if any
 	Attachments int
 }
 

@@ -150,6 +150,7 @@ config file ($XDG_CONFIG_HOME/instudio-report/config.yaml), then defaults.`),
 	root.AddCommand(
 		newSalonCmd(opts),
 		newDemoCmd(opts),
+		newSendCmd(opts),
 		newVersionCmd(opts),
 	)
 	return root

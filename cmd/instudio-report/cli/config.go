@@ -9,11 +9,14 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/instudio/instudio-report/mail"
 )
 
 // Settings are the resolved global settings of a run.
@@ -27,6 +30,7 @@ type Settings struct {
 	LogFormat   string
 	TimeZone    string // the platform time zone: what "today" means
 	Salons      []SalonConfig
+	SMTP        mail.Settings // the smtp block, for send
 }
 
 // SalonConfig is a salon's entry in the config file.
@@ -34,6 +38,9 @@ type SalonConfig struct {
 	ID       int64  `yaml:"id"`
 	Name     string `yaml:"name"`
 	TimeZone string `yaml:"timezone"`
+	// Email and Cc receive the salon's report from send.
+	Email []string `yaml:"email"`
+	Cc    []string `yaml:"cc"`
 }
 
 // fileConfig is the YAML config file. Unknown keys are an error, so that a
@@ -47,6 +54,7 @@ type fileConfig struct {
 	LogFormat   string        `yaml:"log_format"`
 	TimeZone    string        `yaml:"timezone"`
 	Salons      []SalonConfig `yaml:"salons"`
+	SMTP        mail.Settings `yaml:"smtp"`
 }
 
 // globalFlags hold the raw values of the global flags.
@@ -127,6 +135,7 @@ func resolveSettings(cmd *cobra.Command, env Env, f globalFlags) (Settings, erro
 		LogFormat:   pick("log-format", f.logFormat, "INSTUDIO_LOG_FORMAT", file.LogFormat, defaultLogFormat),
 		TimeZone:    pick("timezone", f.timeZone, "INSTUDIO_TIMEZONE", file.TimeZone, defaultTimeZone),
 		Salons:      file.Salons,
+		SMTP:        file.SMTP,
 	}
 	if file.loaded {
 		s.ConfigFile = path
@@ -155,6 +164,9 @@ func resolveSettings(cmd *cobra.Command, env Env, f globalFlags) (Settings, erro
 	if _, err := time.LoadLocation(s.TimeZone); err != nil {
 		return Settings{}, usagef("invalid time zone %q: use an IANA name such as America/Lima", s.TimeZone)
 	}
+	if err := s.SMTP.Check(); err != nil {
+		return Settings{}, fmt.Errorf("%s: %w", path, err)
+	}
 	seen := map[int64]bool{}
 	for i, salon := range s.Salons {
 		if salon.ID <= 0 {
@@ -164,6 +176,9 @@ func resolveSettings(cmd *cobra.Command, env Env, f globalFlags) (Settings, erro
 			return Settings{}, fmt.Errorf("%s: salons[%d]: salon %d is listed twice", path, i, salon.ID)
 		}
 		seen[salon.ID] = true
+		if err := mail.CheckAddresses(append(slices.Clip(salon.Email), salon.Cc...)); err != nil {
+			return Settings{}, fmt.Errorf("%s: salon %d: %w", path, salon.ID, err)
+		}
 		if salon.TimeZone == "" {
 			continue
 		}
