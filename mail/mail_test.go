@@ -174,20 +174,24 @@ func TestDeliverThreeSalonsOnceAndForce(t *testing.T) {
 		subject  string
 		to, cc   []string
 		salon    int64
-		figures  []string // in the text part
+		text     []string // in the text part
+		html     []string // in the HTML part, tags stripped
 		csvLines []string
 	}{
 		{"Salon Uno: bookings report 2026-11-16 to 2026-11-22", []string{"owner1@example.com"}, []string{"accounts@example.com"}, 1,
 			// 4 bookings, 1 canceled -> 25.0 %, 1 no-show -> 25.0 %.
-			[]string{"Salon 1 · Salon Uno", "2026-11-16 → 2026-11-22", "Bookings", "4", "25.0%"},
+			[]string{"Salon 1 · Salon Uno", "2026-11-16 → 2026-11-22", "25.0%"},
+			[]string{"Salon report Salon Uno Appointments Mon 16 Nov 2026 – Sun 22 Nov 2026 (7 days)", "Bookings 4 before: 0", "Cancellation rate 25.0% before: –", "No-show rate 25.0% before: –"},
 			[]string{"1,current,2026-11-16,2026-11-23,,bookings,,4", "1,current,2026-11-16,2026-11-23,,cancellation_rate,,0.25"}},
 		{"Salon Dos: bookings report 2026-11-16 to 2026-11-22", []string{"owner2@example.com"}, nil, 2,
 			// 10 bookings, 2 canceled -> 20.0 %, no no-shows -> 0.0 %.
-			[]string{"Salon 2 · Salon Dos", "10", "20.0%", "0.0%"},
+			[]string{"Salon 2 · Salon Dos", "20.0%", "0.0%"},
+			[]string{"Bookings 10 before: 0", "Completed 7 before: 0", "Cancellation rate 20.0% before: –", "No-show rate 0.0% before: –"},
 			[]string{"2,current,2026-11-16,2026-11-23,,bookings,,10"}},
 		{"Salon Tres: bookings report 2026-11-16 to 2026-11-22", []string{"manager3@example.com", "owner3@example.com"}, nil, 3,
 			// No bookings: rates are null, shown as a dash.
 			[]string{"Salon 3 · Salon Tres", "–"},
+			[]string{"Bookings 0 before: 0", "Cancellation rate – before: –"},
 			[]string{"3,current,2026-11-16,2026-11-23,,bookings,,0"}},
 	}
 	for _, tt := range tests {
@@ -210,12 +214,15 @@ func TestDeliverThreeSalonsOnceAndForce(t *testing.T) {
 				t.Errorf("Message-ID = %q, want %q", sum.MessageID, want)
 			}
 			m := srv.Message(t, sum.ID)
-			for _, f := range tt.figures {
+			for _, f := range tt.text {
 				if !strings.Contains(m.Text, f) {
 					t.Errorf("text part lacks %q:\n%s", f, m.Text)
 				}
-				if !strings.Contains(m.HTML, f) {
-					t.Errorf("html part lacks %q", f)
+			}
+			html := mailtest.HTMLText(m.HTML)
+			for _, f := range tt.html {
+				if !strings.Contains(html, f) {
+					t.Errorf("html part lacks %q:\n%s", f, html)
 				}
 			}
 			if !m.Date.Equal(sentAt) {
@@ -735,5 +742,25 @@ func TestTLSModes(t *testing.T) {
 				t.Errorf("error leaks the password: %v", err)
 			}
 		})
+	}
+}
+
+func TestSubject(t *testing.T) {
+	r := salonReport(7, "Studio Miraflores", 1, 1, 0, 0)
+	unnamed := salonReport(8, "", 1, 1, 0, 0)
+	tests := []struct {
+		r    report.Report
+		lang string
+		want string
+	}{
+		{r, "", "Studio Miraflores: bookings report 2026-11-16 to 2026-11-22"},
+		{r, "en", "Studio Miraflores: bookings report 2026-11-16 to 2026-11-22"},
+		{r, "es", "Studio Miraflores: reporte de reservas del 2026-11-16 al 2026-11-22"},
+		{unnamed, "en", "Salon 8: bookings report 2026-11-16 to 2026-11-22"},
+	}
+	for _, tt := range tests {
+		if got := mail.Subject(tt.r, tt.lang); got != tt.want {
+			t.Errorf("Subject(%q) = %q, want %q", tt.lang, got, tt.want)
+		}
 	}
 }

@@ -138,7 +138,8 @@ func parseURL(raw string) (smtpURL, error) {
 // Recipient is a salon that gets the report, with its addresses.
 type Recipient struct {
 	To, Cc []string
-	Body   BodyOptions
+	// Report is the salon's language and currency.
+	Report report.Options
 }
 
 // Job is one salon's email of a run.
@@ -152,7 +153,7 @@ type Job struct {
 
 // Compose builds a salon's email from its report. now is the Date header.
 func Compose(r report.Report, to Recipient, s Settings, now time.Time) (Job, error) {
-	text, html, err := RenderBody(r, to.Body)
+	text, html, err := RenderBody(r, to.Report)
 	if err != nil {
 		return Job{}, err
 	}
@@ -164,7 +165,7 @@ func Compose(r report.Report, to Recipient, s Settings, now time.Time) (Job, err
 			From:            s.From,
 			To:              to.To,
 			Cc:              to.Cc,
-			Subject:         Subject(r),
+			Subject:         Subject(r, to.Report.Lang),
 			Text:            text,
 			HTML:            html,
 			Date:            now,

@@ -8,12 +8,14 @@ package mailtest
 import (
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -169,6 +171,21 @@ type Message struct {
 		ContentType string
 		PartID      string
 	}
+}
+
+var (
+	tag   = regexp.MustCompile(`<[^>]*>`)
+	space = regexp.MustCompile(`\s+`)
+)
+
+// HTMLText is the text a reader sees in an HTML part: tags dropped,
+// entities decoded, white space collapsed, so a test can look for
+// "Bookings 4 before: 0".
+func HTMLText(h string) string {
+	if i := strings.Index(h, "<body"); i >= 0 {
+		h = h[i:]
+	}
+	return strings.TrimSpace(space.ReplaceAllString(html.UnescapeString(tag.ReplaceAllString(h, " ")), " "))
 }
 
 // Messages lists every stored message, newest first.

@@ -149,6 +149,8 @@ config file ($XDG_CONFIG_HOME/instudio-report/config.yaml), then defaults.`),
 	addGlobalFlags(root, &opts.flags)
 	root.AddCommand(
 		newSalonCmd(opts),
+		newSalonsCmd(opts),
+		newBookingCmd(opts),
 		newDemoCmd(opts),
 		newSendCmd(opts),
 		newVersionCmd(opts),

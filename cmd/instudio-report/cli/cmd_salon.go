@@ -155,7 +155,7 @@ func (o *salonOptions) run(ctx context.Context, rng reportRange) error {
 			return err
 		}
 	}
-	return o.writeReports(reports, o.outputFormat(o.out), o.out, false)
+	return o.writeReports(reports, o.outputFormat(o.out), o.out, false, o.settings.reportOptions(o.id))
 }
 
 // checkSalonExists tells an unknown salon id from a salon with a quiet

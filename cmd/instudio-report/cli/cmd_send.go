@@ -114,7 +114,7 @@ func (o *sendOptions) run(ctx context.Context, rng reportRange) error {
 		if len(s.Email) > 0 {
 			r := reports[0]
 			reports = reports[1:]
-			if job, err = mail.Compose(r, mail.Recipient{To: s.Email, Cc: s.Cc}, smtp, o.env.Now()); err != nil {
+			if job, err = mail.Compose(r, mail.Recipient{To: s.Email, Cc: s.Cc, Report: o.settings.reportOptions(s.ID)}, smtp, o.env.Now()); err != nil {
 				return err
 			}
 		}

@@ -134,20 +134,28 @@ func TestSendThreeSalonsOncePerPeriod(t *testing.T) {
 	tests := []struct {
 		subject string
 		to, cc  []string
-		figures []*regexp.Regexp
+		text    []*regexp.Regexp // rows of the text part's table
+		html    []string         // in the HTML part, tags stripped
 	}{
 		{"Salon Uno: bookings report 2026-03-02 to 2026-03-08", []string{"owner1@example.com"}, []string{"accounts@example.com"}, []*regexp.Regexp{
 			row("Bookings", "4", "0"), row("completed", "2", "0"), row("canceled", "1", "0"), row("no-show", "1", "0"),
 			row("Cancellation rate", "25.0%", "–"), row("Late cancellation rate", "25.0%", "–"), row("No-show rate", "25.0%", "–"),
 			row("Peak hour", "10:00", "–"),
+		}, []string{
+			"Bookings 4 before: 0", "Completed 2 before: 0", "Cancellation rate 25.0% before: –",
+			"Late cancellation rate 25.0% before: –", "No-show rate 25.0% before: –", "Peak hour 10:00 before: –",
 		}},
 		{"Salon Dos: bookings report 2026-03-02 to 2026-03-08", []string{"owner2@example.com"}, nil, []*regexp.Regexp{
 			row("Bookings", "2", "0"), row("Cancellation rate", "50.0%", "–"), row("Late cancellation rate", "0.0%", "–"),
 			row("No-show rate", "0.0%", "–"), row("Peak hour", "12:00", "–"),
+		}, []string{
+			"Bookings 2 before: 0", "Cancellation rate 50.0% before: –", "Late cancellation rate 0.0% before: –", "Peak hour 12:00 before: –",
 		}},
 		{"Salon Tres: bookings report 2026-03-02 to 2026-03-08", []string{"manager3@example.com", "owner3@example.com"}, nil, []*regexp.Regexp{
 			row("Bookings", "2", "0"), row("pending", "1", "0"), row("confirmed", "1", "0"), row("Cancellation rate", "0.0%", "–"),
 			row("Peak hour", "11:00", "–"),
+		}, []string{
+			"Bookings 2 before: 0", "Cancellation rate 0.0% before: –", "Peak hour 11:00 before: –",
 		}},
 	}
 	msgs := srv.Messages(t)
@@ -170,12 +178,15 @@ func TestSendThreeSalonsOncePerPeriod(t *testing.T) {
 			if m.Text == "" || m.HTML == "" {
 				t.Fatalf("want both parts: text %d bytes, html %d bytes", len(m.Text), len(m.HTML))
 			}
-			for _, re := range tt.figures {
+			for _, re := range tt.text {
 				if !re.MatchString(m.Text) {
 					t.Errorf("text part lacks %s:\n%s", re, m.Text)
 				}
-				if !re.MatchString(m.HTML) {
-					t.Errorf("html part lacks %s", re)
+			}
+			html := mailtest.HTMLText(m.HTML)
+			for _, f := range tt.html {
+				if !strings.Contains(html, f) {
+					t.Errorf("html part lacks %q:\n%s", f, html)
 				}
 			}
 			if !m.Date.Equal(fixedNow) {

@@ -17,6 +17,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/instudio/instudio-report/mail"
+	"github.com/instudio/instudio-report/report"
 )
 
 // Settings are the resolved global settings of a run.
@@ -29,8 +30,14 @@ type Settings struct {
 	LogLevel    string
 	LogFormat   string
 	TimeZone    string // the platform time zone: what "today" means
-	Salons      []SalonConfig
-	SMTP        mail.Settings // the smtp block, for send
+	// Lang and Currency are how reports read for people; LangExplicit is
+	// set when the language came from --lang or INSTUDIO_LANG, which then
+	// wins over salons[].lang.
+	Lang         string
+	LangExplicit bool
+	Currency     string
+	Salons       []SalonConfig
+	SMTP         mail.Settings // the smtp block, for send
 }
 
 // SalonConfig is a salon's entry in the config file.
@@ -38,6 +45,8 @@ type SalonConfig struct {
 	ID       int64  `yaml:"id"`
 	Name     string `yaml:"name"`
 	TimeZone string `yaml:"timezone"`
+	Lang     string `yaml:"lang"`
+	Currency string `yaml:"currency"`
 	// Email and Cc receive the salon's report from send.
 	Email []string `yaml:"email"`
 	Cc    []string `yaml:"cc"`
@@ -53,14 +62,16 @@ type fileConfig struct {
 	LogLevel    string        `yaml:"log_level"`
 	LogFormat   string        `yaml:"log_format"`
 	TimeZone    string        `yaml:"timezone"`
+	Lang        string        `yaml:"lang"`
+	Currency    string        `yaml:"currency"`
 	Salons      []SalonConfig `yaml:"salons"`
 	SMTP        mail.Settings `yaml:"smtp"`
 }
 
 // globalFlags hold the raw values of the global flags.
 type globalFlags struct {
-	config, source, format, memoryLimit, logLevel, logFormat, timeZone string
-	threads                                                            int
+	config, source, format, memoryLimit, logLevel, logFormat, timeZone, lang string
+	threads                                                                  int
 }
 
 // memoryLimitPattern is what DuckDB's memory_limit accepts, checked here so
@@ -73,19 +84,22 @@ const (
 	defaultLogLevel  = "info"
 	defaultLogFormat = "text"
 	defaultTimeZone  = "UTC"
+	defaultLang      = "en"
 )
 
 func addGlobalFlags(cmd *cobra.Command, f *globalFlags) {
 	pf := cmd.PersistentFlags()
 	pf.StringVar(&f.config, "config", "", "config file (env INSTUDIO_CONFIG; default $XDG_CONFIG_HOME/instudio-report/config.yaml)")
 	pf.StringVar(&f.source, "source", "", "root that holds bookings/: a directory (env INSTUDIO_SOURCE; default ./data)")
-	pf.StringVarP(&f.format, "format", "o", "", "output format: table, csv or json (env INSTUDIO_FORMAT; default table on a terminal, csv when piped)")
+	pf.StringVarP(&f.format, "format", "o", "", "output format: table, csv, json, md or html (env INSTUDIO_FORMAT; default table on a terminal, csv when piped)")
 	pf.IntVar(&f.threads, "threads", 0, "DuckDB worker threads (env INSTUDIO_THREADS; default all cores)")
 	pf.StringVar(&f.memoryLimit, "memory-limit", "", "DuckDB memory limit such as 2GB or 50% (env INSTUDIO_MEMORY_LIMIT)")
 	pf.StringVar(&f.logLevel, "log-level", "", "log level: debug, info, warn or error (env INSTUDIO_LOG_LEVEL; default info)")
 	pf.StringVar(&f.logFormat, "log-format", "", "log format on stderr: text or json (env INSTUDIO_LOG_FORMAT; default text)")
 	pf.StringVar(&f.timeZone, "timezone", "", "platform IANA time zone that decides what today is (env INSTUDIO_TIMEZONE; default UTC)")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"table", "csv", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	pf.StringVar(&f.lang, "lang", "", "language of the table, Markdown and HTML reports: en or es (env INSTUDIO_LANG; default salons[].lang, then lang, then en)")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("lang", cobra.FixedCompletions(report.Languages, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("log-level", cobra.FixedCompletions([]string{"debug", "info", "warn", "error"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("log-format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
 }
@@ -134,9 +148,12 @@ func resolveSettings(cmd *cobra.Command, env Env, f globalFlags) (Settings, erro
 		LogLevel:    pick("log-level", f.logLevel, "INSTUDIO_LOG_LEVEL", file.LogLevel, defaultLogLevel),
 		LogFormat:   pick("log-format", f.logFormat, "INSTUDIO_LOG_FORMAT", file.LogFormat, defaultLogFormat),
 		TimeZone:    pick("timezone", f.timeZone, "INSTUDIO_TIMEZONE", file.TimeZone, defaultTimeZone),
+		Lang:        pick("lang", f.lang, "INSTUDIO_LANG", file.Lang, defaultLang),
+		Currency:    pick("", "", "INSTUDIO_CURRENCY", file.Currency, report.DefaultCurrency),
 		Salons:      file.Salons,
 		SMTP:        file.SMTP,
 	}
+	s.LangExplicit = changed("lang") || getenv("INSTUDIO_LANG") != ""
 	if file.loaded {
 		s.ConfigFile = path
 	}
@@ -159,10 +176,13 @@ func resolveSettings(cmd *cobra.Command, env Env, f globalFlags) (Settings, erro
 		return Settings{}, usagef("invalid memory limit %q: use a size such as 512MB, 2GB or 4GiB, or a share of RAM such as 50%%", s.MemoryLimit)
 	}
 	if s.Format != "" && !validFormat(s.Format) {
-		return Settings{}, usagef("invalid output format %q: use table, csv or json", s.Format)
+		return Settings{}, usagef("invalid output format %q: use table, csv, json, md or html", s.Format)
 	}
 	if _, err := time.LoadLocation(s.TimeZone); err != nil {
 		return Settings{}, usagef("invalid time zone %q: use an IANA name such as America/Lima", s.TimeZone)
+	}
+	if err := (report.Options{Lang: s.Lang, Currency: s.Currency}).Validate(); err != nil {
+		return Settings{}, usagef("%s", err)
 	}
 	if err := s.SMTP.Check(); err != nil {
 		return Settings{}, fmt.Errorf("%s: %w", path, err)
@@ -176,6 +196,9 @@ func resolveSettings(cmd *cobra.Command, env Env, f globalFlags) (Settings, erro
 			return Settings{}, fmt.Errorf("%s: salons[%d]: salon %d is listed twice", path, i, salon.ID)
 		}
 		seen[salon.ID] = true
+		if err := (report.Options{Lang: salon.Lang, Currency: salon.Currency}).Validate(); err != nil {
+			return Settings{}, fmt.Errorf("%s: salon %d: %w", path, salon.ID, err)
+		}
 		if err := mail.CheckAddresses(append(slices.Clip(salon.Email), salon.Cc...)); err != nil {
 			return Settings{}, fmt.Errorf("%s: salon %d: %w", path, salon.ID, err)
 		}
@@ -236,4 +259,18 @@ func (s Settings) salonConfig(id int64) SalonConfig {
 		}
 	}
 	return SalonConfig{ID: id}
+}
+
+// reportOptions is the language and currency of a salon's report: --lang or
+// INSTUDIO_LANG, else the salon's own, else the platform's.
+func (s Settings) reportOptions(id int64) report.Options {
+	c := s.salonConfig(id)
+	opt := report.Options{Lang: s.Lang, Currency: s.Currency}
+	if c.Lang != "" && !s.LangExplicit {
+		opt.Lang = c.Lang
+	}
+	if c.Currency != "" {
+		opt.Currency = c.Currency
+	}
+	return opt
 }
