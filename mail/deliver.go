@@ -72,8 +72,9 @@ type Summary struct {
 	// SMTPTime is the time spent in SMTP transactions (connecting
 	// included, waits between retries not).
 	SMTPTime time.Duration
-	// ReportTime is the time spent computing the reports; the caller sets it.
-	ReportTime time.Duration
+	// ReportTime is the time spent computing the reports and RenderTime
+	// the time spent rendering the messages; the caller sets them.
+	ReportTime, RenderTime time.Duration
 }
 
 // Count is the number of salons with the outcome.
@@ -96,7 +97,8 @@ func (s *Summary) Write(w io.Writer) {
 	if n := s.Count(OutcomeNotAttempted); n > 0 {
 		fmt.Fprintf(w, ", %d not attempted", n)
 	}
-	fmt.Fprintf(w, " (reports %s, smtp %s)\n", s.ReportTime.Round(time.Millisecond), s.SMTPTime.Round(time.Millisecond))
+	fmt.Fprintf(w, " (reports %s, render %s, smtp %s)\n", s.ReportTime.Round(time.Millisecond),
+		s.RenderTime.Round(time.Millisecond), s.SMTPTime.Round(time.Millisecond))
 	for _, r := range s.Results {
 		if r.Outcome == OutcomeSent || r.Outcome == OutcomeAlreadySent {
 			continue

@@ -106,6 +106,7 @@ func (o *sendOptions) run(ctx context.Context, rng reportRange) error {
 		return fmt.Errorf("send: %w", err)
 	}
 	reportTime := o.env.Now().Sub(start)
+	start = o.env.Now()
 	// One job per salon in config order; a salon without email stays in
 	// the run as a job with no recipients, so the summary lists it.
 	var jobs []mail.Job
@@ -120,6 +121,7 @@ func (o *sendOptions) run(ctx context.Context, rng reportRange) error {
 		}
 		jobs = append(jobs, job)
 	}
+	renderTime := o.env.Now().Sub(start)
 	period := mail.Period{From: rng.from, To: rng.to}
 
 	if o.dryRun != "" {
@@ -157,7 +159,7 @@ func (o *sendOptions) run(ctx context.Context, rng reportRange) error {
 		Log:       o.log,
 	}
 	sum := delivery.Run(ctx, jobs)
-	sum.ReportTime = reportTime
+	sum.ReportTime, sum.RenderTime = reportTime, renderTime
 	sum.Write(o.env.Stderr)
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("send interrupted: %w", err)
