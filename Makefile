@@ -16,6 +16,9 @@ FORMAT  ?= table
 STATICCHECK_VERSION := v0.8.2
 TOOLS_DIR           := $(CURDIR)/.tools
 STATICCHECK         := $(TOOLS_DIR)/staticcheck-$(STATICCHECK_VERSION)
+# mailpit: the SMTP server the send tests deliver to (found as .tools/mailpit).
+MAILPIT_VERSION     := v1.33.1
+MAILPIT             := $(TOOLS_DIR)/mailpit-$(MAILPIT_VERSION)
 
 # Debian packages: the C toolchain that cgo needs for the embedded DuckDB,
 # and GNU time for `make bench`.
@@ -28,6 +31,8 @@ BENCH_NOW   := 2026-11-27T12:00:00Z
 BENCH_DEMO  := --salons 40 --days 540 --seed 1 --now $(BENCH_NOW)
 BENCH_SALON := salon --id 1 --from 2026-10-28 --to 2026-11-27 -o json
 BENCH_RUNS  ?= 3
+# The send bench: 500 salons, two weeks of demo data, kept between runs.
+BENCH_SEND_DIR ?= $(CURDIR)/.bench-send
 
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT  := $(shell git rev-parse HEAD 2>/dev/null)
@@ -37,7 +42,7 @@ export CGO_ENABLED := 1
 
 .PHONY: help
 help: ## list the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-11s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: deps
 deps: ## install the Debian packages the build and tests need, when missing
@@ -51,13 +56,20 @@ deps: ## install the Debian packages the build and tests need, when missing
 	fi
 
 .PHONY: tools
-tools: deps $(STATICCHECK) ## install everything: Debian packages, pinned Go tools, Go modules
+tools: deps $(STATICCHECK) $(MAILPIT) ## install everything: Debian packages, pinned Go tools, Go modules
 	$(GO) mod download
 
 $(STATICCHECK):
 	@mkdir -p $(TOOLS_DIR)
 	GOBIN=$(TOOLS_DIR) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 	mv $(TOOLS_DIR)/staticcheck $@
+
+$(MAILPIT):
+	@mkdir -p $(TOOLS_DIR)
+	rm -f $(TOOLS_DIR)/mailpit
+	GOBIN=$(TOOLS_DIR) $(GO) install github.com/axllent/mailpit@$(MAILPIT_VERSION)
+	mv $(TOOLS_DIR)/mailpit $@
+	ln -sf $(notdir $@) $(TOOLS_DIR)/mailpit
 
 .PHONY: build
 build: deps ## build the CLI into bin/
@@ -83,7 +95,7 @@ test: tools ## check formatting, vet, staticcheck, and run every test
 	$(GO) test -count=1 -race ./booking/... ./demo/... ./report/... ./storage/...
 
 .PHONY: bench
-bench: build ## time `salon` over about 1M demo events: wall time and peak RSS
+bench: build bench-send ## time `salon` over about 1M demo events: wall time and peak RSS
 	@if ! compgen -G "$(BENCH_DIR)/bookings/dt=*/*.parquet" >/dev/null; then \
 		echo "writing the bench data set to $(BENCH_DIR) (once)"; \
 		/usr/bin/time -f "demo: %e s wall, %M KiB peak RSS" ./$(BIN) demo --dest $(BENCH_DIR) $(BENCH_DEMO) 2>&1 \
@@ -96,6 +108,10 @@ bench: build ## time `salon` over about 1M demo events: wall time and peak RSS
 		/usr/bin/time -f "  run $$i: %e s wall, %M KiB peak RSS" ./$(BIN) --source $(BENCH_DIR) $(BENCH_SALON) >/dev/null || exit 1; \
 	done
 
+.PHONY: bench-send
+bench-send: tools ## email 500 salons their week through mailpit: report pass vs SMTP time
+	BENCH_SEND_DIR=$(BENCH_SEND_DIR) $(GO) test -count=1 -run '^$$' -bench BenchmarkSend500Salons -benchtime 1x ./cmd/instudio-report/cli/
+
 .PHONY: clean
 clean: ## remove build output, installed tools and the bench data set
-	rm -rf bin $(TOOLS_DIR) $(BENCH_DIR) $(BENCH_DIR).log
+	rm -rf bin $(TOOLS_DIR) $(BENCH_DIR) $(BENCH_DIR).log $(BENCH_SEND_DIR)
