@@ -147,7 +147,6 @@ func (d *Delivery) deliver(ctx context.Context, job Job, st Status, sum *Summary
 	res := Result{SalonID: job.SalonID, SalonName: job.SalonName}
 	switch {
 	case len(job.Message.To) == 0:
-		log.Warn("no email configured: skipped", "salon", job.SalonID)
 		res.Outcome, res.Detail = OutcomeSkipped, "no email configured"
 		return res
 	case !d.Force && st.State == Sent:
