@@ -43,6 +43,14 @@ func (d *Delivery) Load(ctx context.Context) error {
 	return nil
 }
 
+// Due reports whether the salon needs a message in this run: it has no
+// record for the period or its last attempt failed, or the run is forced.
+// Call it after Load.
+func (d *Delivery) Due(salon int64) bool {
+	st := d.statuses[salon].State
+	return d.Force || st == NotSent || st == Failed
+}
+
 // Outcome is what a run did for a salon.
 type Outcome string
 
@@ -146,9 +154,6 @@ func (d *Delivery) Run(ctx context.Context, jobs []Job) *Summary {
 func (d *Delivery) deliver(ctx context.Context, job Job, st Status, sum *Summary, log *slog.Logger) Result {
 	res := Result{SalonID: job.SalonID, SalonName: job.SalonName}
 	switch {
-	case len(job.Message.To) == 0:
-		res.Outcome, res.Detail = OutcomeSkipped, "no email configured"
-		return res
 	case !d.Force && st.State == Sent:
 		res.Outcome = OutcomeAlreadySent
 		return res
@@ -156,6 +161,9 @@ func (d *Delivery) deliver(ctx context.Context, job Job, st Status, sum *Summary
 		res.Outcome = OutcomePossiblySent
 		res.Detail = fmt.Sprintf("attempt %d began at %s and never recorded what the server answered; check with the recipients, then rerun with --force to send again",
 			st.Attempt, st.Since.UTC().Format(time.RFC3339))
+		return res
+	case len(job.Message.To) == 0:
+		res.Outcome, res.Detail = OutcomeSkipped, "no email configured"
 		return res
 	case d.SkipEmpty && job.Empty:
 		res.Outcome, res.Detail = OutcomeSkipped, "no bookings in the period (skip_empty)"

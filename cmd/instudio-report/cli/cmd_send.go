@@ -7,11 +7,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/instudio/instudio-report/mail"
 	"github.com/instudio/instudio-report/queries"
+	"github.com/instudio/instudio-report/report"
 	"github.com/instudio/instudio-report/storage"
 )
 
@@ -87,32 +89,53 @@ func (o *sendOptions) run(ctx context.Context, rng reportRange) error {
 		return fmt.Errorf("%s: smtp.url is required to send (or use --dry-run DIR)", path)
 	}
 
+	period := mail.Period{From: rng.from, To: rng.to}
+	// A real run reads the ledger first: salons already sent need no
+	// report, and a rerun of a finished period opens no database at all.
+	var delivery *mail.Delivery
+	if o.dryRun == "" {
+		var closeSender func()
+		var err error
+		if delivery, closeSender, err = o.newDelivery(ctx, period); err != nil {
+			return err
+		}
+		defer closeSender()
+	}
+	due := func(s SalonConfig) bool {
+		return len(s.Email) > 0 && (delivery == nil || delivery.Due(s.ID))
+	}
 	var wanted []queries.Salon
 	for _, s := range salons {
 		if len(s.Email) == 0 {
 			o.log.Warn("salon has no email in the config: skipped", "salon", s.ID, "config", path)
-			continue
 		}
-		wanted = append(wanted, queries.Salon{ID: s.ID, Name: s.Name, TimeZone: s.TimeZone})
+		if due(s) {
+			wanted = append(wanted, queries.Salon{ID: s.ID, Name: s.Name, TimeZone: s.TimeZone})
+		}
 	}
-	db, err := o.openDB(ctx, rng.asOf)
-	if err != nil {
-		return err
+	var reports []report.Report
+	var reportTime time.Duration
+	if len(wanted) > 0 {
+		db, err := o.openDB(ctx, rng.asOf)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		start := o.env.Now()
+		if reports, err = db.Reports(ctx, queries.ReportRequest{Salons: wanted, From: rng.from, To: rng.to, AsOf: rng.asOf}); err != nil {
+			return fmt.Errorf("send: %w", err)
+		}
+		reportTime = o.env.Now().Sub(start)
 	}
-	defer db.Close()
 	start := o.env.Now()
-	reports, err := db.Reports(ctx, queries.ReportRequest{Salons: wanted, From: rng.from, To: rng.to, AsOf: rng.asOf})
-	if err != nil {
-		return fmt.Errorf("send: %w", err)
-	}
-	reportTime := o.env.Now().Sub(start)
-	start = o.env.Now()
-	// One job per salon in config order; a salon without email stays in
-	// the run as a job with no recipients, so the summary lists it.
+	// One job per salon in config order. A salon without email, or one
+	// the ledger settles, stays in the run without a message, so that the
+	// summary lists it.
 	var jobs []mail.Job
 	for _, s := range salons {
 		job := mail.Job{SalonID: s.ID, SalonName: s.Name}
-		if len(s.Email) > 0 {
+		if due(s) {
+			var err error
 			r := reports[0]
 			reports = reports[1:]
 			if job, err = mail.Compose(r, mail.Recipient{To: s.Email, Cc: s.Cc, Report: o.settings.reportOptions(s.ID)}, smtp, o.env.Now()); err != nil {
@@ -122,41 +145,11 @@ func (o *sendOptions) run(ctx context.Context, rng reportRange) error {
 		jobs = append(jobs, job)
 	}
 	renderTime := o.env.Now().Sub(start)
-	period := mail.Period{From: rng.from, To: rng.to}
 
 	if o.dryRun != "" {
 		written, err := mail.WriteDrafts(o.dryRun, period, jobs)
 		fmt.Fprintf(o.env.Stderr, "dry run %s: wrote %d messages to %s, sent nothing\n", period, len(written), o.dryRun)
 		return err
-	}
-
-	password, err := o.smtpPassword()
-	if err != nil {
-		return err
-	}
-	sender, err := mail.NewSMTP(mail.SMTPOptions{Settings: smtp, Password: password})
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	defer sender.Close()
-	ledger, err := storage.Open(o.ledgerURI())
-	if err != nil {
-		return fmt.Errorf("ledger: %w", err)
-	}
-	backoff := smtp.RetryBackoff
-	if backoff == 0 {
-		backoff = mail.DefaultRetryBackoff
-	}
-	delivery := &mail.Delivery{
-		Sender:    sender,
-		Ledger:    &mail.Ledger{Root: ledger},
-		Period:    period,
-		Force:     o.force,
-		SkipEmpty: smtp.SkipEmpty,
-		Retries:   smtp.RetryCount(),
-		Backoff:   backoff,
-		Now:       o.env.Now,
-		Log:       o.log,
 	}
 	sum := delivery.Run(ctx, jobs)
 	sum.ReportTime, sum.RenderTime = reportTime, renderTime
@@ -168,6 +161,45 @@ func (o *sendOptions) run(ctx context.Context, rng reportRange) error {
 		return fmt.Errorf("send: %d of %d salons failed (see the summary above); rerun to retry them", n, len(sum.Results))
 	}
 	return nil
+}
+
+// newDelivery connects the pieces of a real run: the SMTP sender (it
+// dials on the first message) and the ledger, read once.
+func (o *sendOptions) newDelivery(ctx context.Context, period mail.Period) (*mail.Delivery, func(), error) {
+	smtp := o.settings.SMTP
+	password, err := o.smtpPassword()
+	if err != nil {
+		return nil, nil, err
+	}
+	sender, err := mail.NewSMTP(mail.SMTPOptions{Settings: smtp, Password: password})
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", o.settings.ConfigFile, err)
+	}
+	closeSender := func() { sender.Close() }
+	// REPLACE when the s3 branch lands: storage.Open(ctx, uri, o.s3Options()).
+	root, err := storage.Open(o.ledgerURI())
+	if err != nil {
+		return nil, nil, fmt.Errorf("ledger: %w", err)
+	}
+	backoff := smtp.RetryBackoff
+	if backoff == 0 {
+		backoff = mail.DefaultRetryBackoff
+	}
+	d := &mail.Delivery{
+		Sender:    sender,
+		Ledger:    &mail.Ledger{Root: root},
+		Period:    period,
+		Force:     o.force,
+		SkipEmpty: smtp.SkipEmpty,
+		Retries:   smtp.RetryCount(),
+		Backoff:   backoff,
+		Now:       o.env.Now,
+		Log:       o.log,
+	}
+	if err := d.Load(ctx); err != nil {
+		return nil, nil, err
+	}
+	return d, closeSender, nil
 }
 
 // smtpPassword reads the password from INSTUDIO_SMTP_PASSWORD, else from
