@@ -268,7 +268,7 @@ func newDailyChart(f formatter, days []Day) dailyChart {
 		c.Width = max(width/len(groups), 4)
 	}
 	if per > 1 {
-		c.Per = fmt.Sprintf(f.T("days_count"), per)
+		c.Per = fmt.Sprintf(f.T("per_bar"), per)
 	}
 	labelEvery := max(1, (len(groups)+7)/8)
 	for i, g := range groups {

@@ -43,10 +43,10 @@ func writeMarkdown(b *strings.Builder, f formatter, r Report) {
 
 	fmt.Fprintf(b, "\n### %s\n\n", f.T("clients"))
 	c, pc := cur.Clients, prev.Clients
-	fmt.Fprintf(b, "- %s: **%s** (%s %s)\n", f.T("clients"), f.Count(c.Clients), f.T("previous"), f.Count(pc.Clients))
+	fmt.Fprintf(b, "- %s: **%s** (%s)\n", f.T("clients"), f.Count(c.Clients), fmt.Sprintf(f.T("prev_value"), f.Count(pc.Clients)))
 	fmt.Fprintf(b, "- %s: **%s** (%s)\n", f.T("new_clients"), f.Count(c.New), f.Percent(rate(c.New, c.Clients)))
 	fmt.Fprintf(b, "- %s: **%s** (%s)\n", f.T("returning_clients"), f.Count(c.Returning()), f.Percent(rate(c.Returning(), c.Clients)))
-	fmt.Fprintf(b, "- %s: **%s** (%s %s)\n", f.T("rebooking_rate"), f.Percent(c.RebookingRate()), f.T("previous"), f.Percent(pc.RebookingRate()))
+	fmt.Fprintf(b, "- %s: **%s** (%s)\n", f.T("rebooking_rate"), f.Percent(c.RebookingRate()), fmt.Sprintf(f.T("prev_value"), f.Percent(pc.RebookingRate())))
 
 	fmt.Fprintf(b, "\n### %s\n\n", f.T("staff"))
 	if len(cur.Staff) == 0 {
