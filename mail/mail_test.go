@@ -764,3 +764,24 @@ func TestSubject(t *testing.T) {
 		}
 	}
 }
+
+func TestSkipEmpty(t *testing.T) {
+	srv := mailtest.Start(t)
+	dir := t.TempDir()
+	d := delivery(t, srv.SMTPURL(), dir)
+	d.SkipEmpty = true
+	sum := d.Run(context.Background(), jobs(t, threeSalons))
+	// Salon 3 had no bookings in the period.
+	if got, want := outcomes(sum), map[int64]mail.Outcome{1: mail.OutcomeSent, 2: mail.OutcomeSent, 3: mail.OutcomeSkipped}; !equalOutcomes(got, want) {
+		t.Fatalf("outcomes %v, want %v", got, want)
+	}
+	if r := sum.Results[2]; !strings.Contains(r.Detail, "no bookings") {
+		t.Errorf("salon 3 detail = %q", r.Detail)
+	}
+	if n := len(srv.Messages(t)); n != 2 {
+		t.Errorf("mailpit holds %d, want 2", n)
+	}
+	if _, ok := ledgerStates(t, dir)[3]; ok {
+		t.Error("a skipped salon has a ledger record")
+	}
+}

@@ -59,9 +59,8 @@ func (s Settings) RetryCount() int {
 	return *s.Retries
 }
 
-// Check validates the block as far as it can without the password; where
-// names the config file for messages. An empty block is valid: it matters
-// only to send.
+// Check validates the block as far as it can without the password. An
+// empty block is valid: it matters only to send.
 func (s Settings) Check() error {
 	if s.URL != "" {
 		if _, err := parseURL(s.URL); err != nil {

@@ -99,6 +99,9 @@ func (s *SMTP) Send(ctx context.Context, m *Message) error {
 	if s.conn == nil {
 		conn, err := s.client.DialToSMTPClientWithContext(ctx)
 		if err != nil {
+			if errors.Is(err, gomail.ErrNoSupportedAuthDiscovered) {
+				err = fmt.Errorf("%w (PLAIN and LOGIN are refused on a connection in clear: use smtps:// or a server that offers STARTTLS)", err)
+			}
 			return &DeliveryError{Err: fmt.Errorf("connect %s: %w", s.client.ServerAddr(), err), Temporary: dialTemporary(err)}
 		}
 		s.conn = conn
