@@ -785,3 +785,108 @@ func TestSkipEmpty(t *testing.T) {
 		t.Error("a skipped salon has a ledger record")
 	}
 }
+
+// lossyProxy relays SMTP to addr but, once a message's final dot has gone
+// through, swallows the server's reply and hangs up: the server accepted
+// the message and the client never hears so. This is the window of a
+// crash between acceptance and the ledger, made real.
+func lossyProxy(t *testing.T, addr string) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			client, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go relayUntilDot(client, addr)
+		}
+	}()
+	return l.Addr().String()
+}
+
+func relayUntilDot(client net.Conn, addr string) {
+	defer client.Close()
+	server, err := net.Dial("tcp", addr)
+	if err != nil {
+		return
+	}
+	defer server.Close()
+	var mu sync.Mutex
+	swallow := false
+	done := make(chan struct{})
+	go func() { // server to client
+		defer close(done)
+		buf := make([]byte, 4096)
+		for {
+			n, err := server.Read(buf)
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			drop := swallow
+			mu.Unlock()
+			if drop {
+				// The server answered the final dot: hang up on the client.
+				client.Close()
+				return
+			}
+			if _, err := client.Write(buf[:n]); err != nil {
+				return
+			}
+		}
+	}()
+	var tail []byte
+	buf := make([]byte, 4096)
+	for {
+		n, err := client.Read(buf)
+		if err != nil {
+			break
+		}
+		seen := append(tail, buf[:n]...)
+		if bytes.Contains(seen, []byte("\r\n.\r\n")) {
+			mu.Lock()
+			swallow = true
+			mu.Unlock()
+		}
+		if len(seen) > 4 {
+			tail = append([]byte(nil), seen[len(seen)-4:]...)
+		} else {
+			tail = seen
+		}
+		if _, err := server.Write(buf[:n]); err != nil {
+			break
+		}
+	}
+	<-done
+}
+
+func TestLostReplyAfterDataIsPossiblySent(t *testing.T) {
+	srv := mailtest.Start(t)
+	proxy := lossyProxy(t, fmt.Sprintf("127.0.0.1:%d", srv.SMTPPort))
+	dir := t.TempDir()
+	d := delivery(t, "smtp://"+proxy, dir)
+	sum := d.Run(context.Background(), jobs(t, threeSalons[:1]))
+	r := sum.Results[0]
+	// Not retried: a retry could deliver it twice.
+	if r.Outcome != mail.OutcomeFailed || r.Attempts != 1 || !strings.Contains(r.Detail, "may have been delivered") {
+		t.Fatalf("result = %+v, want failed after one attempt, may have been delivered", r)
+	}
+	if n := len(srv.Messages(t)); n != 1 {
+		t.Fatalf("mailpit holds %d, want the 1 it accepted", n)
+	}
+	if got := ledgerStates(t, dir)[1]; got != (mail.Status{Attempt: 1, State: mail.Sending}) {
+		t.Fatalf("ledger = %+v, want attempt 1 still sending", got)
+	}
+	sum = delivery(t, srv.SMTPURL(), dir).Run(context.Background(), jobs(t, threeSalons[:1]))
+	if got := outcomes(sum)[1]; got != mail.OutcomePossiblySent {
+		t.Errorf("next run: %s, want possibly sent", got)
+	}
+	if n := len(srv.Messages(t)); n != 1 {
+		t.Errorf("after the next run mailpit holds %d, want still 1", n)
+	}
+}
