@@ -20,6 +20,9 @@ STATICCHECK         := $(TOOLS_DIR)/staticcheck-$(STATICCHECK_VERSION)
 # .tools/versitygw, a link to the pinned binary).
 VERSITYGW_VERSION   := v1.8.0
 VERSITYGW           := $(TOOLS_DIR)/versitygw-$(VERSITYGW_VERSION)
+# mailpit: the SMTP server the send tests deliver to (found as .tools/mailpit).
+MAILPIT_VERSION     := v1.33.1
+MAILPIT             := $(TOOLS_DIR)/mailpit-$(MAILPIT_VERSION)
 
 # Debian packages: the C toolchain that cgo needs for the embedded DuckDB,
 # GNU time for `make bench`, zip for `make lambda`, and chromium (headless)
@@ -39,6 +42,8 @@ BENCH_DEMO  := --salons 40 --days 540 --seed 1 --now $(BENCH_NOW)
 BENCH_SALON := salon --id 1 --from 2026-10-28 --to 2026-11-27 -o json
 BENCH_SALONS := salons --from 2026-10-28 --to 2026-11-27 -o json
 BENCH_RUNS  ?= 3
+# The send bench: 500 salons, two weeks of demo data, kept between runs.
+BENCH_SEND_DIR ?= $(CURDIR)/.bench-send
 
 # A DuckDB of your own instead of duckdb-go's prebuilt one, for example
 # one built with httpfs linked in for hosts that may not download
@@ -67,7 +72,7 @@ export CGO_ENABLED := 1
 
 .PHONY: help
 help: ## list the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-11s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: deps
 deps: ## install the Debian packages the build and tests need, when missing
@@ -81,7 +86,7 @@ deps: ## install the Debian packages the build and tests need, when missing
 	fi
 
 .PHONY: tools
-tools: deps $(STATICCHECK) $(VERSITYGW) ## install everything: Debian packages, pinned Go tools, Go modules
+tools: deps $(STATICCHECK) $(VERSITYGW) $(MAILPIT) ## install everything: Debian packages, pinned Go tools, Go modules
 	$(GO) mod download
 
 $(STATICCHECK):
@@ -94,6 +99,12 @@ $(VERSITYGW):
 	GOBIN=$(TOOLS_DIR) $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
 	mv $(TOOLS_DIR)/versitygw $@
 	ln -sfn $(notdir $@) $(TOOLS_DIR)/versitygw
+$(MAILPIT):
+	@mkdir -p $(TOOLS_DIR)
+	rm -f $(TOOLS_DIR)/mailpit
+	GOBIN=$(TOOLS_DIR) $(GO) install github.com/axllent/mailpit@$(MAILPIT_VERSION)
+	mv $(TOOLS_DIR)/mailpit $@
+	ln -sf $(notdir $@) $(TOOLS_DIR)/mailpit
 
 .PHONY: build
 build: deps ## build the CLI into bin/
@@ -124,10 +135,10 @@ test: tools ## check formatting, vet, staticcheck, and run every test
 	CGO_ENABLED=0 $(GO) build ./booking/... ./storage/... ./demo/... ./report/... ./ingest/...
 	CGO_ENABLED=0 $(GO) build $(LAMBDA_FLAGS) -o /dev/null ./cmd/instudio-ingest
 	$(GO) test -count=1 ./...
-	$(GO) test -count=1 -race ./booking/... ./demo/... ./report/... ./storage/... ./sqlshell/... ./ingest/...
+	$(GO) test -count=1 -race ./booking/... ./demo/... ./report/... ./storage/... ./sqlshell/... ./ingest/... ./mail/...
 
 .PHONY: bench
-bench: build $(VERSITYGW) ## time `salon` and `salons` over about 1M demo events, and the S3 cache against versitygw
+bench: build $(VERSITYGW) bench-send ## time `salon` and `salons` over about 1M demo events, the S3 cache against versitygw, ingest and send
 	@if ! compgen -G "$(BENCH_DIR)/bookings/dt=*/*.parquet" >/dev/null; then \
 		echo "writing the bench data set to $(BENCH_DIR) (once)"; \
 		/usr/bin/time -f "demo: %e s wall, %M KiB peak RSS" ./$(BIN) demo --dest $(BENCH_DIR) $(BENCH_DEMO) 2>&1 \
@@ -160,6 +171,10 @@ bench-ingest: ## ingest throughput: events/s through decode, encode and write, b
 
 bench: bench-ingest
 
+.PHONY: bench-send
+bench-send: tools ## email 500 salons their week through mailpit: report pass vs SMTP time
+	BENCH_SEND_DIR=$(BENCH_SEND_DIR) $(GO) test -count=1 -run '^$$' -bench BenchmarkSend500Salons -benchtime 1x ./cmd/instudio-report/cli/
+
 .PHONY: clean
 clean: ## remove build output, installed tools and the bench data set
-	rm -rf bin dist $(TOOLS_DIR) $(BENCH_DIR) $(BENCH_DIR).log
+	rm -rf bin dist $(TOOLS_DIR) $(BENCH_DIR) $(BENCH_DIR).log $(BENCH_SEND_DIR)

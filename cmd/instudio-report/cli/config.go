@@ -9,12 +9,14 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/instudio/instudio-report/mail"
 	"github.com/instudio/instudio-report/report"
 )
 
@@ -39,7 +41,8 @@ type Settings struct {
 	// S3: how an s3:// source is read and reached.
 	S3Mode, S3Endpoint, S3Region, Profile string
 	ExtensionDir, ExtensionRepository     string
-	CacheDir                              string // where cache mode keeps its copies
+	CacheDir                              string        // where cache mode keeps its copies
+	SMTP                                  mail.Settings // the smtp block, for send
 }
 
 // SalonConfig is a salon's entry in the config file.
@@ -49,6 +52,9 @@ type SalonConfig struct {
 	TimeZone string `yaml:"timezone"`
 	Lang     string `yaml:"lang"`
 	Currency string `yaml:"currency"`
+	// Email and Cc receive the salon's report from send.
+	Email []string `yaml:"email"`
+	Cc    []string `yaml:"cc"`
 }
 
 // fileConfig is the YAML config file. Unknown keys are an error, so that a
@@ -65,13 +71,14 @@ type fileConfig struct {
 	Currency    string        `yaml:"currency"`
 	Salons      []SalonConfig `yaml:"salons"`
 
-	S3Mode              string `yaml:"s3_mode"`
-	S3Endpoint          string `yaml:"s3_endpoint"`
-	S3Region            string `yaml:"s3_region"`
-	Profile             string `yaml:"profile"`
-	ExtensionDir        string `yaml:"extension_dir"`
-	ExtensionRepository string `yaml:"extension_repository"`
-	CacheDir            string `yaml:"cache_dir"`
+	S3Mode              string        `yaml:"s3_mode"`
+	S3Endpoint          string        `yaml:"s3_endpoint"`
+	S3Region            string        `yaml:"s3_region"`
+	Profile             string        `yaml:"profile"`
+	ExtensionDir        string        `yaml:"extension_dir"`
+	ExtensionRepository string        `yaml:"extension_repository"`
+	CacheDir            string        `yaml:"cache_dir"`
+	SMTP                mail.Settings `yaml:"smtp"`
 }
 
 // globalFlags hold the raw values of the global flags.
@@ -176,6 +183,7 @@ func resolveSettings(cmd *cobra.Command, env Env, f globalFlags) (Settings, erro
 		ExtensionDir:        pick("extension-dir", f.extensionDir, "INSTUDIO_EXTENSION_DIR", file.ExtensionDir, ""),
 		ExtensionRepository: pick("extension-repository", f.extensionRepo, "INSTUDIO_EXTENSION_REPOSITORY", file.ExtensionRepository, ""),
 		CacheDir:            pick("cache-dir", f.cacheDir, "INSTUDIO_CACHE_DIR", file.CacheDir, defaultCacheDir(getenv)),
+		SMTP:                file.SMTP,
 	}
 	s.LangExplicit = changed("lang") || getenv("INSTUDIO_LANG") != ""
 	if file.loaded {
@@ -213,6 +221,9 @@ func resolveSettings(cmd *cobra.Command, env Env, f globalFlags) (Settings, erro
 	if err := (report.Options{Lang: s.Lang, Currency: s.Currency}).Validate(); err != nil {
 		return Settings{}, usagef("%s", err)
 	}
+	if err := s.SMTP.Check(); err != nil {
+		return Settings{}, fmt.Errorf("%s: %w", path, err)
+	}
 	seen := map[int64]bool{}
 	for i, salon := range s.Salons {
 		if salon.ID <= 0 {
@@ -223,6 +234,9 @@ func resolveSettings(cmd *cobra.Command, env Env, f globalFlags) (Settings, erro
 		}
 		seen[salon.ID] = true
 		if err := (report.Options{Lang: salon.Lang, Currency: salon.Currency}).Validate(); err != nil {
+			return Settings{}, fmt.Errorf("%s: salon %d: %w", path, salon.ID, err)
+		}
+		if err := mail.CheckAddresses(append(slices.Clip(salon.Email), salon.Cc...)); err != nil {
 			return Settings{}, fmt.Errorf("%s: salon %d: %w", path, salon.ID, err)
 		}
 		if salon.TimeZone == "" {
