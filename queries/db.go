@@ -138,6 +138,7 @@ func (d *DB) Attach(ctx context.Context, src Source, asOf *time.Time) error {
 	}{
 		{"set files", "SET VARIABLE instudio_files = $1::VARCHAR[]", []any{append([]string{schemaFile}, files...)}},
 		{"set as-of", "SET VARIABLE instudio_as_of = $1::TIMESTAMP", []any{asOfArg}},
+		{"set scope", "SET VARIABLE instudio_scope = [-1]::BIGINT[]", nil},
 		{"create events view", Query("events_view"), nil},
 		{"create bookings view", Query("bookings_view"), nil},
 	}
