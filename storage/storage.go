@@ -15,7 +15,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	"github.com/instudio/instudio-report/booking"
@@ -68,6 +71,10 @@ func Open(uri string) (*Dir, error) {
 // Dir is a local directory root.
 type Dir struct {
 	Path string
+
+	// swept records the directories whose stale temporary files this Dir
+	// has removed, so that each is swept once.
+	swept sync.Map
 }
 
 var _ Root = (*Dir)(nil)
@@ -77,18 +84,22 @@ func (d *Dir) String() string { return d.Path }
 // URI is the local path of key.
 func (d *Dir) URI(key string) string { return filepath.Join(d.Path, filepath.FromSlash(key)) }
 
-// Pattern is the glob that BookingFiles matches: what a user is told when
-// nothing is there.
+// Pattern is what BookingFiles lists, written as a glob: what a user is
+// told when nothing is there. The path itself is never used as a pattern.
 func (d *Dir) Pattern() string {
 	return filepath.Join(d.Path, booking.Prefix, "dt=*", "*.parquet")
 }
 
 // tempPrefix starts the names of the temporary files that writers rename
-// or link into place; listings skip them.
+// or link into place; listings skip them. The writer's process id follows,
+// so that a later writer can tell a file left by a killed writer from one
+// that is being written.
 const tempPrefix = ".tmp-"
 
-// BookingFiles lists the booking Parquet files, sorted; a missing
-// directory holds none.
+// BookingFiles lists the booking Parquet files
+// (<root>/bookings/dt=*/<name>.parquet), sorted. The root is a literal path:
+// '*', '?' and '[' in it are names, not patterns. A missing directory holds
+// none; any other error while listing names the path that failed.
 func (d *Dir) BookingFiles(ctx context.Context) ([]string, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -103,11 +114,17 @@ func (d *Dir) BookingFiles(ctx context.Context) ([]string, error) {
 	if !info.IsDir() {
 		return nil, fmt.Errorf("source %s: not a directory", d.Path)
 	}
-	files, err := filepath.Glob(d.Pattern())
+	objs, err := d.List(ctx, booking.Prefix+"/")
 	if err != nil {
 		return nil, fmt.Errorf("source %s: %w", d.Path, err)
 	}
-	slices.Sort(files)
+	var files []string
+	for _, o := range objs {
+		parts := strings.Split(o.Key, "/")
+		if len(parts) == 3 && strings.HasPrefix(parts[1], "dt=") && strings.HasSuffix(parts[2], ".parquet") {
+			files = append(files, d.URI(o.Key))
+		}
+	}
 	return files, nil
 }
 
@@ -198,7 +215,8 @@ func (d *Dir) Create(ctx context.Context, key string, data []byte) (bool, error)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return false, fmt.Errorf("write %s: %w", final, err)
 	}
-	tmp, err := os.CreateTemp(dir, tempPrefix+"*")
+	d.sweepTemps(dir)
+	tmp, err := os.CreateTemp(dir, fmt.Sprintf("%s%d-*", tempPrefix, os.Getpid()))
 	if err != nil {
 		return false, fmt.Errorf("write %s: %w", final, err)
 	}
@@ -221,4 +239,52 @@ func (d *Dir) Create(ctx context.Context, key string, data []byte) (bool, error)
 		return false, fmt.Errorf("write %s: %w", final, err)
 	}
 	return true, nil
+}
+
+// sweepTemps removes, once per directory, the temporary files that a
+// writer killed mid-write left there: those of a process that no longer
+// runs on this host. A failure to remove one is not an error: readers never
+// list them.
+func (d *Dir) sweepTemps(dir string) {
+	if _, done := d.swept.LoadOrStore(dir, true); done {
+		return
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasPrefix(e.Name(), tempPrefix) {
+			continue
+		}
+		if staleTemp(e.Name()) {
+			_ = os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
+}
+
+// staleTemp tells whether the temporary file named name was left behind:
+// the process named in it no longer runs. A name without a process id
+// (from an older writer) is stale too.
+func staleTemp(name string) bool {
+	pidText, _, _ := strings.Cut(strings.TrimPrefix(name, tempPrefix), "-")
+	pid, err := strconv.Atoi(pidText)
+	if err != nil || pid <= 0 {
+		return true
+	}
+	return !processRuns(pid)
+}
+
+// processRuns reports whether a process with this id runs on this host.
+func processRuns(pid int) bool {
+	if pid == os.Getpid() {
+		return true
+	}
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	err = p.Signal(syscall.Signal(0))
+	// EPERM: it runs, as another user.
+	return err == nil || errors.Is(err, syscall.EPERM)
 }
