@@ -24,9 +24,51 @@ type Options struct {
 	// Threads caps DuckDB's worker threads; 0 leaves DuckDB's default (the
 	// number of cores).
 	Threads int
-	// MemoryLimit caps DuckDB's memory, in DuckDB's syntax ("2GB", "75%");
-	// empty leaves DuckDB's default.
+	// MemoryLimit caps DuckDB's memory, in DuckDB's syntax ("2GB"), or as
+	// a share of the machine's memory ("75%"), which DuckDB itself does not
+	// accept; empty leaves DuckDB's default (80% of the memory).
 	MemoryLimit string
+	// MemTotal returns the machine's memory in bytes, for a share; nil
+	// reads /proc/meminfo.
+	MemTotal func() (int64, error)
+}
+
+// memoryLimit turns a share of the machine's memory ("50%") into a size
+// that DuckDB accepts; a size passes as it is.
+func memoryLimit(limit string, memTotal func() (int64, error)) (string, error) {
+	share, ok := strings.CutSuffix(strings.TrimSpace(limit), "%")
+	if !ok {
+		return limit, nil
+	}
+	p, err := strconv.ParseFloat(strings.TrimSpace(share), 64)
+	if err != nil || p <= 0 || p > 100 {
+		return "", fmt.Errorf("memory limit %q: a share of the memory is more than 0%% and at most 100%%", limit)
+	}
+	if memTotal == nil {
+		memTotal = procMemTotal
+	}
+	total, err := memTotal()
+	if err != nil {
+		return "", fmt.Errorf("memory limit %q: %w; give a size such as 2GB instead", limit, err)
+	}
+	return fmt.Sprintf("%dKiB", int64(float64(total)*p/100)/1024), nil
+}
+
+// procMemTotal reads the machine's memory from /proc/meminfo (Linux).
+func procMemTotal() (int64, error) {
+	data, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0, fmt.Errorf("cannot tell the machine's memory: %w", err)
+	}
+	for line := range strings.Lines(string(data)) {
+		if rest, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+			f := strings.Fields(rest)
+			if n, err := strconv.ParseInt(f[0], 10, 64); err == nil && len(f) == 2 && f[1] == "kB" {
+				return n * 1024, nil
+			}
+		}
+	}
+	return 0, errors.New("cannot tell the machine's memory: no MemTotal in /proc/meminfo")
 }
 
 // Source is where the booking files are: a storage root.
@@ -68,7 +110,11 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 		cfg.Set("threads", strconv.Itoa(opt.Threads))
 	}
 	if opt.MemoryLimit != "" {
-		cfg.Set("memory_limit", opt.MemoryLimit)
+		limit, err := memoryLimit(opt.MemoryLimit, opt.MemTotal)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Set("memory_limit", limit)
 	}
 	// DuckDB would otherwise try to download extensions it is missing,
 	// which hangs on a machine without internet access.

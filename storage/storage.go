@@ -288,3 +288,52 @@ func processRuns(pid int) bool {
 	// EPERM: it runs, as another user.
 	return err == nil || errors.Is(err, syscall.EPERM)
 }
+
+// ReplaceFile writes data to the local file at path, whole or not at all:
+// it goes to a temporary file beside the target that is renamed over it
+// once written, and only while ctx is live, so a cancelled run leaves the
+// old file (or none) rather than part of a new one. A symbolic link is
+// followed and its target replaced; an existing file keeps its mode (a new
+// one gets 0644); a directory is an error.
+func ReplaceFile(ctx context.Context, path string, data []byte) error {
+	target := path
+	if resolved, err := filepath.EvalSymlinks(path); err == nil {
+		target = resolved
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	mode := fs.FileMode(0o644)
+	switch info, err := os.Stat(target); {
+	case err == nil && info.IsDir():
+		return fmt.Errorf("write %s: is a directory; name a file", path)
+	case err == nil:
+		mode = info.Mode().Perm()
+	case !errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	d := &Dir{}
+	dir := filepath.Dir(target)
+	d.sweepTemps(dir)
+	tmp, err := os.CreateTemp(dir, fmt.Sprintf("%s%d-*", tempPrefix, os.Getpid()))
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Chmod(mode)
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), target)
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
