@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -182,7 +183,7 @@ func (d *DB) Attach(ctx context.Context, src Source, asOf *time.Time) error {
 		sql  string
 		args []any
 	}{
-		{"set files", "SET VARIABLE instudio_files = $1::VARCHAR[]", []any{append([]string{schemaFile}, files...)}},
+		{"set files", "SET VARIABLE instudio_files = $1::VARCHAR[]", []any{literalPaths(append([]string{schemaFile}, files...))}},
 		{"set as-of", "SET VARIABLE instudio_as_of = $1::TIMESTAMP", []any{asOfArg}},
 		{"set scope", "SET VARIABLE instudio_scope = [-1]::BIGINT[]", nil},
 		{"create events view", Query("events_view"), nil},
@@ -194,6 +195,33 @@ func (d *DB) Attach(ctx context.Context, src Source, asOf *time.Time) error {
 		}
 	}
 	return nil
+}
+
+// literalPaths protects paths from DuckDB, which reads every path it is
+// given as a glob pattern: a '*', '?', '[' or ']' in a name becomes a
+// one-character class ("[*]"), which matches only itself. Paths without
+// them pass as they are, so that DuckDB does not list their directories.
+func literalPaths(paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		if !strings.ContainsAny(p, "*?[]") {
+			out[i] = p
+			continue
+		}
+		var b strings.Builder
+		for _, r := range p {
+			switch r {
+			case '*', '?', '[', ']':
+				b.WriteByte('[')
+				b.WriteRune(r)
+				b.WriteByte(']')
+			default:
+				b.WriteRune(r)
+			}
+		}
+		out[i] = b.String()
+	}
+	return out
 }
 
 // writeSchemaFile writes the empty file of DESIGN.md's types that Attach
@@ -261,8 +289,9 @@ func (d *DB) SalonsPresent(ctx context.Context) ([]int64, error) {
 
 // readError turns a failure to read the source into one line that names
 // the file at fault. DuckDB does not always say which file it could not
-// read, so when the message has no file name the files are checked one by
-// one with a pure-Go Parquet reader.
+// read (a failed conversion names none), so when the message names no file,
+// or names one whose schema breaks the contract, the files are checked one
+// by one with a pure-Go Parquet reader, which names the column too.
 func (d *DB) readError(err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
@@ -270,6 +299,9 @@ func (d *DB) readError(err error) error {
 	msg := firstLine(err)
 	for _, f := range d.files {
 		if strings.Contains(msg, f) {
+			if ferr := checkParquet(f); ferr != nil {
+				return fmt.Errorf("read %s: %w", f, ferr)
+			}
 			return fmt.Errorf("read %s: %s", f, msg)
 		}
 	}
@@ -281,7 +313,32 @@ func (d *DB) readError(err error) error {
 	return fmt.Errorf("read bookings in %s: %s", d.source, msg)
 }
 
-// checkParquet opens a local Parquet file and reads its footer.
+// designColumns are the columns of DESIGN.md and the physical types a
+// reader accepts for each: integers of either width, timestamps of any
+// unit (INT64, or INT96 from older writers), strings.
+var designColumns = []struct {
+	name  string
+	kinds []parquet.Kind
+	want  string
+}{
+	{"event_id", []parquet.Kind{parquet.ByteArray}, "strings"},
+	{"event_type", []parquet.Kind{parquet.ByteArray}, "strings"},
+	{"occurred_at", []parquet.Kind{parquet.Int64, parquet.Int96}, "timestamps"},
+	{"ingested_at", []parquet.Kind{parquet.Int64, parquet.Int96}, "timestamps"},
+	{"booking_id", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
+	{"booking_date", []parquet.Kind{parquet.Int64, parquet.Int96}, "timestamps"},
+	{"status", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
+	{"user_id", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
+	{"salon_id", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
+	{"employee_id", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
+	{"payment_id", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
+	{"service", []parquet.Kind{parquet.ByteArray}, "strings"},
+	{"amount_cents", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
+}
+
+// checkParquet opens a local Parquet file, reads its footer and checks its
+// columns against DESIGN.md, naming the first column that is missing or of
+// a type no reader accepts.
 func checkParquet(path string) error {
 	if strings.Contains(path, "://") {
 		return nil
@@ -295,10 +352,33 @@ func checkParquet(path string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := parquet.OpenFile(f, info.Size()); err != nil {
+	pf, err := parquet.OpenFile(f, info.Size())
+	if err != nil {
 		return fmt.Errorf("not a readable Parquet file: %w", err)
 	}
+	schema := pf.Schema()
+	for _, c := range designColumns {
+		leaf, ok := schema.Lookup(c.name)
+		if !ok {
+			return fmt.Errorf("column %s is missing (a booking file has the 13 columns of DESIGN.md)", c.name)
+		}
+		if kind := leaf.Node.Type().Kind(); !slices.Contains(c.kinds, kind) {
+			return fmt.Errorf("column %s holds %s, want %s", c.name, kindName(kind), c.want)
+		}
+	}
 	return nil
+}
+
+func kindName(k parquet.Kind) string {
+	switch k {
+	case parquet.ByteArray, parquet.FixedLenByteArray:
+		return "strings or bytes"
+	case parquet.Boolean:
+		return "booleans"
+	case parquet.Float, parquet.Double:
+		return "floating-point numbers"
+	}
+	return strings.ToLower(k.String())
 }
 
 // firstLine keeps the first line of a DuckDB error, which carries the
