@@ -293,10 +293,12 @@ func (d *DB) SalonsPresent(ctx context.Context) ([]int64, error) {
 // or names one whose schema breaks the contract, the files are checked one
 // by one with a pure-Go Parquet reader, which names the column too.
 func (d *DB) readError(err error) error {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	msg := firstLine(err)
+	// A cancelled query is not the fault of any file: checking every file
+	// would only delay the exit.
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || strings.HasPrefix(msg, "INTERRUPT Error") {
 		return err
 	}
-	msg := firstLine(err)
 	for _, f := range d.files {
 		if strings.Contains(msg, f) {
 			if ferr := checkParquet(f); ferr != nil {
