@@ -129,6 +129,8 @@ func (d *Dir) BookingFiles(ctx context.Context) ([]string, error) {
 }
 
 // List walks the directory under prefix. A missing directory lists nothing.
+// Symbolic links are followed, to files and to directories (a day
+// partition kept on another disk), so that a link never hides data.
 func (d *Dir) List(ctx context.Context, prefix string) ([]Object, error) {
 	// The walk starts at the deepest directory that the prefix names whole,
 	// and keeps the keys that start with the prefix.
@@ -138,9 +140,18 @@ func (d *Dir) List(ctx context.Context, prefix string) ([]Object, error) {
 	} else {
 		start = ""
 	}
-	base := d.URI(start)
 	var out []Object
-	err := filepath.WalkDir(base, func(path string, e fs.DirEntry, err error) error {
+	if err := d.walk(ctx, d.URI(start), prefix, map[string]bool{}, &out); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out, func(a, b Object) int { return strings.Compare(a.Key, b.Key) })
+	return out, nil
+}
+
+// walk lists the files under base into out; seen holds the real paths of
+// the linked directories already walked, so that a link loop ends.
+func (d *Dir) walk(ctx context.Context, base, prefix string, seen map[string]bool, out *[]Object) error {
+	return filepath.WalkDir(base, func(path string, e fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) && path == base {
 				return fs.SkipAll
@@ -158,21 +169,29 @@ func (d *Dir) List(ctx context.Context, prefix string) ([]Object, error) {
 			return err
 		}
 		key := filepath.ToSlash(rel)
-		if !strings.HasPrefix(key, prefix) {
-			return nil
-		}
-		info, err := e.Info()
+		// os.Stat follows a link; a directory's keys may still start with
+		// the prefix even when the link's own name is shorter.
+		info, err := os.Stat(path)
 		if err != nil {
 			return fmt.Errorf("list %s: %w", path, err)
 		}
-		out = append(out, Object{Key: key, Size: info.Size(), ModTime: info.ModTime()})
+		if info.IsDir() {
+			real, err := filepath.EvalSymlinks(path)
+			if err != nil {
+				return fmt.Errorf("list %s: %w", path, err)
+			}
+			if seen[real] || !(strings.HasPrefix(key+"/", prefix) || strings.HasPrefix(prefix, key+"/")) {
+				return nil
+			}
+			seen[real] = true
+			return d.walk(ctx, path+string(filepath.Separator), prefix, seen, out)
+		}
+		if !strings.HasPrefix(key, prefix) {
+			return nil
+		}
+		*out = append(*out, Object{Key: key, Size: info.Size(), ModTime: info.ModTime()})
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	slices.SortFunc(out, func(a, b Object) int { return strings.Compare(a.Key, b.Key) })
-	return out, nil
 }
 
 // Read returns the file at key.

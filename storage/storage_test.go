@@ -277,3 +277,32 @@ func checkUnreadable(t *testing.T, path string) {
 		t.Errorf("BookingFiles = %v, %v; want the error %q", files, err, want)
 	}
 }
+
+// A day partition kept elsewhere and linked in is listed like any other;
+// a link loop ends. Before, listing did not follow a linked directory's
+// files (a report without them).
+func TestBookingFilesFollowLinks(t *testing.T) {
+	ctx := context.Background()
+	elsewhere := &storage.Dir{Path: t.TempDir()}
+	if _, err := elsewhere.Create(ctx, "dt=2026-11-02/b.parquet", []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	d := &storage.Dir{Path: t.TempDir()}
+	if _, err := d.Create(ctx, "bookings/dt=2026-11-01/a.parquet", []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(elsewhere.Path, "dt=2026-11-02"), filepath.Join(d.Path, "bookings", "dt=2026-11-02")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(d.Path, "bookings"), filepath.Join(d.Path, "bookings", "dt=loop")); err != nil {
+		t.Fatal(err)
+	}
+	files, err := d.BookingFiles(ctx)
+	want := []string{
+		filepath.Join(d.Path, "bookings", "dt=2026-11-01", "a.parquet"),
+		filepath.Join(d.Path, "bookings", "dt=2026-11-02", "b.parquet"),
+	}
+	if err != nil || strings.Join(files, " ") != strings.Join(want, " ") {
+		t.Errorf("files = %v, %v; want %v", files, err, want)
+	}
+}
