@@ -119,5 +119,15 @@ FROM (
 )
 WHERE invalid IS NOT NULL;
 
+-- event_rows is every stored row as it is, redelivered copies and rows that
+-- break the contract included (with --as-of, later ones left out), with the
+-- file it came from: what the booking timeline shows, and what an analyst
+-- looks at to see how often an event arrived.
+CREATE OR REPLACE TEMP VIEW event_rows AS
+SELECT * EXCLUDE (source_row)
+FROM stored_rows
+WHERE getvariable('instudio_as_of') IS NULL
+   OR occurred_at <= getvariable('instudio_as_of');
+
 CREATE OR REPLACE TEMP VIEW events AS
 SELECT * EXCLUDE (source_file) FROM events_of(NULL);

@@ -333,7 +333,7 @@ func TestSendConfigErrors(t *testing.T) {
 		{"invalid cc names the salon", smtpBlock + "salons:\n  - id: 8\n    email: [a@example.com]\n    cc: [b@]\n", nil, nil, 1,
 			`salon 8: invalid email address "b@"`},
 		{"unknown smtp key", smtpBlock + "  tls: yes\nsalons:\n  - id: 1\n    email: [a@example.com]\n", nil, nil, 1,
-			"field tls not found"},
+			`unknown key "tls"`},
 		{"password in the url", "smtp:\n  url: smtp://reports:hunter2@mail.example.com\n  from: r@example.com\n", nil, nil, 1,
 			"smtp.url must not hold a password"},
 		{"no smtp url", "smtp:\n  from: r@example.com\nsalons:\n  - id: 1\n    email: [a@example.com]\n", nil, nil, 1,
