@@ -77,9 +77,9 @@ type CompactResult struct {
 	// compacted file, deleted (or, in a dry run, to delete).
 	Leftovers []string
 	// LeftAlone are candidate files that cannot be rewritten faithfully.
-	LeftAlone              []Skipped
+	LeftAlone               []Skipped
 	FilesBefore, FilesAfter int
-	Deleted                int
+	Deleted                 int
 }
 
 // Compact merges the small files of past days into large files sorted by

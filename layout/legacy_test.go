@@ -215,9 +215,9 @@ func eventsTable(t *testing.T, dir string) string {
 func TestDecodeEvents(t *testing.T) {
 	ev := booking.Event{
 		EventID: "x1", EventType: "created",
-		OccurredAt:  time.Date(2026, 3, 1, 9, 30, 15, 123000000, time.UTC),
-		IngestedAt:  time.Date(2026, 3, 1, 9, 30, 16, 0, time.UTC),
-		BookingID:   7, BookingDate: time.Date(2026, 3, 5, 18, 0, 0, 0, time.UTC),
+		OccurredAt: time.Date(2026, 3, 1, 9, 30, 15, 123000000, time.UTC),
+		IngestedAt: time.Date(2026, 3, 1, 9, 30, 16, 0, time.UTC),
+		BookingID:  7, BookingDate: time.Date(2026, 3, 5, 18, 0, 0, 0, time.UTC),
 		Status: booking.Pending, UserID: booking.Ptr(int64(70)), SalonID: 3,
 	}
 	type int32Ids struct {
