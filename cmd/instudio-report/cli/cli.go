@@ -20,6 +20,7 @@ const (
 	exitOK    = 0
 	exitError = 1
 	exitUsage = 2
+	exitCheck = 3
 )
 
 // Env is everything a run of the program takes from the outside world.
@@ -55,9 +56,12 @@ func Execute(ctx context.Context, env Env, args []string) int {
 	}
 	fmt.Fprintf(env.Stderr, "instudio-report: %s\n", oneLine(err.Error()))
 	var usage *usageError
+	var failed *checkFailedError
 	switch {
 	case errors.As(err, &usage):
 		return exitUsage
+	case errors.As(err, &failed):
+		return exitCheck
 	case !ran(cmd):
 		// cobra's own errors (unknown command or flag, bad flag value)
 		// come before any command runs.
@@ -90,6 +94,11 @@ func (e *usageError) Unwrap() error { return e.err }
 func usagef(format string, args ...any) error {
 	return &usageError{err: fmt.Errorf(format, args...)}
 }
+
+// checkFailedError is a check that ran and found a problem: exit code 3.
+type checkFailedError struct{ msg string }
+
+func (e *checkFailedError) Error() string { return e.msg }
 
 const ranAnnotation = "instudio-report/ran"
 
@@ -151,6 +160,9 @@ config file ($XDG_CONFIG_HOME/instudio-report/config.yaml), then defaults.`),
 		newSalonCmd(opts),
 		newDemoCmd(opts),
 		newVersionCmd(opts),
+		newCompactCmd(opts),
+		newImportLegacyCmd(opts),
+		newCheckCmd(opts),
 	)
 	return root
 }
