@@ -172,7 +172,7 @@ func decode(key string, data []byte, cols []column, strict, allRequired bool) ([
 	}
 
 	events := make([]booking.Event, 0, f.NumRows())
-	buf := make([]parquet.Row, 256)
+	buf := make([]parquet.Row, max(1, min(256, f.NumRows())))
 	for _, rg := range f.RowGroups() {
 		rows := rg.Rows()
 		for {
