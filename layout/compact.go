@@ -10,7 +10,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"path"
 	"runtime"
 	"slices"
@@ -300,7 +299,8 @@ func (c *compactor) run(ctx context.Context, cands []File) error {
 	}()
 
 	var group []File
-	var events []booking.Event
+	var parts [][]booking.Event
+	var rows int64
 	for i, f := range cands {
 		var r loaded
 		select {
@@ -321,31 +321,30 @@ func (c *compactor) run(ctx context.Context, cands []File) error {
 			return r.err
 		}
 		group = append(group, f)
-		events = append(events, r.events...)
-		if int64(len(events)) >= c.opt.TargetRows {
-			if err := c.flush(ctx, group, events); err != nil {
+		parts = append(parts, r.events)
+		rows += int64(len(r.events))
+		if rows >= c.opt.TargetRows {
+			if err := c.flush(ctx, group, parts, rows); err != nil {
 				return err
 			}
-			group, events = nil, nil
+			group, parts, rows = nil, nil, 0
 		}
 	}
-	return c.flush(ctx, group, events)
+	return c.flush(ctx, group, parts, rows)
 }
 
 // flush writes one group as a sorted file, then deletes its inputs.
-func (c *compactor) flush(ctx context.Context, group []File, events []booking.Event) error {
+func (c *compactor) flush(ctx context.Context, group []File, parts [][]booking.Event, rows int64) error {
 	if len(group) < 2 {
 		return nil
 	}
-	rows := int64(len(events))
 	key, first, last := outputKey(group, rows)
 	out := Output{Key: key, Inputs: len(group), Rows: rows, FirstDay: first, LastDay: last}
 	if c.opt.DryRun {
 		c.res.Outputs = append(c.res.Outputs, out)
 		return nil
 	}
-	sorted := SortEvents(events)
-	data, err := encodeCompacted(sorted, group, c.opt.RowGroupRows)
+	data, err := encodeCompacted(parts, group, c.opt.RowGroupRows)
 	if err != nil {
 		return fmt.Errorf("compact into %s: %w", c.root.URI(key), err)
 	}
@@ -366,42 +365,74 @@ func (c *compactor) flush(ctx context.Context, group []File, events []booking.Ev
 	return nil
 }
 
-// SortEvents returns events sorted by (salon_id, booking_id, occurred_at).
-// Copies of one event_id stay together in the order they were read, under
-// the first copy's place: readers that break ties between copies by their
-// position then pick the same copy as they did across the input files.
+// SortEvents returns events sorted by (salon_id, booking_id, occurred_at),
+// as compacted files hold them.
 func SortEvents(events []booking.Event) []booking.Event {
-	anchor := make([]int32, len(events))
-	first := make(map[string]int32, len(events))
-	for i, e := range events {
-		a, ok := first[e.EventID]
-		if !ok {
-			a = int32(i)
-			first[e.EventID] = a
+	parts := [][]booking.Event{events}
+	out := make([]booking.Event, 0, len(events))
+	for _, r := range sortedRefs(parts) {
+		out = append(out, parts[r.part][r.row])
+	}
+	return out
+}
+
+// ref is one event of a group: its file (part) and row.
+type ref struct{ part, row int32 }
+
+// sortedRefs orders the events of parts by (salon_id, booking_id,
+// occurred_at), ties in the order read. Copies of one event_id stay
+// together in the order they were read, under the first copy's place:
+// readers that break ties between copies by their position then pick the
+// same copy as they did across the input files.
+func sortedRefs(parts [][]booking.Event) []ref {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	refs := make([]ref, 0, n)
+	anchor := make([]int32, 0, n) // index into refs of the first copy
+	first := make(map[string]int32, n)
+	for pi, p := range parts {
+		for ri := range p {
+			i := int32(len(refs))
+			a, ok := first[p[ri].EventID]
+			if !ok {
+				a = i
+				first[p[ri].EventID] = i
+			}
+			refs = append(refs, ref{int32(pi), int32(ri)})
+			anchor = append(anchor, a)
 		}
-		anchor[i] = a
 	}
-	idx := make([]int32, len(events))
-	for i := range idx {
-		idx[i] = int32(i)
+	first = nil
+	// Sort flat keys rather than chasing the events: cache-friendly.
+	type sortKey struct {
+		salon, booking, occurred int64
+		anchor, i                int32
 	}
-	slices.SortFunc(idx, func(x, y int32) int {
-		a, b := &events[anchor[x]], &events[anchor[y]]
+	keys := make([]sortKey, n)
+	for i := range keys {
+		a := refs[anchor[i]]
+		e := &parts[a.part][a.row]
+		keys[i] = sortKey{e.SalonID, e.BookingID, e.OccurredAt.UnixMicro(), anchor[i], int32(i)}
+	}
+	anchor = nil
+	slices.SortFunc(keys, func(x, y sortKey) int {
 		switch {
-		case a.SalonID != b.SalonID:
-			return cmpInt(a.SalonID, b.SalonID)
-		case a.BookingID != b.BookingID:
-			return cmpInt(a.BookingID, b.BookingID)
-		case !a.OccurredAt.Equal(b.OccurredAt):
-			return a.OccurredAt.Compare(b.OccurredAt)
-		case anchor[x] != anchor[y]:
-			return cmpInt(int64(anchor[x]), int64(anchor[y]))
+		case x.salon != y.salon:
+			return cmpInt(x.salon, y.salon)
+		case x.booking != y.booking:
+			return cmpInt(x.booking, y.booking)
+		case x.occurred != y.occurred:
+			return cmpInt(x.occurred, y.occurred)
+		case x.anchor != y.anchor:
+			return cmpInt(int64(x.anchor), int64(y.anchor))
 		}
-		return cmpInt(int64(x), int64(y))
+		return cmpInt(int64(x.i), int64(y.i))
 	})
-	out := make([]booking.Event, len(events))
-	for i, j := range idx {
-		out[i] = events[j]
+	out := make([]ref, n)
+	for i, k := range keys {
+		out[i] = refs[k.i]
 	}
 	return out
 }
@@ -416,36 +447,33 @@ func cmpInt(a, b int64) int {
 	return 0
 }
 
-// encodeCompacted writes sorted events with the layout's schema, zstd,
-// row groups of rowGroupRows, and the input list in the metadata.
-func encodeCompacted(events []booking.Event, inputs []File, rowGroupRows int64) ([]byte, error) {
+// encodeCompacted writes the events of parts, sorted, with the layout's
+// schema, zstd, row groups of rowGroupRows, and the input list in the
+// metadata.
+func encodeCompacted(parts [][]booking.Event, inputs []File, rowGroupRows int64) ([]byte, error) {
+	refs := sortedRefs(parts)
 	var buf bytes.Buffer
-	if err := writeEvents(&buf, events,
+	pw := parquet.NewGenericWriter[booking.Event](&buf,
+		parquet.Compression(&parquet.Zstd),
 		parquet.MaxRowsPerRowGroup(rowGroupRows),
 		parquet.KeyValueMetadata(metaInputs, encodeInputs(inputs)),
-	); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-// writeEvents encodes events with the layout's schema (booking.Event's
-// tags) and zstd, like booking.WriteParquet, with extra writer options.
-func writeEvents(w io.Writer, events []booking.Event, opts ...parquet.WriterOption) error {
-	opts = append([]parquet.WriterOption{parquet.Compression(&parquet.Zstd)}, opts...)
-	pw := parquet.NewGenericWriter[booking.Event](w, opts...)
-	const chunk = 8192
-	for len(events) > 0 {
-		n := min(chunk, len(events))
-		if _, err := pw.Write(events[:n]); err != nil {
-			return fmt.Errorf("encode parquet: %w", err)
+	)
+	chunk := make([]booking.Event, 0, 8192)
+	for len(refs) > 0 {
+		n := min(cap(chunk), len(refs))
+		chunk = chunk[:0]
+		for _, r := range refs[:n] {
+			chunk = append(chunk, parts[r.part][r.row])
 		}
-		events = events[n:]
+		if _, err := pw.Write(chunk); err != nil {
+			return nil, fmt.Errorf("encode parquet: %w", err)
+		}
+		refs = refs[n:]
 	}
 	if err := pw.Close(); err != nil {
-		return fmt.Errorf("encode parquet: %w", err)
+		return nil, fmt.Errorf("encode parquet: %w", err)
 	}
-	return nil
+	return buf.Bytes(), nil
 }
 
 // deleteAll deletes keys, several at a time.
