@@ -16,6 +16,10 @@ FORMAT  ?= table
 STATICCHECK_VERSION := v0.8.2
 TOOLS_DIR           := $(CURDIR)/.tools
 STATICCHECK         := $(TOOLS_DIR)/staticcheck-$(STATICCHECK_VERSION)
+# versitygw: the real S3 server of the tests (storage/s3test starts it from
+# .tools/versitygw, a link to the pinned binary).
+VERSITYGW_VERSION   := v1.8.0
+VERSITYGW           := $(TOOLS_DIR)/versitygw-$(VERSITYGW_VERSION)
 
 # Debian packages: the C toolchain that cgo needs for the embedded DuckDB,
 # and GNU time for `make bench`.
@@ -28,6 +32,25 @@ BENCH_NOW   := 2026-11-27T12:00:00Z
 BENCH_DEMO  := --salons 40 --days 540 --seed 1 --now $(BENCH_NOW)
 BENCH_SALON := salon --id 1 --from 2026-10-28 --to 2026-11-27 -o json
 BENCH_RUNS  ?= 3
+
+# A DuckDB of your own instead of duckdb-go's prebuilt one, for example
+# one built with httpfs linked in for hosts that may not download
+# extensions: `make build DUCKDB_LIB_DIR=/opt/duckdb` links the shared
+# libduckdb.so found there (build tag duckdb_use_lib; the binary finds it
+# again through its rpath), and adding DUCKDB_STATIC=1 links the static
+# libduckdb_bundle.a instead (duckdb_use_static_lib).
+DUCKDB_LIB_DIR ?=
+DUCKDB_STATIC  ?=
+GO_TAGS        :=
+ifneq ($(DUCKDB_LIB_DIR),)
+ifeq ($(DUCKDB_STATIC),)
+GO_TAGS := -tags duckdb_use_lib
+export CGO_LDFLAGS := -L$(DUCKDB_LIB_DIR) -lduckdb -Wl,-rpath,$(DUCKDB_LIB_DIR)
+else
+GO_TAGS := -tags duckdb_use_static_lib
+export CGO_LDFLAGS := -L$(DUCKDB_LIB_DIR) -lduckdb_bundle -lstdc++ -lm -ldl
+endif
+endif
 
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT  := $(shell git rev-parse HEAD 2>/dev/null)
@@ -51,7 +74,7 @@ deps: ## install the Debian packages the build and tests need, when missing
 	fi
 
 .PHONY: tools
-tools: deps $(STATICCHECK) ## install everything: Debian packages, pinned Go tools, Go modules
+tools: deps $(STATICCHECK) $(VERSITYGW) ## install everything: Debian packages, pinned Go tools, Go modules
 	$(GO) mod download
 
 $(STATICCHECK):
@@ -59,9 +82,15 @@ $(STATICCHECK):
 	GOBIN=$(TOOLS_DIR) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 	mv $(TOOLS_DIR)/staticcheck $@
 
+$(VERSITYGW):
+	@mkdir -p $(TOOLS_DIR)
+	GOBIN=$(TOOLS_DIR) $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
+	mv $(TOOLS_DIR)/versitygw $@
+	ln -sfn $(notdir $@) $(TOOLS_DIR)/versitygw
+
 .PHONY: build
 build: deps ## build the CLI into bin/
-	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/instudio-report
+	$(GO) build $(GO_TAGS) -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/instudio-report
 
 .PHONY: run
 run: build ## write demo data to ./data if it has none, then print salon 1's last 30 days
@@ -69,6 +98,13 @@ run: build ## write demo data to ./data if it has none, then print salon 1's las
 		./$(BIN) demo --dest $(DATA); \
 	fi
 	./$(BIN) --source $(DATA) salon --id 1 --period last-30d -o $(FORMAT)
+
+.PHONY: repl
+repl: build ## write demo data to ./data if it has none, then open the SQL shell on it
+	@if ! compgen -G "$(DATA)/bookings/dt=*/*.parquet" >/dev/null; then \
+		./$(BIN) demo --dest $(DATA); \
+	fi
+	./$(BIN) --source $(DATA) repl
 
 .PHONY: test
 test: tools ## check formatting, vet, staticcheck, and run every test
@@ -80,10 +116,10 @@ test: tools ## check formatting, vet, staticcheck, and run every test
 	@# ingest Lambda (provided.al2023, no cgo) links them.
 	CGO_ENABLED=0 $(GO) build ./booking/... ./storage/... ./demo/... ./report/...
 	$(GO) test -count=1 ./...
-	$(GO) test -count=1 -race ./booking/... ./demo/... ./report/... ./storage/...
+	$(GO) test -count=1 -race ./booking/... ./demo/... ./report/... ./storage/... ./sqlshell/...
 
 .PHONY: bench
-bench: build ## time `salon` over about 1M demo events: wall time and peak RSS
+bench: build $(VERSITYGW) ## time `salon` over about 1M demo events, and the S3 cache against versitygw
 	@if ! compgen -G "$(BENCH_DIR)/bookings/dt=*/*.parquet" >/dev/null; then \
 		echo "writing the bench data set to $(BENCH_DIR) (once)"; \
 		/usr/bin/time -f "demo: %e s wall, %M KiB peak RSS" ./$(BIN) demo --dest $(BENCH_DIR) $(BENCH_DEMO) 2>&1 \
@@ -95,6 +131,8 @@ bench: build ## time `salon` over about 1M demo events: wall time and peak RSS
 	for i in $$(seq $(BENCH_RUNS)); do \
 		/usr/bin/time -f "  run $$i: %e s wall, %M KiB peak RSS" ./$(BIN) --source $(BENCH_DIR) $(BENCH_SALON) >/dev/null || exit 1; \
 	done
+	@echo "s3 cache against versitygw on loopback: cold and warm sync, salon from the warm cache and from local disk"
+	INSTUDIO_BENCH_DIR=$(BENCH_DIR) $(GO) test ./cmd/instudio-report/cli -run '^$$' -bench '^BenchmarkS3$$' -benchtime $(BENCH_RUNS)x
 
 .PHONY: clean
 clean: ## remove build output, installed tools and the bench data set

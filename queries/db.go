@@ -24,6 +24,12 @@ type Options struct {
 	// MemoryLimit caps DuckDB's memory, in DuckDB's syntax ("2GB", "75%");
 	// empty leaves DuckDB's default.
 	MemoryLimit string
+	// ExtensionDirectory is where DuckDB looks for (and installs)
+	// extensions; empty leaves DuckDB's default (~/.duckdb/extensions).
+	ExtensionDirectory string
+	// ExtensionRepository is the repository INSTALL downloads from (a URL
+	// or a local directory); empty leaves DuckDB's own.
+	ExtensionRepository string
 }
 
 // Source is where the booking files are: a storage root.
@@ -42,6 +48,20 @@ type DB struct {
 	conn   *sql.Conn
 	source Source
 	files  []string
+}
+
+// FileNamer is a Source whose files are local copies of remote objects
+// (the S3 cache): messages name the objects, not the copies.
+type FileNamer interface {
+	FileName(file string) string
+}
+
+// fileName is how messages name one of the source's files.
+func (d *DB) fileName(file string) string {
+	if n, ok := d.source.(FileNamer); ok {
+		return n.FileName(file)
+	}
+	return file
 }
 
 // NoBookingFilesError says that a source holds no booking files.
@@ -63,6 +83,12 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 	}
 	if opt.MemoryLimit != "" {
 		cfg.Set("memory_limit", opt.MemoryLimit)
+	}
+	if opt.ExtensionDirectory != "" {
+		cfg.Set("extension_directory", opt.ExtensionDirectory)
+	}
+	if opt.ExtensionRepository != "" {
+		cfg.Set("custom_extension_repository", opt.ExtensionRepository)
 	}
 	// DuckDB would otherwise try to download extensions it is missing,
 	// which hangs on a machine without internet access.
@@ -161,12 +187,13 @@ func (d *DB) readError(err error) error {
 	msg := firstLine(err)
 	for _, f := range d.files {
 		if strings.Contains(msg, f) {
-			return fmt.Errorf("read %s: %s", f, msg)
+			name := d.fileName(f)
+			return fmt.Errorf("read %s: %s", name, strings.ReplaceAll(msg, f, name))
 		}
 	}
 	for _, f := range d.files {
 		if ferr := checkParquet(f); ferr != nil {
-			return fmt.Errorf("read %s: %w", f, ferr)
+			return fmt.Errorf("read %s: %s", d.fileName(f), strings.ReplaceAll(ferr.Error(), f, d.fileName(f)))
 		}
 	}
 	return fmt.Errorf("read bookings in %s: %s", d.source, msg)

@@ -54,17 +54,6 @@ type Object struct {
 // ErrNotFound is returned (wrapped) by Read for a missing key.
 var ErrNotFound = fs.ErrNotExist
 
-// Open resolves a --source or --dest value: a directory, or an s3:// URL.
-func Open(uri string) (*Dir, error) {
-	if uri == "" {
-		return nil, errors.New("empty source: give a directory or s3://bucket/prefix")
-	}
-	if strings.HasPrefix(uri, "s3://") {
-		return nil, fmt.Errorf("source %s: s3 sources are not available in this build yet; sync the bucket to a directory and pass that", uri)
-	}
-	return &Dir{Path: uri}, nil
-}
-
 // Dir is a local directory root.
 type Dir struct {
 	Path string

@@ -89,15 +89,35 @@ func TestBookingFiles(t *testing.T) {
 }
 
 func TestOpen(t *testing.T) {
-	if _, err := storage.Open(""); err == nil {
-		t.Error("empty source accepted")
+	ctx := context.Background()
+	for _, bad := range []string{"", "s3://", "s3:///prefix", "s3://b/a/../c", "gs://bucket/x"} {
+		if _, err := storage.Open(ctx, bad, storage.S3Options{}); err == nil {
+			t.Errorf("Open(%q) accepted", bad)
+		}
 	}
-	if _, err := storage.Open("s3://bucket/prefix"); err == nil || !strings.Contains(err.Error(), "s3://bucket/prefix") {
-		t.Errorf("s3 source: %v", err)
-	}
-	d, err := storage.Open("./data")
+	d, err := storage.Open(ctx, "./data", storage.S3Options{})
 	if err != nil || d.String() != "./data" {
 		t.Errorf("Open(./data) = %v, %v", d, err)
+	}
+	if _, ok := d.(*storage.Dir); !ok {
+		t.Errorf("Open(./data) is a %T, want a directory", d)
+	}
+}
+
+func TestParseS3URI(t *testing.T) {
+	for _, tc := range []struct{ uri, bucket, prefix string }{
+		{"s3://b", "b", ""},
+		{"s3://b/", "b", ""},
+		{"s3://b/p", "b", "p"},
+		{"s3://b/p/q/", "b", "p/q"},
+	} {
+		bucket, prefix, ok, err := storage.ParseS3URI(tc.uri)
+		if !ok || err != nil || bucket != tc.bucket || prefix != tc.prefix {
+			t.Errorf("ParseS3URI(%q) = %q, %q, %v, %v; want %q, %q", tc.uri, bucket, prefix, ok, err, tc.bucket, tc.prefix)
+		}
+	}
+	if _, _, ok, _ := storage.ParseS3URI("./data"); ok {
+		t.Error("a directory parsed as an s3 URL")
 	}
 }
 

@@ -47,7 +47,12 @@ func Event(t testing.TB, eventID string, bookingID, salonID int64, status bookin
 // <name>.parquet in its day partition of dir, as the ingest Lambda would.
 func WriteFiles(t testing.TB, dir string, files map[string][]booking.Event) {
 	t.Helper()
-	root := &storage.Dir{Path: dir}
+	WriteTo(t, &storage.Dir{Path: dir}, files)
+}
+
+// WriteTo is WriteFiles for any storage root, an S3 one included.
+func WriteTo(t testing.TB, root storage.Root, files map[string][]booking.Event) {
+	t.Helper()
 	for name, events := range files {
 		for _, day := range booking.SplitByDay(events) {
 			data, err := booking.EncodeParquet(day.Events)

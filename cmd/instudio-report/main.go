@@ -18,7 +18,11 @@ import (
 var version, commit, date string
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// SIGINT goes to cli.Execute, which cancels the command with it, except
+	// in the repl, where Ctrl-C cancels only the running statement.
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	interrupts := make(chan os.Signal, 1)
+	signal.Notify(interrupts, os.Interrupt)
 	code := cli.Execute(ctx, cli.Env{
 		Stdin:            os.Stdin,
 		Stdout:           os.Stdout,
@@ -28,6 +32,7 @@ func main() {
 		Getenv:           os.Getenv,
 		Now:              time.Now,
 		Build:            cli.BuildInfo{Version: version, Commit: commit, Date: date},
+		Interrupts:       interrupts,
 	}, os.Args[1:])
 	stop()
 	os.Exit(code)

@@ -9,10 +9,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"time"
 
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
+
+	"github.com/instudio/instudio-report/storage"
 )
 
 // Exit codes of the program.
@@ -33,6 +37,9 @@ type Env struct {
 	Getenv                             func(string) string
 	Now                                func() time.Time
 	Build                              BuildInfo
+	// Interrupts delivers SIGINT. Each one cancels the command's context,
+	// unless the command handles Ctrl-C itself (repl). Nil: no signals.
+	Interrupts <-chan os.Signal
 }
 
 // BuildInfo identifies the binary.
@@ -45,6 +52,8 @@ type BuildInfo struct {
 // Execute runs the program with args (without the program name) and
 // returns its exit code. Errors are printed here, once.
 func Execute(ctx context.Context, env Env, args []string) int {
+	ctx, stop := routeInterrupts(ctx, env.Interrupts)
+	defer stop()
 	root := newRootCmd(env)
 	root.SetArgs(args)
 	root.SetIn(env.Stdin)
@@ -148,7 +157,9 @@ config file ($XDG_CONFIG_HOME/instudio-report/config.yaml), then defaults.`),
 			if opts.log, err = newLogger(env.Stderr, settings.LogLevel, settings.LogFormat); err != nil {
 				return err
 			}
-			opts.log.Debug("settings", "config_file", settings.ConfigFile, "source", settings.Source, "timezone", settings.TimeZone)
+			opts.log.Debug("settings", "config_file", settings.ConfigFile, "source", settings.Source, "timezone", settings.TimeZone,
+				"s3_mode", settings.S3Mode, "s3_endpoint", settings.S3Endpoint, "s3_region", settings.S3Region, "profile", settings.Profile,
+				"extension_dir", settings.ExtensionDir, "extension_repository", settings.ExtensionRepository, "cache_dir", settings.CacheDir)
 			return nil
 		},
 	}
@@ -160,12 +171,62 @@ config file ($XDG_CONFIG_HOME/instudio-report/config.yaml), then defaults.`),
 		newSalonCmd(opts),
 		newDemoCmd(opts),
 		newVersionCmd(opts),
+		newQueryCmd(opts),
+		newReplCmd(opts),
 		newCompactCmd(opts),
 		newImportLegacyCmd(opts),
 		newCheckCmd(opts),
 	)
 	return root
 }
+
+// s3Options are the settings that reach S3.
+func (o *rootOptions) s3Options() storage.S3Options {
+	return storage.S3Options{
+		Profile:  o.settings.Profile,
+		Region:   o.settings.S3Region,
+		Endpoint: o.settings.S3Endpoint,
+		Getenv:   o.env.Getenv,
+	}
+}
+
+// syncProgress is the progress bar of an S3 cache sync: on stderr when it
+// is a terminal, else nothing.
+func (o *rootOptions) syncProgress() storage.SyncProgress {
+	if !o.env.StderrIsTerminal {
+		return nil
+	}
+	return &barProgress{w: o.env.Stderr}
+}
+
+// barProgress shows objects, bytes and the rate of a sync.
+type barProgress struct {
+	w       io.Writer
+	bar     *progressbar.ProgressBar
+	objects int
+	done    int
+}
+
+func (p *barProgress) Start(objects int, bytes int64) {
+	p.objects = objects
+	p.bar = progressbar.NewOptions64(bytes,
+		progressbar.OptionSetWriter(p.w),
+		progressbar.OptionSetDescription(fmt.Sprintf("syncing 0/%d objects", objects)),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionShowTotalBytes(true),
+		progressbar.OptionShowCount(),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+	)
+}
+
+func (p *barProgress) Fetched(bytes int64) {
+	p.done++
+	p.bar.Describe(fmt.Sprintf("syncing %d/%d objects", p.done, p.objects))
+	_ = p.bar.Add64(bytes)
+}
+
+func (p *barProgress) Finish() { _ = p.bar.Finish() }
 
 func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 	var lvl slog.Level

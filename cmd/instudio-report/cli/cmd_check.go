@@ -51,7 +51,7 @@ func (o *checkOptions) run(ctx context.Context) error {
 	if !validFormat(format) {
 		return usagef("invalid output format %q: use %s", format, strings.Join(formats, ", "))
 	}
-	root, err := openLayoutRoot(ctx, o.settings.Source)
+	root, err := o.openLayoutRoot(ctx, o.settings.Source)
 	if err != nil {
 		return err
 	}

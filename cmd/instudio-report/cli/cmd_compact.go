@@ -81,7 +81,7 @@ a timestamp finer than a microsecond) are listed and left where they are.`),
 }
 
 func (o *compactOptions) run(ctx context.Context, opt layout.CompactOptions) error {
-	root, err := openLayoutRoot(ctx, o.settings.Source)
+	root, err := o.openLayoutRoot(ctx, o.settings.Source)
 	if err != nil {
 		return err
 	}
@@ -137,12 +137,8 @@ func (o *rootOptions) progress(what string) func(done, total int) {
 	}
 }
 
-// openLayoutRoot opens a --source, --from or --dest as a storage root.
-func openLayoutRoot(ctx context.Context, uri string) (storage.Root, error) {
-	_ = ctx
-	dir, err := storage.Open(uri)
-	if err != nil {
-		return nil, err
-	}
-	return dir, nil
+// openLayoutRoot opens a --source, --from or --dest: a directory or an
+// s3:// root.
+func (o *rootOptions) openLayoutRoot(ctx context.Context, uri string) (storage.Root, error) {
+	return storage.Open(ctx, uri, o.s3Options())
 }

@@ -64,7 +64,7 @@ flags write the same files; files already there are left as they are.`),
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.dest, "dest", "", "directory to write to (default: the --source directory)")
+	f.StringVar(&o.dest, "dest", "", "directory or s3://bucket[/prefix] to write to (default: --source)")
 	f.IntVar(&o.salons, "salons", demo.Defaults.Salons, "number of salons")
 	f.IntVar(&o.days, "days", demo.Defaults.Days, "days of history before --now")
 	f.IntVar(&o.ahead, "ahead", demo.Defaults.Ahead, "days of future appointments after --now")
@@ -74,7 +74,7 @@ flags write the same files; files already there are left as they are.`),
 }
 
 func (o *demoOptions) run(ctx context.Context, dest string, opt demo.Options) error {
-	dir, err := storage.Open(dest)
+	dir, err := storage.Open(ctx, dest, o.s3Options())
 	if err != nil {
 		return err
 	}

@@ -51,7 +51,7 @@ left alone; the legacy files themselves are never deleted.`),
 }
 
 func (o *importLegacyOptions) run(ctx context.Context) error {
-	from, err := openLayoutRoot(ctx, o.from)
+	from, err := o.openLayoutRoot(ctx, o.from)
 	if err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func (o *importLegacyOptions) run(ctx context.Context) error {
 	if destURI == "" {
 		destURI = o.settings.Source
 	}
-	dest, err := openLayoutRoot(ctx, destURI)
+	dest, err := o.openLayoutRoot(ctx, destURI)
 	if err != nil {
 		return err
 	}

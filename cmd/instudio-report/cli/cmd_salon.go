@@ -11,7 +11,7 @@ import (
 
 	"github.com/instudio/instudio-report/queries"
 	"github.com/instudio/instudio-report/report"
-	"github.com/instudio/instudio-report/storage"
+	"github.com/instudio/instudio-report/source"
 )
 
 type salonOptions struct {
@@ -181,21 +181,39 @@ func (o *rootOptions) checkSalonExists(ctx context.Context, db *queries.DB, id i
 	return fmt.Errorf("salon %d not found in %s (salons present: %s)", id, o.settings.Source, strings.Join(ids, ", "))
 }
 
-// openDB opens DuckDB on the configured source.
+// openDB opens DuckDB on the configured source: a directory, or S3
+// through httpfs or the local cache (--s3-mode).
 func (o *rootOptions) openDB(ctx context.Context, asOf *time.Time) (*queries.DB, error) {
-	src, err := storage.Open(o.settings.Source)
-	if err != nil {
-		return nil, err
-	}
-	db, err := queries.Open(ctx, queries.Options{Threads: o.settings.Threads, MemoryLimit: o.settings.MemoryLimit})
+	db, err := o.openEngine(ctx)
 	if err != nil {
 		return nil, err
 	}
 	start := o.env.Now()
-	if err := db.Attach(ctx, src, asOf); err != nil {
+	src, err := source.Attach(ctx, db, source.Options{
+		URI:       o.settings.Source,
+		Mode:      o.settings.S3Mode,
+		S3:        o.s3Options(),
+		CacheBase: o.settings.CacheDir,
+		AsOf:      asOf,
+		Log:       o.log,
+		Notice:    o.env.Stderr,
+		Progress:  o.syncProgress,
+		Now:       o.env.Now,
+	})
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
 	o.log.Debug("attached source", "source", src.String(), "took", o.env.Now().Sub(start))
 	return db, nil
+}
+
+// openEngine opens DuckDB with the global settings.
+func (o *rootOptions) openEngine(ctx context.Context) (*queries.DB, error) {
+	return queries.Open(ctx, queries.Options{
+		Threads:             o.settings.Threads,
+		MemoryLimit:         o.settings.MemoryLimit,
+		ExtensionDirectory:  o.settings.ExtensionDir,
+		ExtensionRepository: o.settings.ExtensionRepository,
+	})
 }

@@ -4,11 +4,31 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/instudio/instudio-report/queries"
 )
+
+// describeExtensions says which DuckDB extensions this binary can use, and
+// what that means for s3:// sources.
+func describeExtensions(exts []queries.Extension) string {
+	var parts []string
+	httpfs := "httpfs not installed (s3:// sources are read through the local cache)"
+	for _, e := range exts {
+		if e.Name == "httpfs" {
+			if e.Installed || e.Loaded {
+				httpfs = "httpfs " + strings.ToLower(e.Mode) + " (s3:// sources can be read directly)"
+			}
+			continue
+		}
+		if e.Installed || e.Loaded {
+			parts = append(parts, e.Name)
+		}
+	}
+	return strings.Join(parts, ", ") + "; " + httpfs
+}
 
 func newVersionCmd(root *rootOptions) *cobra.Command {
 	return &cobra.Command{
@@ -43,7 +63,7 @@ func newVersionCmd(root *rootOptions) *cobra.Command {
 				fmt.Fprintf(w, "built:   %s\n", date)
 			}
 			fmt.Fprintf(w, "go:      %s %s/%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
-			db, err := queries.Open(cmd.Context(), queries.Options{})
+			db, err := root.openEngine(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -53,6 +73,11 @@ func newVersionCmd(root *rootOptions) *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(w, "duckdb:  %s\n", engine)
+			exts, err := db.Extensions(cmd.Context())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(w, "extensions: %s\n", describeExtensions(exts))
 			return nil
 		},
 	}

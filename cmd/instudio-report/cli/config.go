@@ -27,6 +27,11 @@ type Settings struct {
 	LogFormat   string
 	TimeZone    string // the platform time zone: what "today" means
 	Salons      []SalonConfig
+
+	// S3: how an s3:// source is read and reached.
+	S3Mode, S3Endpoint, S3Region, Profile string
+	ExtensionDir, ExtensionRepository     string
+	CacheDir                              string // where cache mode keeps its copies
 }
 
 // SalonConfig is a salon's entry in the config file.
@@ -47,12 +52,22 @@ type fileConfig struct {
 	LogFormat   string        `yaml:"log_format"`
 	TimeZone    string        `yaml:"timezone"`
 	Salons      []SalonConfig `yaml:"salons"`
+
+	S3Mode              string `yaml:"s3_mode"`
+	S3Endpoint          string `yaml:"s3_endpoint"`
+	S3Region            string `yaml:"s3_region"`
+	Profile             string `yaml:"profile"`
+	ExtensionDir        string `yaml:"extension_dir"`
+	ExtensionRepository string `yaml:"extension_repository"`
+	CacheDir            string `yaml:"cache_dir"`
 }
 
 // globalFlags hold the raw values of the global flags.
 type globalFlags struct {
 	config, source, format, memoryLimit, logLevel, logFormat, timeZone string
 	threads                                                            int
+
+	s3Mode, s3Endpoint, s3Region, profile, extensionDir, extensionRepo, cacheDir string
 }
 
 // memoryLimitPattern is what DuckDB's memory_limit accepts, checked here so
@@ -65,19 +80,28 @@ const (
 	defaultLogLevel  = "info"
 	defaultLogFormat = "text"
 	defaultTimeZone  = "UTC"
+	defaultS3Mode    = "auto"
 )
 
 func addGlobalFlags(cmd *cobra.Command, f *globalFlags) {
 	pf := cmd.PersistentFlags()
 	pf.StringVar(&f.config, "config", "", "config file (env INSTUDIO_CONFIG; default $XDG_CONFIG_HOME/instudio-report/config.yaml)")
-	pf.StringVar(&f.source, "source", "", "root that holds bookings/: a directory (env INSTUDIO_SOURCE; default ./data)")
-	pf.StringVarP(&f.format, "format", "o", "", "output format: table, csv or json (env INSTUDIO_FORMAT; default table on a terminal, csv when piped)")
+	pf.StringVar(&f.source, "source", "", "root that holds bookings/: a directory or s3://bucket[/prefix] (env INSTUDIO_SOURCE; default ./data)")
+	pf.StringVarP(&f.format, "format", "o", "", "output format: table, csv, json or md (env INSTUDIO_FORMAT; default table on a terminal, csv when piped)")
 	pf.IntVar(&f.threads, "threads", 0, "DuckDB worker threads (env INSTUDIO_THREADS; default all cores)")
 	pf.StringVar(&f.memoryLimit, "memory-limit", "", "DuckDB memory limit such as 2GB or 50% (env INSTUDIO_MEMORY_LIMIT)")
 	pf.StringVar(&f.logLevel, "log-level", "", "log level: debug, info, warn or error (env INSTUDIO_LOG_LEVEL; default info)")
 	pf.StringVar(&f.logFormat, "log-format", "", "log format on stderr: text or json (env INSTUDIO_LOG_FORMAT; default text)")
 	pf.StringVar(&f.timeZone, "timezone", "", "platform IANA time zone that decides what today is (env INSTUDIO_TIMEZONE; default UTC)")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"table", "csv", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	pf.StringVar(&f.s3Mode, "s3-mode", "", "how an s3:// source is read: httpfs, cache or auto (env INSTUDIO_S3_MODE; default auto)")
+	pf.StringVar(&f.s3Endpoint, "s3-endpoint", "", "S3-compatible endpoint URL such as http://127.0.0.1:9000 (env INSTUDIO_S3_ENDPOINT, then AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL)")
+	pf.StringVar(&f.s3Region, "s3-region", "", "S3 region (env INSTUDIO_S3_REGION; default the AWS SDK's, else us-east-1)")
+	pf.StringVar(&f.profile, "profile", "", "AWS shared-config profile (env INSTUDIO_PROFILE; default the AWS SDK's, AWS_PROFILE)")
+	pf.StringVar(&f.extensionDir, "extension-dir", "", "directory of DuckDB extensions, for httpfs on offline hosts (env INSTUDIO_EXTENSION_DIR)")
+	pf.StringVar(&f.extensionRepo, "extension-repository", "", "DuckDB extension repository URL or directory to install httpfs from (env INSTUDIO_EXTENSION_REPOSITORY)")
+	pf.StringVar(&f.cacheDir, "cache-dir", "", "where cache mode keeps copies of S3 objects (env INSTUDIO_CACHE_DIR; default $XDG_CACHE_HOME/instudio-report)")
+	_ = cmd.RegisterFlagCompletionFunc("s3-mode", cobra.FixedCompletions([]string{"auto", "httpfs", "cache"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"table", "csv", "json", "md"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("log-level", cobra.FixedCompletions([]string{"debug", "info", "warn", "error"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("log-format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
 }
@@ -127,6 +151,14 @@ func resolveSettings(cmd *cobra.Command, env Env, f globalFlags) (Settings, erro
 		LogFormat:   pick("log-format", f.logFormat, "INSTUDIO_LOG_FORMAT", file.LogFormat, defaultLogFormat),
 		TimeZone:    pick("timezone", f.timeZone, "INSTUDIO_TIMEZONE", file.TimeZone, defaultTimeZone),
 		Salons:      file.Salons,
+
+		S3Mode:              pick("s3-mode", f.s3Mode, "INSTUDIO_S3_MODE", file.S3Mode, defaultS3Mode),
+		S3Endpoint:          pick("s3-endpoint", f.s3Endpoint, "INSTUDIO_S3_ENDPOINT", file.S3Endpoint, ""),
+		S3Region:            pick("s3-region", f.s3Region, "INSTUDIO_S3_REGION", file.S3Region, ""),
+		Profile:             pick("profile", f.profile, "INSTUDIO_PROFILE", file.Profile, ""),
+		ExtensionDir:        pick("extension-dir", f.extensionDir, "INSTUDIO_EXTENSION_DIR", file.ExtensionDir, ""),
+		ExtensionRepository: pick("extension-repository", f.extensionRepo, "INSTUDIO_EXTENSION_REPOSITORY", file.ExtensionRepository, ""),
+		CacheDir:            pick("cache-dir", f.cacheDir, "INSTUDIO_CACHE_DIR", file.CacheDir, defaultCacheDir(getenv)),
 	}
 	if file.loaded {
 		s.ConfigFile = path
@@ -150,7 +182,12 @@ func resolveSettings(cmd *cobra.Command, env Env, f globalFlags) (Settings, erro
 		return Settings{}, usagef("invalid memory limit %q: use a size such as 512MB, 2GB or 4GiB, or a share of RAM such as 50%%", s.MemoryLimit)
 	}
 	if s.Format != "" && !validFormat(s.Format) {
-		return Settings{}, usagef("invalid output format %q: use table, csv or json", s.Format)
+		return Settings{}, usagef("invalid output format %q: use table, csv, json or md", s.Format)
+	}
+	switch s.S3Mode {
+	case "auto", "httpfs", "cache":
+	default:
+		return Settings{}, usagef("invalid s3 mode %q: use auto, httpfs or cache", s.S3Mode)
 	}
 	if _, err := time.LoadLocation(s.TimeZone); err != nil {
 		return Settings{}, usagef("invalid time zone %q: use an IANA name such as America/Lima", s.TimeZone)
@@ -184,6 +221,20 @@ func defaultConfigPath(getenv func(string) string) string {
 		dir = filepath.Join(home, ".config")
 	}
 	return filepath.Join(dir, "instudio-report", "config.yaml")
+}
+
+// defaultCacheDir is $XDG_CACHE_HOME/instudio-report, else
+// ~/.cache/instudio-report; "" when neither is known.
+func defaultCacheDir(getenv func(string) string) string {
+	dir := getenv("XDG_CACHE_HOME")
+	if dir == "" {
+		home := getenv("HOME")
+		if home == "" {
+			return ""
+		}
+		dir = filepath.Join(home, ".cache")
+	}
+	return filepath.Join(dir, "instudio-report")
 }
 
 type loadedConfig struct {

@@ -11,7 +11,7 @@ import (
 	"github.com/instudio/instudio-report/report"
 )
 
-var formats = []string{"table", "csv", "json"}
+var formats = []string{"table", "csv", "json", "md"}
 
 func validFormat(f string) bool { return slices.Contains(formats, f) }
 

@@ -1,0 +1,125 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/instudio/instudio-report/queries"
+	"github.com/instudio/instudio-report/sqlshell"
+)
+
+type queryOptions struct {
+	*rootOptions
+	file, asOf string
+}
+
+func newQueryCmd(root *rootOptions) *cobra.Command {
+	o := &queryOptions{rootOptions: root}
+	cmd := &cobra.Command{
+		Use:   `query "SQL" | -f FILE | -`,
+		Short: "Run SQL over the bookings and print the last result",
+		Long: strings.TrimSpace(`
+Run SQL on the same DuckDB session as the reports: the source attached and the
+views events (every event once) and bookings (one row per booking, its latest
+state) defined. The SQL comes from the argument, from a file (-f), or from
+stdin (-). Several statements run in order; the result of the last one is
+printed, as a table on a terminal and CSV when piped, or as -o says
+(table, csv, json, md). On an error nothing more runs, and the message names
+the statement by its number and line.`),
+		Example: strings.Trim(`
+  instudio-report query "SELECT salon_id, count(*) AS bookings FROM bookings GROUP BY ALL ORDER BY 1"
+  instudio-report query -f weekly.sql -o md
+  echo "SELECT status, count(*) FROM bookings GROUP BY ALL;" | instudio-report query - -o json`, "\n"),
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			script, name, err := o.script(args)
+			if err != nil {
+				return err
+			}
+			asOf, err := parseAsOf(o.asOf)
+			if err != nil {
+				return err
+			}
+			format := o.outputFormat("")
+			if !sqlshell.ValidMode(format) || format == "line" {
+				return usagef("query: invalid output format %q: use table, csv, json or md", format)
+			}
+			return o.run(cmd.Context(), script, name, format, asOf)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.file, "file", "f", "", "read the SQL from this file (- for stdin)")
+	f.StringVar(&o.asOf, "as-of", "", "count only events that occurred at or before this time (RFC 3339, or YYYY-MM-DD)")
+	return cmd
+}
+
+// script is the SQL to run and what to call it in an error.
+func (o *queryOptions) script(args []string) (sql, name string, err error) {
+	switch {
+	case o.file != "" && len(args) > 0:
+		return "", "", usagef("query: give the SQL as an argument or with -f, not both")
+	case o.file != "" && o.file != "-":
+		b, err := os.ReadFile(o.file)
+		if err != nil {
+			return "", "", fmt.Errorf("query: %w", err)
+		}
+		return string(b), o.file, nil
+	case o.file == "" && len(args) == 0:
+		return "", "", usagef(`query: give the SQL: query "SELECT …", query -f FILE, or query - to read stdin`)
+	case o.file == "-" || args[0] == "-":
+		b, err := io.ReadAll(o.env.Stdin)
+		if err != nil {
+			return "", "", fmt.Errorf("query: read stdin: %w", err)
+		}
+		return string(b), "stdin", nil
+	}
+	return args[0], "", nil
+}
+
+func (o *queryOptions) run(ctx context.Context, script, name, format string, asOf *time.Time) error {
+	db, err := o.openSessionDB(ctx, asOf)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	err = sqlshell.RunScript(ctx, db.Conn(), script, format, o.env.Stdout)
+	if err == nil {
+		return nil
+	}
+	if name != "" {
+		return fmt.Errorf("query: %s: %w", name, err)
+	}
+	return fmt.Errorf("query: %w", err)
+}
+
+// openSessionDB opens the session of query and repl. A source without
+// booking files is a warning, not an error: SQL that needs no bookings
+// still runs.
+func (o *rootOptions) openSessionDB(ctx context.Context, asOf *time.Time) (*queries.DB, error) {
+	db, err := o.openDB(ctx, asOf)
+	var none *queries.NoBookingFilesError
+	if !errors.As(err, &none) {
+		return db, err
+	}
+	o.log.Warn("the events and bookings views are not defined: " + none.Error())
+	return o.openEngine(ctx)
+}
+
+// parseAsOf reads an optional --as-of.
+func parseAsOf(s string) (*time.Time, error) {
+	if s == "" {
+		return nil, nil
+	}
+	t, err := parseInstant(s)
+	if err != nil {
+		return nil, usagef("--as-of: %s", err)
+	}
+	return &t, nil
+}

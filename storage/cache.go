@@ -1,0 +1,445 @@
+package storage
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/instudio/instudio-report/booking"
+)
+
+// SyncOptions configure a cache sync.
+type SyncOptions struct {
+	// Dir is the local copy of this root (see CacheDir).
+	Dir string
+	// AsOf, when set, limits the sync to partitions dated on or before its
+	// UTC date: a later partition holds only later events (DESIGN.md).
+	AsOf *time.Time
+	// Workers is the number of parallel downloads; 0 means 16.
+	Workers int
+	// Log gets the listing, each object fetched, skipped or dropped, and
+	// the time spent, at debug level. Nil logs nothing.
+	Log *slog.Logger
+	// Progress, when set, follows the downloads.
+	Progress SyncProgress
+	// Now is the clock that times the sync for the log and Took; nil
+	// leaves the durations zero.
+	Now func() time.Time
+}
+
+// SyncProgress follows the downloads of a sync.
+type SyncProgress interface {
+	// Start is called once, with what is to be fetched.
+	Start(objects int, bytes int64)
+	// Fetched is called after each object; calls never overlap.
+	Fetched(bytes int64)
+	// Finish is called once at the end, whatever happened.
+	Finish()
+}
+
+// SyncResult is what a sync did and what it leaves for the reader.
+type SyncResult struct {
+	// Objects are the booking objects in scope, by key, and Files their
+	// local copies, in the same order: what DuckDB reads.
+	Objects []Object
+	Files   []string
+	// Fetched objects were downloaded (new or changed upstream), Kept ones
+	// were already there, Dropped local copies were deleted upstream.
+	Fetched, Kept, Dropped int
+	FetchedBytes           int64
+	// Took is the whole sync, ListTook its listing.
+	Took, ListTook time.Duration
+}
+
+// bookingKey is a key that readers scan: bookings/dt=YYYY-MM-DD/x.parquet.
+var bookingKey = regexp.MustCompile(`^` + booking.Prefix + `/dt=\d{4}-\d{2}-\d{2}/[^/]+\.parquet$`)
+
+// BookingObjects lists the booking Parquet objects of the root, with the
+// partitions after asOf's UTC date left out and not even listed: S3 lists
+// in key order, and dt=YYYY-MM-DD sorts by date.
+func (r *S3) BookingObjects(ctx context.Context, asOf *time.Time) ([]Object, error) {
+	last := ""
+	if asOf != nil {
+		last = asOf.UTC().Format(time.DateOnly)
+	}
+	objs, err := r.list(ctx, booking.Prefix+"/", func(key string) bool {
+		day := booking.DayOfKey(key)
+		return last != "" && day != "" && day > last
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := objs[:0]
+	for _, o := range objs {
+		if bookingKey.MatchString(o.Key) {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
+
+// CacheDir is where the local copy of this root lives under base: one
+// directory per endpoint, bucket and prefix, so that two sources never
+// share (or clobber) a copy.
+func (r *S3) CacheDir(base string) string {
+	endpoint := "aws"
+	if r.endpoint != "" {
+		endpoint = strings.TrimPrefix(strings.TrimPrefix(r.endpoint, "https://"), "http://")
+	}
+	var b strings.Builder
+	for _, c := range endpoint {
+		if c == '.' || c == '-' || c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') {
+			b.WriteRune(c)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	// A short hash keeps two endpoints apart that sanitize alike.
+	sum := sha256.Sum256([]byte(r.endpoint))
+	dir := filepath.Join(base, "s3", b.String()+"-"+hex.EncodeToString(sum[:4]), r.bucket)
+	if r.prefix != "" {
+		dir = filepath.Join(dir, "prefix", filepath.FromSlash(r.prefix))
+	} else {
+		dir = filepath.Join(dir, "root")
+	}
+	return dir
+}
+
+// manifestName is the file, in a cache directory, that records the ETag
+// and size of each local copy as it was fetched.
+const manifestName = ".instudio-cache.json"
+
+type manifest struct {
+	Version int                      `json:"version"`
+	Objects map[string]manifestEntry `json:"objects"`
+}
+
+type manifestEntry struct {
+	ETag string `json:"etag"`
+	Size int64  `json:"size"`
+}
+
+// Sync brings the local copy at opt.Dir up to date with the root's booking
+// objects: it downloads, in parallel, only the objects that are new or
+// whose ETag or size changed, and deletes the copies of objects that are
+// gone upstream. Each download goes to a temporary name and is renamed
+// into place once complete, so a reader never sees a partial file, and an
+// interrupted sync is completed by the next one.
+//
+// An object deleted between the listing and its download (a compaction
+// that replaced it, say) makes the sync list again, once: skipping it
+// could miss the events that moved elsewhere.
+func (r *S3) Sync(ctx context.Context, opt SyncOptions) (SyncResult, error) {
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	if opt.Now == nil {
+		opt.Now = func() time.Time { return time.Time{} }
+	}
+	res, err := r.syncOnce(ctx, opt)
+	if errors.Is(err, ErrNotFound) && ctx.Err() == nil {
+		opt.Log.Debug("s3 object gone during the sync: listing again", "source", r.String(), "error", err)
+		res, err = r.syncOnce(ctx, opt)
+	}
+	return res, err
+}
+
+func (r *S3) syncOnce(ctx context.Context, opt SyncOptions) (SyncResult, error) {
+	now := opt.Now
+	start := now()
+	log := opt.Log
+	if opt.Dir == "" {
+		return SyncResult{}, errors.New("no cache directory: set --cache-dir, XDG_CACHE_HOME or HOME")
+	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = 16
+	}
+	objs, err := r.BookingObjects(ctx, opt.AsOf)
+	if err != nil {
+		return SyncResult{}, err
+	}
+	listTook := now().Sub(start)
+	log.Debug("s3 listing", "source", r.String(), "objects", len(objs), "took", listTook)
+
+	if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
+		return SyncResult{}, fmt.Errorf("cache %s: %w", opt.Dir, err)
+	}
+	man := readManifest(opt.Dir)
+	local := &Dir{Path: opt.Dir}
+	have, err := local.List(ctx, booking.Prefix+"/")
+	if err != nil {
+		return SyncResult{}, fmt.Errorf("cache %s: %w", opt.Dir, err)
+	}
+	localSize := make(map[string]int64, len(have))
+	for _, h := range have {
+		localSize[h.Key] = h.Size
+	}
+
+	res := SyncResult{Objects: objs, Files: make([]string, len(objs)), ListTook: listTook}
+	var todo []Object
+	var todoBytes int64
+	upstream := make(map[string]bool, len(objs))
+	for i, o := range objs {
+		upstream[o.Key] = true
+		res.Files[i] = local.URI(o.Key)
+		if e, ok := man.Objects[o.Key]; ok && e.ETag == o.ETag && e.Size == o.Size {
+			if size, ok := localSize[o.Key]; ok && size == o.Size {
+				res.Kept++
+				log.Debug("s3 object up to date", "key", o.Key)
+				continue
+			}
+		}
+		todo = append(todo, o)
+		todoBytes += o.Size
+	}
+
+	// Copies of objects gone upstream go, within the synced scope: with
+	// --as-of, later partitions were not listed and are left alone.
+	last := ""
+	if opt.AsOf != nil {
+		last = opt.AsOf.UTC().Format(time.DateOnly)
+	}
+	inScope := func(key string) bool { return last == "" || booking.DayOfKey(key) <= last }
+	changed := len(todo) > 0 // whether the manifest must be written
+	var mu sync.Mutex        // guards man and the progress
+	for _, h := range have {
+		if upstream[h.Key] || !inScope(h.Key) {
+			continue
+		}
+		if err := local.Delete(ctx, h.Key); err != nil {
+			return SyncResult{}, err
+		}
+		delete(man.Objects, h.Key)
+		res.Dropped++
+		changed = true
+		log.Debug("s3 object gone upstream: local copy dropped", "key", h.Key)
+	}
+	for key := range man.Objects {
+		if !upstream[key] && inScope(key) {
+			delete(man.Objects, key)
+			changed = true
+		}
+	}
+
+	if opt.Progress != nil && len(todo) > 0 {
+		opt.Progress.Start(len(todo), todoBytes)
+		defer opt.Progress.Finish()
+	}
+	var fetched atomic.Int64
+	var fetchedBytes atomic.Int64
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	for _, o := range todo {
+		g.Go(func() error {
+			t0 := now()
+			if err := r.fetch(gctx, o, local.URI(o.Key)); err != nil {
+				return err
+			}
+			mu.Lock()
+			man.Objects[o.Key] = manifestEntry{ETag: o.ETag, Size: o.Size}
+			if opt.Progress != nil {
+				opt.Progress.Fetched(o.Size)
+			}
+			mu.Unlock()
+			fetched.Add(1)
+			fetchedBytes.Add(o.Size)
+			log.Debug("s3 object fetched", "key", o.Key, "bytes", o.Size, "took", now().Sub(t0))
+			return nil
+		})
+	}
+	werr := g.Wait()
+	// What was fetched stays recorded even when the sync stopped halfway,
+	// so the next run fetches only the rest.
+	if changed {
+		if err := writeManifest(opt.Dir, man); err != nil && werr == nil {
+			werr = err
+		}
+	}
+	res.Fetched, res.FetchedBytes = int(fetched.Load()), fetchedBytes.Load()
+	res.Took = now().Sub(start)
+	if werr != nil {
+		return res, werr
+	}
+	log.Debug("s3 sync done", "source", r.String(), "cache", opt.Dir, "listed", len(objs),
+		"fetched", res.Fetched, "fetched_bytes", res.FetchedBytes, "kept", res.Kept, "dropped", res.Dropped, "took", res.Took)
+	return res, nil
+}
+
+// fetch downloads one object to dest through a temporary file. The SDK
+// retries failed requests; a body cut off mid-way is retried here.
+func (r *S3) fetch(ctx context.Context, o Object, dest string) error {
+	const attempts = 4
+	var err error
+	for attempt := range attempts {
+		if attempt > 0 {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(time.Duration(attempt*attempt) * 100 * time.Millisecond):
+			}
+		}
+		var retry bool
+		retry, err = r.fetchOnce(ctx, o, dest)
+		if err == nil || !retry {
+			return err
+		}
+	}
+	return err
+}
+
+// fetchTimeout bounds one download attempt, so that a stalled body is
+// retried rather than waited on for ever.
+const fetchTimeout = 5 * time.Minute
+
+func (r *S3) fetchOnce(parent context.Context, o Object, dest string) (retry bool, err error) {
+	ctx, cancel := context.WithTimeout(parent, fetchTimeout)
+	defer cancel()
+	body, got, err := r.Get(ctx, o.Key)
+	if err != nil {
+		return parent.Err() == nil && errors.Is(err, context.DeadlineExceeded), err
+	}
+	defer body.Close()
+	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
+		return false, fmt.Errorf("cache %s: %w", dest, err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(dest), tempPrefix+"*")
+	if err != nil {
+		return false, fmt.Errorf("cache %s: %w", dest, err)
+	}
+	defer os.Remove(tmp.Name())
+	n, err := io.Copy(tmp, body)
+	if cerr := tmp.Close(); err == nil && cerr != nil {
+		return false, fmt.Errorf("cache %s: %w", dest, cerr)
+	}
+	if err != nil {
+		if parent.Err() != nil {
+			return false, parent.Err()
+		}
+		return true, fmt.Errorf("read %s: %s", r.URI(o.Key), firstLineOf(err))
+	}
+	if n != o.Size || (got.ETag != "" && got.ETag != o.ETag) {
+		// Changed between the listing and the download, or cut short:
+		// the next attempt gets the whole of one version.
+		return true, fmt.Errorf("read %s: got %d bytes (etag %s), listed %d (etag %s)", r.URI(o.Key), n, got.ETag, o.Size, o.ETag)
+	}
+	if err := os.Rename(tmp.Name(), dest); err != nil {
+		return false, fmt.Errorf("cache %s: %w", dest, err)
+	}
+	return false, nil
+}
+
+func readManifest(dir string) *manifest {
+	m := &manifest{Version: 1, Objects: map[string]manifestEntry{}}
+	data, err := os.ReadFile(filepath.Join(dir, manifestName))
+	if err != nil {
+		return m
+	}
+	var read manifest
+	// A manifest that cannot be read costs a full download, nothing more.
+	if json.Unmarshal(data, &read) == nil && read.Version == 1 && read.Objects != nil {
+		return &read
+	}
+	return m
+}
+
+func writeManifest(dir string, m *manifest) error {
+	data, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, tempPrefix+"*")
+	if err != nil {
+		return fmt.Errorf("cache %s: %w", dir, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("cache %s: %w", dir, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("cache %s: %w", dir, err)
+	}
+	if err := os.Rename(tmp.Name(), filepath.Join(dir, manifestName)); err != nil {
+		return fmt.Errorf("cache %s: %w", dir, err)
+	}
+	return nil
+}
+
+// Cached is an S3 root read through its local copy: DuckDB reads the
+// files, and every message names the objects.
+type Cached struct {
+	Root   *S3
+	Result SyncResult
+	byPath map[string]string
+}
+
+// NewCached wraps the result of a sync for a reader.
+func NewCached(root *S3, res SyncResult) *Cached {
+	c := &Cached{Root: root, Result: res, byPath: make(map[string]string, len(res.Files))}
+	for i, f := range res.Files {
+		c.byPath[f] = root.URI(res.Objects[i].Key)
+	}
+	return c
+}
+
+// String names the S3 source.
+func (c *Cached) String() string { return c.Root.String() }
+
+// Pattern is what was searched, for the message about an empty source.
+func (c *Cached) Pattern() string { return BookingPattern(c.Root) }
+
+// BookingFiles are the local copies of the synced objects.
+func (c *Cached) BookingFiles(ctx context.Context) ([]string, error) {
+	return c.Result.Files, ctx.Err()
+}
+
+// FileName is the s3:// URI of a local copy, for messages.
+func (c *Cached) FileName(file string) string {
+	if uri, ok := c.byPath[file]; ok {
+		return uri
+	}
+	return file
+}
+
+// BookingPattern is the glob, under a root, of the files readers scan.
+func BookingPattern(r Root) string {
+	return r.URI(path.Join(booking.Prefix, "dt=*", "*.parquet"))
+}
+
+// Remote is an S3 root that DuckDB reads directly (httpfs): the files are
+// s3:// URLs.
+type Remote struct {
+	Root    *S3
+	Objects []Object
+}
+
+// String names the S3 source.
+func (r *Remote) String() string { return r.Root.String() }
+
+// Pattern is what was searched, for the message about an empty source.
+func (r *Remote) Pattern() string { return BookingPattern(r.Root) }
+
+// BookingFiles are the s3:// URLs of the listed objects.
+func (r *Remote) BookingFiles(ctx context.Context) ([]string, error) {
+	out := make([]string, len(r.Objects))
+	for i, o := range r.Objects {
+		out[i] = r.Root.URI(o.Key)
+	}
+	return out, ctx.Err()
+}
