@@ -257,16 +257,22 @@ func TestCompactLeavesUnfaithfulFilesAlone(t *testing.T) {
 }
 
 func TestTwoCompactionsAtOnce(t *testing.T) {
+	for name, newRoot := range roots {
+		t.Run(name, func(t *testing.T) { twoCompactionsAtOnce(t, newRoot) })
+	}
+}
+
+func twoCompactionsAtOnce(t *testing.T, newRoot rootFactory) {
 	ctx := context.Background()
 	opt := layout.CompactOptions{Before: "2026-03-09", TargetRows: 4}
-	clean, _ := localRoot(t)
+	clean, _ := newRoot(t)
 	writeCompactFixture(t, clean)
 	if _, err := layout.Compact(ctx, clean, opt); err != nil {
 		t.Fatal(err)
 	}
 	want := fileSet(t, clean)
 
-	root, dir := localRoot(t)
+	root, dir := newRoot(t)
 	writeCompactFixture(t, root)
 	before := snapshot(t, dir)
 	var wg sync.WaitGroup

@@ -3,6 +3,7 @@ package layout_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"os"
@@ -18,11 +19,12 @@ import (
 	"github.com/instudio/instudio-report/queries"
 	"github.com/instudio/instudio-report/report"
 	"github.com/instudio/instudio-report/storage"
+	"github.com/instudio/instudio-report/storage/s3test"
 )
 
 // rootFactory makes an empty storage root for a test and returns it with
-// the local directory that holds its files (for DuckDB, which reads
-// local files). The S3 variant plugs in here once the S3 root lands.
+// the local directory that holds its files (for DuckDB, which reads local
+// files: the S3 root's objects are files of versitygw's posix backend).
 type rootFactory func(t *testing.T) (storage.Root, string)
 
 func localRoot(t *testing.T) (storage.Root, string) {
@@ -30,8 +32,15 @@ func localRoot(t *testing.T) (storage.Root, string) {
 	return &storage.Dir{Path: dir}, dir
 }
 
+// s3Root is s3://bookings/prod on a versitygw of its own.
+func s3Root(t *testing.T) (storage.Root, string) {
+	srv := s3test.Start(t)
+	bucket := srv.CreateBucket(t, "bookings")
+	return srv.Root(t, bucket, "prod"), filepath.Join(srv.Dir, bucket, "prod")
+}
+
 // roots are the storage roots every layout test runs on.
-var roots = map[string]rootFactory{"local": localRoot}
+var roots = map[string]rootFactory{"local": localRoot, "s3": s3Root}
 
 // otherProducer writes the layout's columns the way another producer did:
 // millisecond and nanosecond units, the UTC flags flipped, 32-bit ids.
@@ -115,7 +124,7 @@ func fileSet(t *testing.T, root storage.Root) map[string]string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out[o.Key] = fmt.Sprintf("%d bytes %x", len(data), data[len(data)-16:])
+		out[o.Key] = fmt.Sprintf("%d bytes sha256 %x", len(data), sha256.Sum256(data))
 	}
 	return out
 }
