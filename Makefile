@@ -133,7 +133,18 @@ bench: build $(VERSITYGW) ## time `salon` over about 1M demo events, and the S3 
 	done
 	@echo "s3 cache against versitygw on loopback: cold and warm sync, salon from the warm cache and from local disk"
 	INSTUDIO_BENCH_DIR=$(BENCH_DIR) $(GO) test ./cmd/instudio-report/cli -run '^$$' -bench '^BenchmarkS3$$' -benchtime $(BENCH_RUNS)x
+	@$(MAKE) --no-print-directory bench-layout
+
+# The layout bench, a step of its own: compact over 100k one-event files and
+# over the 1M data set (against one sorted file), and import-legacy over
+# 100k seed files. Its data sets are cached in BENCH_LAYOUT_DIR.
+BENCH_LAYOUT_DIR ?= $(CURDIR)/.bench-layout
+
+.PHONY: bench-layout
+bench-layout: build ## time compact and import-legacy, and salon before and after them (BENCH_5M=1 adds 5M events)
+	$(GO) build -o bin/benchdata ./layout/internal/benchdata
+	bash layout/bench.sh ./$(BIN) bin/benchdata $(BENCH_DIR) $(BENCH_LAYOUT_DIR) $(BENCH_RUNS) "$(BENCH_DEMO)"
 
 .PHONY: clean
 clean: ## remove build output, installed tools and the bench data set
-	rm -rf bin $(TOOLS_DIR) $(BENCH_DIR) $(BENCH_DIR).log
+	rm -rf bin $(TOOLS_DIR) $(BENCH_DIR) $(BENCH_DIR).log $(BENCH_LAYOUT_DIR)
