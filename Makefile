@@ -20,10 +20,19 @@ STATICCHECK         := $(TOOLS_DIR)/staticcheck-$(STATICCHECK_VERSION)
 # .tools/versitygw, a link to the pinned binary).
 VERSITYGW_VERSION   := v1.8.0
 VERSITYGW           := $(TOOLS_DIR)/versitygw-$(VERSITYGW_VERSION)
+# mailpit: the SMTP server the send tests deliver to (found as .tools/mailpit).
+MAILPIT_VERSION     := v1.33.1
+MAILPIT             := $(TOOLS_DIR)/mailpit-$(MAILPIT_VERSION)
 
 # Debian packages: the C toolchain that cgo needs for the embedded DuckDB,
-# and GNU time for `make bench`.
-DEBIAN_PACKAGES := gcc g++ libc6-dev time
+# GNU time for `make bench`, zip for `make lambda`, and chromium (headless)
+# with a font for the tests that render the HTML report.
+DEBIAN_PACKAGES := gcc g++ libc6-dev time zip chromium fonts-dejavu-core
+
+# The ingest Lambda: provided.al2023, static, no cgo, no RPC shim.
+LAMBDA_ZIP   := dist/instudio-ingest.zip
+LAMBDA_ARCH  ?= amd64
+LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w"
 
 # The bench data set: about a million events, fixed in time so that every
 # run measures the same thing.
@@ -31,7 +40,10 @@ BENCH_DIR   ?= $(CURDIR)/.bench
 BENCH_NOW   := 2026-11-27T12:00:00Z
 BENCH_DEMO  := --salons 40 --days 540 --seed 1 --now $(BENCH_NOW)
 BENCH_SALON := salon --id 1 --from 2026-10-28 --to 2026-11-27 -o json
+BENCH_SALONS := salons --from 2026-10-28 --to 2026-11-27 -o json
 BENCH_RUNS  ?= 3
+# The send bench: 500 salons, two weeks of demo data, kept between runs.
+BENCH_SEND_DIR ?= $(CURDIR)/.bench-send
 
 # A DuckDB of your own instead of duckdb-go's prebuilt one, for example
 # one built with httpfs linked in for hosts that may not download
@@ -60,7 +72,7 @@ export CGO_ENABLED := 1
 
 .PHONY: help
 help: ## list the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-11s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: deps
 deps: ## install the Debian packages the build and tests need, when missing
@@ -74,7 +86,7 @@ deps: ## install the Debian packages the build and tests need, when missing
 	fi
 
 .PHONY: tools
-tools: deps $(STATICCHECK) $(VERSITYGW) ## install everything: Debian packages, pinned Go tools, Go modules
+tools: deps $(STATICCHECK) $(VERSITYGW) $(MAILPIT) ## install everything: Debian packages, pinned Go tools, Go modules
 	$(GO) mod download
 
 $(STATICCHECK):
@@ -87,6 +99,12 @@ $(VERSITYGW):
 	GOBIN=$(TOOLS_DIR) $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
 	mv $(TOOLS_DIR)/versitygw $@
 	ln -sfn $(notdir $@) $(TOOLS_DIR)/versitygw
+$(MAILPIT):
+	@mkdir -p $(TOOLS_DIR)
+	rm -f $(TOOLS_DIR)/mailpit
+	GOBIN=$(TOOLS_DIR) $(GO) install github.com/axllent/mailpit@$(MAILPIT_VERSION)
+	mv $(TOOLS_DIR)/mailpit $@
+	ln -sf $(notdir $@) $(TOOLS_DIR)/mailpit
 
 .PHONY: build
 build: deps ## build the CLI into bin/
@@ -114,12 +132,13 @@ test: tools ## check formatting, vet, staticcheck, and run every test
 	$(STATICCHECK) ./...
 	@# The event, storage and report packages must build without cgo: the
 	@# ingest Lambda (provided.al2023, no cgo) links them.
-	CGO_ENABLED=0 $(GO) build ./booking/... ./storage/... ./demo/... ./report/... ./layout/...
+	CGO_ENABLED=0 $(GO) build ./booking/... ./storage/... ./demo/... ./report/... ./ingest/... ./layout/...
+	CGO_ENABLED=0 $(GO) build $(LAMBDA_FLAGS) -o /dev/null ./cmd/instudio-ingest
 	$(GO) test -count=1 ./...
-	$(GO) test -count=1 -race ./booking/... ./demo/... ./report/... ./storage/... ./sqlshell/...
+	$(GO) test -count=1 -race ./booking/... ./demo/... ./report/... ./storage/... ./sqlshell/... ./ingest/... ./mail/...
 
 .PHONY: bench
-bench: build $(VERSITYGW) ## time `salon` over about 1M demo events, and the S3 cache against versitygw
+bench: build $(VERSITYGW) bench-send ## time `salon` and `salons` over about 1M demo events, the S3 cache against versitygw, ingest and send
 	@if ! compgen -G "$(BENCH_DIR)/bookings/dt=*/*.parquet" >/dev/null; then \
 		echo "writing the bench data set to $(BENCH_DIR) (once)"; \
 		/usr/bin/time -f "demo: %e s wall, %M KiB peak RSS" ./$(BIN) demo --dest $(BENCH_DIR) $(BENCH_DEMO) 2>&1 \
@@ -129,11 +148,14 @@ bench: build $(VERSITYGW) ## time `salon` over about 1M demo events, and the S3 
 	events=$$(grep -o 'events=[0-9]*' $(BENCH_DIR).log 2>/dev/null | cut -d= -f2); \
 	echo "salon over $${events:-?} events in $$files files: $(BENCH_SALON)"; \
 	for i in $$(seq $(BENCH_RUNS)); do \
-		/usr/bin/time -f "  run $$i: %e s wall, %M KiB peak RSS" ./$(BIN) --source $(BENCH_DIR) $(BENCH_SALON) >/dev/null || exit 1; \
+		/usr/bin/time -f "  run $$i: %e s wall, %U+%S s CPU, %M KiB peak RSS" ./$(BIN) --source $(BENCH_DIR) $(BENCH_SALON) >/dev/null || exit 1; \
+	done
+	@echo "salons, every salon in one pass (target: at most 2x one salon): $(BENCH_SALONS)"; \
+	for i in $$(seq $(BENCH_RUNS)); do \
+		/usr/bin/time -f "  run $$i: %e s wall, %U+%S s CPU, %M KiB peak RSS" ./$(BIN) --source $(BENCH_DIR) $(BENCH_SALONS) >/dev/null || exit 1; \
 	done
 	@echo "s3 cache against versitygw on loopback: cold and warm sync, salon from the warm cache and from local disk"
 	INSTUDIO_BENCH_DIR=$(BENCH_DIR) $(GO) test ./cmd/instudio-report/cli -run '^$$' -bench '^BenchmarkS3$$' -benchtime $(BENCH_RUNS)x
-	@$(MAKE) --no-print-directory bench-layout
 
 # The layout bench, a step of its own: compact over 100k one-event files and
 # over the 1M data set (against one sorted file), and import-legacy over
@@ -145,6 +167,26 @@ bench-layout: build ## time compact and import-legacy, and salon before and afte
 	$(GO) build -o bin/benchdata ./layout/internal/benchdata
 	bash layout/bench.sh ./$(BIN) bin/benchdata $(BENCH_DIR) $(BENCH_LAYOUT_DIR) $(BENCH_RUNS) "$(BENCH_DEMO)"
 
+bench: bench-layout
+
+.PHONY: lambda
+lambda: deps ## build the ingest Lambda: dist/instudio-ingest.zip (bootstrap for provided.al2023)
+	@mkdir -p dist/lambda
+	CGO_ENABLED=0 GOOS=linux GOARCH=$(LAMBDA_ARCH) $(GO) build $(LAMBDA_FLAGS) -o dist/lambda/bootstrap ./cmd/instudio-ingest
+	@rm -f $(LAMBDA_ZIP)
+	cd dist/lambda && zip -q -X -9 ../$(notdir $(LAMBDA_ZIP)) bootstrap
+	@echo "$(LAMBDA_ZIP): $$(stat -c %s $(LAMBDA_ZIP) | numfmt --to=iec-i --suffix=B) zipped, bootstrap $$(stat -c %s dist/lambda/bootstrap | numfmt --to=iec-i --suffix=B) ($(LAMBDA_ARCH), static)"
+
+.PHONY: bench-ingest
+bench-ingest: ## ingest throughput: events/s through decode, encode and write, batches of 10, 1,000, 10,000 vs one file per event
+	$(GO) test -run '^$$' -bench 'Ingest|SeedOneFilePerEvent' -benchtime 10x ./ingest/
+
+bench: bench-ingest
+
+.PHONY: bench-send
+bench-send: tools ## email 500 salons their week through mailpit: report pass vs SMTP time
+	BENCH_SEND_DIR=$(BENCH_SEND_DIR) $(GO) test -count=1 -run '^$$' -bench BenchmarkSend500Salons -benchtime 1x ./cmd/instudio-report/cli/
+
 .PHONY: clean
 clean: ## remove build output, installed tools and the bench data set
-	rm -rf bin $(TOOLS_DIR) $(BENCH_DIR) $(BENCH_DIR).log $(BENCH_LAYOUT_DIR)
+	rm -rf bin dist $(TOOLS_DIR) $(BENCH_DIR) $(BENCH_DIR).log $(BENCH_SEND_DIR) $(BENCH_LAYOUT_DIR)

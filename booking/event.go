@@ -90,8 +90,24 @@ func (e *Event) Validate() error {
 	case e.OccurredAt.IsZero():
 		return fieldError("occurred_at", "is missing")
 	}
+	for _, f := range []struct {
+		name string
+		t    time.Time
+	}{{"booking_date", e.BookingDate}, {"occurred_at", e.OccurredAt}, {"ingested_at", e.IngestedAt}} {
+		if f.t.Before(minTime) || !f.t.Before(maxTime) {
+			return fieldError(f.name, fmt.Sprintf("must be between %d and %d, got %s", minTime.Year(), maxTime.Year()-1, f.t.Format(time.RFC3339)))
+		}
+	}
 	return nil
 }
+
+// The years an event's times may fall in. The Parquet encoder goes through
+// int64 nanoseconds (1677 to 2262) and would silently wrap anything
+// outside; no booking is that old or that far ahead.
+var (
+	minTime = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxTime = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+)
 
 // Day is the partition an event is stored in: the UTC date of OccurredAt.
 func (e *Event) Day() string { return e.OccurredAt.UTC().Format(time.DateOnly) }

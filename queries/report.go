@@ -22,6 +22,10 @@ type ReportRequest struct {
 	Salons   []Salon
 	From, To time.Time // dates, midnight UTC
 	AsOf     *time.Time
+	// EverySalon says that Salons include every salon of the source, so
+	// the events need not be narrowed to theirs first (a cheaper read for
+	// the all-salons report).
+	EverySalon bool
 }
 
 // Reports computes one report per requested salon, in the order asked, in
@@ -53,7 +57,11 @@ func (d *DB) Reports(ctx context.Context, req ReportRequest) ([]report.Report, e
 		return &r.Previous
 	}
 
-	if _, err := d.conn.ExecContext(ctx, Query("report_scope"), ids, zones, prevFrom, req.From, req.To); err != nil {
+	var narrow any = ids
+	if req.EverySalon {
+		narrow = nil
+	}
+	if _, err := d.conn.ExecContext(ctx, Query("report_scope"), ids, zones, prevFrom, req.From, req.To, narrow); err != nil {
 		return nil, d.readError(err)
 	}
 	defer d.conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS report_scope")
@@ -101,7 +109,65 @@ func (d *DB) Reports(ctx context.Context, req ReportRequest) ([]report.Report, e
 	for i := range out {
 		out[i].Current.FillDaily(daily[out[i].SalonID])
 	}
+	if err := d.moreFigures(ctx, period, func(salon int64) *report.Report { return &out[index[salon]] }); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// moreFigures fills lead time, money, clients, staff and the weekday-hour
+// counts, each one grouped query over report_scope for every salon.
+func (d *DB) moreFigures(ctx context.Context, period func(int64, string) *report.Period, salon func(int64) *report.Report) error {
+	err := d.each(ctx, "period_figures", func(scan func(...any) error) error {
+		var id int64
+		var label string
+		var median, p90, avg *float64
+		var revenue *int64
+		if err := scan(&id, &label, &median, &p90, &revenue, &avg); err != nil {
+			return err
+		}
+		p := period(id, label)
+		p.LeadTimeMedian, p.LeadTimeP90, p.RevenueCents, p.AvgTicketCents = median, p90, revenue, avg
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = d.each(ctx, "clients", func(scan func(...any) error) error {
+		var id int64
+		var label string
+		var c report.Clients
+		if err := scan(&id, &label, &c.Clients, &c.New, &c.Completed, &c.Rebooked); err != nil {
+			return err
+		}
+		period(id, label).Clients = c
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = d.each(ctx, "staff", func(scan func(...any) error) error {
+		var id int64
+		var s report.Staff
+		if err := scan(&id, &s.EmployeeID, &s.Bookings, &s.Completed, &s.Canceled, &s.NoShow, &s.RevenueCents); err != nil {
+			return err
+		}
+		r := salon(id)
+		r.Current.Staff = append(r.Current.Staff, s)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return d.each(ctx, "by_weekday_hour", func(scan func(...any) error) error {
+		var id, n int64
+		var weekday, hour int
+		if err := scan(&id, &weekday, &hour, &n); err != nil {
+			return err
+		}
+		salon(id).Current.ByWeekdayHour[weekday][hour] = n
+		return nil
+	})
 }
 
 // each runs an embedded metric query over report_scope and calls row for

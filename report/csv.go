@@ -9,8 +9,11 @@ import (
 
 // CSVHeader is the tidy shape of the CSV output: one value per row, so that
 // a spreadsheet pivots it by salon, period, metric and key. Headline metrics
-// have an empty key; by_hour rows have the hour (0-23) as key; daily_bookings
-// and daily_canceled rows have the date. A null value is an empty cell.
+// have an empty key; by_hour rows have the hour (0-23) as key;
+// by_weekday_hour rows "D-H" with D the weekday (0 = Monday) and H the hour;
+// daily_bookings and daily_canceled rows have the date; staff_* rows the
+// employee id. A null value is an empty cell. The metric names are the JSON
+// keys, in every language.
 var CSVHeader = []string{"salon_id", "period", "from", "to", "as_of", "metric", "key", "value"}
 
 // WriteCSV prints the reports in the tidy shape, header first.
@@ -51,13 +54,43 @@ func csvRows(r Report) [][]string {
 		for h, n := range p.ByHour {
 			add(p, part.label, "by_hour", strconv.Itoa(h), strconv.FormatInt(n, 10))
 		}
+		if part.label == "current" {
+			for d, hours := range p.ByWeekdayHour {
+				for h, n := range hours {
+					add(p, part.label, "by_weekday_hour", strconv.Itoa(d)+"-"+strconv.Itoa(h), strconv.FormatInt(n, 10))
+				}
+			}
+		}
 		for _, d := range p.Daily {
 			date := d.Date.Format(time.DateOnly)
 			add(p, part.label, "daily_bookings", date, strconv.FormatInt(d.Bookings, 10))
 			add(p, part.label, "daily_canceled", date, strconv.FormatInt(d.Canceled, 10))
 		}
+		for _, st := range p.Staff {
+			id := strconv.FormatInt(st.EmployeeID, 10)
+			add(p, part.label, "staff_bookings", id, strconv.FormatInt(st.Bookings, 10))
+			add(p, part.label, "staff_completed", id, strconv.FormatInt(st.Completed, 10))
+			add(p, part.label, "staff_canceled", id, strconv.FormatInt(st.Canceled, 10))
+			add(p, part.label, "staff_no_show", id, strconv.FormatInt(st.NoShow, 10))
+			add(p, part.label, "staff_cancellation_rate", id, fraction(st.CancellationRate()))
+			add(p, part.label, "staff_revenue_cents", id, optionalInt(st.RevenueCents))
+		}
 	}
 	return rows
+}
+
+func fraction(f *float64) string {
+	if f == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*f, 'f', -1, 64)
+}
+
+func optionalInt(n *int64) string {
+	if n == nil {
+		return ""
+	}
+	return strconv.FormatInt(*n, 10)
 }
 
 type metricValue struct{ key, value string }
@@ -67,12 +100,6 @@ type metricValue struct{ key, value string }
 func headlineMetrics(p Period) []metricValue {
 	c := p.Counts
 	count := func(n int64) string { return strconv.FormatInt(n, 10) }
-	fraction := func(f *float64) string {
-		if f == nil {
-			return ""
-		}
-		return strconv.FormatFloat(*f, 'f', -1, 64)
-	}
 	peak := ""
 	if h := p.PeakHour(); h != nil {
 		peak = strconv.Itoa(*h)
@@ -88,5 +115,13 @@ func headlineMetrics(p Period) []metricValue {
 		{"late_cancellation_rate", fraction(p.LateCancellationRate())},
 		{"no_show_rate", fraction(p.NoShowRate())},
 		{"peak_hour", peak},
+		{"lead_time_days_median", fraction(p.LeadTimeMedian)},
+		{"lead_time_days_p90", fraction(p.LeadTimeP90)},
+		{"clients", count(p.Clients.Clients)},
+		{"new_clients", count(p.Clients.New)},
+		{"returning_clients", count(p.Clients.Returning())},
+		{"rebooking_rate", fraction(p.Clients.RebookingRate())},
+		{"revenue_cents", optionalInt(p.RevenueCents)},
+		{"avg_ticket_cents", fraction(p.AvgTicketCents)},
 	}
 }

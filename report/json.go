@@ -23,11 +23,34 @@ type jsonHeadline struct {
 	PeakHour             *int     `json:"peak_hour"`
 }
 
+// jsonFigures are the headline keys that DESIGN.md lists after daily.
+type jsonFigures struct {
+	LeadTimeDaysMedian *float64 `json:"lead_time_days_median"`
+	LeadTimeDaysP90    *float64 `json:"lead_time_days_p90"`
+	Clients            int64    `json:"clients"`
+	NewClients         int64    `json:"new_clients"`
+	ReturningClients   int64    `json:"returning_clients"`
+	RebookingRate      *float64 `json:"rebooking_rate"`
+	RevenueCents       *int64   `json:"revenue_cents"`
+	AvgTicketCents     *float64 `json:"avg_ticket_cents"`
+}
+
+type jsonStaff struct {
+	EmployeeID       int64    `json:"employee_id"`
+	Bookings         int64    `json:"bookings"`
+	Completed        int64    `json:"completed"`
+	Canceled         int64    `json:"canceled"`
+	NoShow           int64    `json:"no_show"`
+	CancellationRate *float64 `json:"cancellation_rate"`
+	RevenueCents     *int64   `json:"revenue_cents"`
+}
+
 type jsonPrevious struct {
 	From string `json:"from"`
 	To   string `json:"to"`
 	jsonHeadline
 	ByHour [24]int64 `json:"by_hour"`
+	jsonFigures
 }
 
 type jsonDay struct {
@@ -42,9 +65,25 @@ type jsonReport struct {
 	To      string  `json:"to"`
 	AsOf    *string `json:"as_of"`
 	jsonHeadline
-	ByHour   [24]int64    `json:"by_hour"`
-	Daily    []jsonDay    `json:"daily"`
+	ByHour        [24]int64    `json:"by_hour"`
+	ByWeekdayHour [7][24]int64 `json:"by_weekday_hour"`
+	Daily         []jsonDay    `json:"daily"`
+	jsonFigures
+	Staff    []jsonStaff  `json:"staff"`
 	Previous jsonPrevious `json:"previous"`
+}
+
+func figures(p Period) jsonFigures {
+	return jsonFigures{
+		LeadTimeDaysMedian: p.LeadTimeMedian,
+		LeadTimeDaysP90:    p.LeadTimeP90,
+		Clients:            p.Clients.Clients,
+		NewClients:         p.Clients.New,
+		ReturningClients:   p.Clients.Returning(),
+		RebookingRate:      p.Clients.RebookingRate(),
+		RevenueCents:       p.RevenueCents,
+		AvgTicketCents:     p.AvgTicketCents,
+	}
 }
 
 func headline(p Period) jsonHeadline {
@@ -66,18 +105,28 @@ func headline(p Period) jsonHeadline {
 // MarshalJSON renders the report with the keys of DESIGN.md.
 func (r Report) MarshalJSON() ([]byte, error) {
 	out := jsonReport{
-		SalonID:      r.SalonID,
-		From:         r.Current.From.Format(time.DateOnly),
-		To:           r.Current.To.Format(time.DateOnly),
-		jsonHeadline: headline(r.Current),
-		ByHour:       r.Current.ByHour,
-		Daily:        make([]jsonDay, len(r.Current.Daily)),
+		SalonID:       r.SalonID,
+		From:          r.Current.From.Format(time.DateOnly),
+		To:            r.Current.To.Format(time.DateOnly),
+		jsonHeadline:  headline(r.Current),
+		ByHour:        r.Current.ByHour,
+		ByWeekdayHour: r.Current.ByWeekdayHour,
+		Daily:         make([]jsonDay, len(r.Current.Daily)),
+		jsonFigures:   figures(r.Current),
+		Staff:         make([]jsonStaff, len(r.Current.Staff)),
 		Previous: jsonPrevious{
 			From:         r.Previous.From.Format(time.DateOnly),
 			To:           r.Previous.To.Format(time.DateOnly),
 			jsonHeadline: headline(r.Previous),
 			ByHour:       r.Previous.ByHour,
+			jsonFigures:  figures(r.Previous),
 		},
+	}
+	for i, s := range r.Current.Staff {
+		out.Staff[i] = jsonStaff{
+			EmployeeID: s.EmployeeID, Bookings: s.Bookings, Completed: s.Completed, Canceled: s.Canceled,
+			NoShow: s.NoShow, CancellationRate: s.CancellationRate(), RevenueCents: s.RevenueCents,
+		}
 	}
 	if r.AsOf != nil {
 		s := r.AsOf.UTC().Format(time.RFC3339)

@@ -26,7 +26,55 @@ type Period struct {
 	// Daily has one entry per day of the period, in order; the model fills
 	// it only for the current period.
 	Daily []Day
+	// ByWeekdayHour counts non-canceled bookings by weekday (Monday first)
+	// and hour of booking_date; filled only for the current period.
+	ByWeekdayHour [7][24]int64
+	// LeadTimeMedian and LeadTimeP90 are quantiles (linear interpolation)
+	// of booking_date - created_at in days; nil for an empty period.
+	LeadTimeMedian, LeadTimeP90 *float64
+	Clients                     Clients
+	// RevenueCents and AvgTicketCents are the sum and mean of amount_cents
+	// over completed bookings; nil when none of them carries an amount.
+	RevenueCents   *int64
+	AvgTicketCents *float64
+	// Staff has one entry per employee with bookings in the period, by
+	// employee id; filled only for the current period.
+	Staff []Staff
 }
+
+// Clients are the distinct clients (user_id) of a period's bookings.
+type Clients struct {
+	Clients int64
+	// New are the clients whose earliest booking_date at the salon (any
+	// status) is in the period.
+	New int64
+	// Completed are the clients with a completed booking in the period;
+	// Rebooked those of them holding another booking (not canceled or
+	// no-show) with a later booking_date than their last completed one.
+	Completed, Rebooked int64
+}
+
+// Returning are the clients that are not new.
+func (c Clients) Returning() int64 { return c.Clients - c.New }
+
+// RebookingRate is rebooked / clients with a completed booking; nil when
+// there are none.
+func (c Clients) RebookingRate() *float64 { return rate(c.Rebooked, c.Completed) }
+
+// Staff is one employee's bookings in a period, by latest status.
+type Staff struct {
+	EmployeeID int64
+	Bookings   int64
+	Completed  int64
+	Canceled   int64
+	NoShow     int64
+	// RevenueCents is the sum of amount_cents over the completed bookings;
+	// nil when none carries an amount.
+	RevenueCents *int64
+}
+
+// CancellationRate is canceled / bookings; nil without bookings.
+func (s Staff) CancellationRate() *float64 { return rate(s.Canceled, s.Bookings) }
 
 // Counts are the bookings of a period by latest status.
 type Counts struct {

@@ -170,9 +170,9 @@ func TestCSVIsTidy(t *testing.T) {
 	if strings.Join(rows[0], ",") != "salon_id,period,from,to,as_of,metric,key,value" {
 		t.Fatalf("header = %v", rows[0])
 	}
-	// Per period: 10 headline rows and 24 by_hour rows; the current period
-	// adds 2 rows per day for 3 days.
-	if want := 1 + (10 + 24 + 6) + (10 + 24); len(rows) != want {
+	// Per period: 18 headline rows and 24 by_hour rows; the current period
+	// adds 7 x 24 by_weekday_hour rows and 2 rows per day for 3 days.
+	if want := 1 + (18 + 24 + 7*24 + 6) + (18 + 24); len(rows) != want {
 		t.Errorf("%d rows, want %d", len(rows), want)
 	}
 	find := func(period, metric, key string) []string {
@@ -203,7 +203,7 @@ func TestTableChanges(t *testing.T) {
 	// 8 bookings now against 8 before, 2 canceled against 3 (25% to 37.5%).
 	r.Previous.Counts = report.Counts{Bookings: 8, Canceled: 3, Completed: 5}
 	var buf bytes.Buffer
-	if err := report.WriteTable(&buf, []report.Report{r}); err != nil {
+	if err := report.WriteTable(&buf, []report.Report{r}, report.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	// Cells are compared with their padding folded: widths follow the data.
@@ -223,7 +223,7 @@ func TestTableChanges(t *testing.T) {
 
 func TestTableGolden(t *testing.T) {
 	var buf bytes.Buffer
-	if err := report.WriteTable(&buf, []report.Report{sample(t)}); err != nil {
+	if err := report.WriteTable(&buf, []report.Report{sample(t)}, report.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "table.golden", buf.Bytes())

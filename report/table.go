@@ -15,84 +15,72 @@ import (
 // histogramWidth is the length of the longest bar of the hour histogram.
 const histogramWidth = 30
 
-// WriteTable prints the reports as terminal tables: the headline figures
-// against the previous period, an hour-of-day histogram, and the daily
-// series.
-func WriteTable(w io.Writer, reports []Report) error {
+// WriteTable prints the reports as terminal tables in the chosen language:
+// the headline figures against the previous period, the staff, an
+// hour-of-day histogram, and the daily series.
+func WriteTable(w io.Writer, reports []Report, opt Options) error {
+	f, err := newFormatter(opt)
+	if err != nil {
+		return err
+	}
 	for i, r := range reports {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		if err := writeTable(w, r); err != nil {
+		if err := writeTable(w, f, r); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func writeTable(w io.Writer, r Report) error {
+func writeTable(w io.Writer, f formatter, r Report) error {
 	cur, prev := r.Current, r.Previous
-	title := fmt.Sprintf("Salon %d", r.SalonID)
-	if r.SalonName != "" {
-		title += " · " + r.SalonName
-	}
-	fmt.Fprintln(w, title)
-	fmt.Fprintf(w, "Appointments %s (%d days), compared with %s\n", dateSpan(cur), cur.Days(), dateSpan(prev))
+	fmt.Fprintln(w, salonHeading(f, r))
+	fmt.Fprintf(w, "%s %s (%s), %s %s\n", f.T("appointments"), dateSpan(cur), fmt.Sprintf(f.T("days_count"), cur.Days()), f.T("compared_with"), dateSpan(prev))
 	if r.AsOf != nil {
-		fmt.Fprintf(w, "As of %s\n", r.AsOf.UTC().Format("2006-01-02 15:04 MST"))
+		fmt.Fprintf(w, "%s %s\n", f.T("as_of"), r.AsOf.UTC().Format("2006-01-02 15:04 MST"))
 	}
 	fmt.Fprintln(w)
 
 	headline := newTable(w, []tw.Align{tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight})
-	headline.Header("Metric", "Current", "Previous", "Change")
-	counts := []struct {
-		label    string
-		cur, old int64
-	}{
-		{"Bookings", cur.Counts.Bookings, prev.Counts.Bookings},
-		{"  pending", cur.Counts.Pending, prev.Counts.Pending},
-		{"  confirmed", cur.Counts.Confirmed, prev.Counts.Confirmed},
-		{"  completed", cur.Counts.Completed, prev.Counts.Completed},
-		{"  canceled", cur.Counts.Canceled, prev.Counts.Canceled},
-		{"  no-show", cur.Counts.NoShow, prev.Counts.NoShow},
-	}
-	for _, c := range counts {
-		if err := headline.Append(c.label, strconv.FormatInt(c.cur, 10), strconv.FormatInt(c.old, 10), countChange(c.cur, c.old)); err != nil {
+	headline.Header(f.T("metric"), f.T("current"), f.T("previous"), f.T("change"))
+	for _, row := range headlineRows(f, cur, prev) {
+		if err := headline.Append(row[0], row[1], row[2], row[3]); err != nil {
 			return err
 		}
-	}
-	rates := []struct {
-		label    string
-		cur, old *float64
-	}{
-		{"Cancellation rate", cur.CancellationRate(), prev.CancellationRate()},
-		{"Late cancellation rate", cur.LateCancellationRate(), prev.LateCancellationRate()},
-		{"No-show rate", cur.NoShowRate(), prev.NoShowRate()},
-	}
-	for _, rt := range rates {
-		if err := headline.Append(rt.label, percent(rt.cur), percent(rt.old), pointChange(rt.cur, rt.old)); err != nil {
-			return err
-		}
-	}
-	if err := headline.Append("Peak hour", hourLabel(cur.PeakHour()), hourLabel(prev.PeakHour()), ""); err != nil {
-		return err
 	}
 	if err := headline.Render(); err != nil {
 		return err
 	}
 
+	if len(cur.Staff) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, f.T("staff"))
+		staff := newTable(w, []tw.Align{tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight})
+		staff.Header(f.T("employee"), f.T("bookings"), f.T("completed_t"), f.T("canceled_t"), f.T("no_show_t"), f.T("cancellation_rate"), f.T("revenue"))
+		for _, s := range staffRows(f, cur.Staff) {
+			if err := staff.Append(s.Name, s.Bookings, s.Completed, s.Canceled, s.NoShow, s.CancellationRate, s.Revenue); err != nil {
+				return err
+			}
+		}
+		if err := staff.Render(); err != nil {
+			return err
+		}
+	}
+
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Bookings by hour of day (not canceled)")
-	if err := writeHistogram(w, cur.ByHour); err != nil {
+	fmt.Fprintf(w, "%s (%s)\n", f.T("by_hour"), f.T("not_canceled"))
+	if err := writeHistogram(w, f, cur.ByHour); err != nil {
 		return err
 	}
 
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Daily")
+	fmt.Fprintln(w, f.T("daily"))
 	daily := newTable(w, []tw.Align{tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight})
-	daily.Header("Date", "Day", "Bookings", "Canceled")
+	daily.Header(f.T("date"), f.T("day"), f.T("bookings"), f.T("canceled_t"))
 	for _, d := range cur.Daily {
-		if err := daily.Append(d.Date.Format(time.DateOnly), d.Date.Format("Mon"), strconv.FormatInt(d.Bookings, 10), strconv.FormatInt(d.Canceled, 10)); err != nil {
+		if err := daily.Append(d.Date.Format(time.DateOnly), f.Weekday(d.Date.Weekday()), strconv.FormatInt(d.Bookings, 10), strconv.FormatInt(d.Canceled, 10)); err != nil {
 			return err
 		}
 	}
@@ -101,7 +89,7 @@ func writeTable(w io.Writer, r Report) error {
 
 // writeHistogram shows the hours from the first to the last with bookings,
 // so a salon's opening hours frame the chart.
-func writeHistogram(w io.Writer, byHour [24]int64) error {
+func writeHistogram(w io.Writer, f formatter, byHour [24]int64) error {
 	first, last := -1, -1
 	var peak int64
 	for h, n := range byHour {
@@ -114,11 +102,11 @@ func writeHistogram(w io.Writer, byHour [24]int64) error {
 		}
 	}
 	if first < 0 {
-		fmt.Fprintln(w, "  no bookings")
+		fmt.Fprintln(w, "  "+f.T("no_bookings"))
 		return nil
 	}
 	t := newTable(w, []tw.Align{tw.AlignLeft, tw.AlignRight, tw.AlignLeft})
-	t.Header("Hour", "Bookings", "")
+	t.Header(f.T("hour"), f.T("bookings"), "")
 	for h := first; h <= last; h++ {
 		n := byHour[h]
 		bar := strings.Repeat("█", int(math.Round(float64(n)*histogramWidth/float64(peak))))
@@ -132,47 +120,18 @@ func writeHistogram(w io.Writer, byHour [24]int64) error {
 	return t.Render()
 }
 
-func newTable(w io.Writer, align []tw.Align) *tablewriter.Table {
-	return tablewriter.NewTable(w,
+func newTable(w io.Writer, align []tw.Align, more ...tablewriter.Option) *tablewriter.Table {
+	opts := append([]tablewriter.Option{
 		tablewriter.WithTrimSpace(tw.Off),
 		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}),
 		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{PerColumn: align}),
-	)
+	}, more...)
+	return tablewriter.NewTable(w, opts...)
 }
 
 func dateSpan(p Period) string {
 	last := p.To.AddDate(0, 0, -1)
 	return p.From.Format(time.DateOnly) + " → " + last.Format(time.DateOnly)
-}
-
-func percent(f *float64) string {
-	if f == nil {
-		return "–"
-	}
-	return fmt.Sprintf("%.1f%%", *f*100)
-}
-
-func hourLabel(h *int) string {
-	if h == nil {
-		return "–"
-	}
-	return fmt.Sprintf("%02d:00", *h)
-}
-
-// countChange is the relative change of a count; none from zero.
-func countChange(cur, old int64) string {
-	if old == 0 {
-		return "–"
-	}
-	return signed((float64(cur)-float64(old))*100/float64(old), "%")
-}
-
-// pointChange is the change of a rate in percentage points.
-func pointChange(cur, old *float64) string {
-	if cur == nil || old == nil {
-		return "–"
-	}
-	return signed((*cur-*old)*100, " pp")
 }
 
 // signed formats a change with one decimal and its sign; a change that

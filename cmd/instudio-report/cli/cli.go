@@ -140,8 +140,10 @@ func newRootCmd(env Env) *cobra.Command {
 		Long: strings.TrimSpace(`
 instudio-report reads InStudio's booking events (Parquet files under
 <source>/bookings/dt=YYYY-MM-DD/) with an embedded DuckDB and reports per-salon
-metrics: volume, statuses, cancellation and no-show rates, peak hours and the
-daily series, against the previous period.
+metrics: volume, statuses, cancellation and no-show rates, peak hours, lead
+time, new and returning clients, rebooking, revenue, staff and the daily
+series, against the previous period; for one salon, every salon at once, or
+the history of one booking; as a table, CSV, JSON, Markdown or HTML.
 
 Settings come from flags, then INSTUDIO_* environment variables, then the
 config file ($XDG_CONFIG_HOME/instudio-report/config.yaml), then defaults.`),
@@ -169,7 +171,11 @@ config file ($XDG_CONFIG_HOME/instudio-report/config.yaml), then defaults.`),
 	addGlobalFlags(root, &opts.flags)
 	root.AddCommand(
 		newSalonCmd(opts),
+		newSalonsCmd(opts),
+		newBookingCmd(opts),
 		newDemoCmd(opts),
+		newIngestCmd(opts),
+		newSendCmd(opts),
 		newVersionCmd(opts),
 		newQueryCmd(opts),
 		newReplCmd(opts),

@@ -29,13 +29,16 @@ func newSalonCmd(root *rootOptions) *cobra.Command {
 		Long: strings.TrimSpace(`
 Report one salon's appointments with booking_date in [from, to): bookings by
 latest status, cancellation, late-cancellation and no-show rates, the peak
-hour, bookings by hour of day and per day, each against the equally long
-period just before.
+hour, lead time, clients (new, returning, rebooking), revenue and average
+ticket, staff, bookings by hour, weekday and day, each against the equally
+long period just before. -o md and -o html read well in chat and email, in
+--lang en or es.
 
 The period is --period (default last-30d) or --from and --to together.`),
 		Example: strings.Trim(`
   instudio-report salon --id 1
   instudio-report salon --id 1 --period last-month -o json
+  instudio-report salon --id 1 --period last-week -o html --lang es --out week.html
   instudio-report salon --id 1 --from 2026-10-01 --to 2026-11-01 --as-of 2026-10-15T00:00:00Z`, "\n"),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -155,7 +158,7 @@ func (o *salonOptions) run(ctx context.Context, rng reportRange) error {
 			return err
 		}
 	}
-	return o.writeReports(reports, o.outputFormat(o.out), o.out, false)
+	return o.writeReports(reports, o.outputFormat(o.out), o.out, false, o.settings.reportOptions(o.id))
 }
 
 // checkSalonExists tells an unknown salon id from a salon with a quiet

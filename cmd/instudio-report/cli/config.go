@@ -9,11 +9,15 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/instudio/instudio-report/mail"
+	"github.com/instudio/instudio-report/report"
 )
 
 // Settings are the resolved global settings of a run.
@@ -26,12 +30,19 @@ type Settings struct {
 	LogLevel    string
 	LogFormat   string
 	TimeZone    string // the platform time zone: what "today" means
-	Salons      []SalonConfig
+	// Lang and Currency are how reports read for people; LangExplicit is
+	// set when the language came from --lang or INSTUDIO_LANG, which then
+	// wins over salons[].lang.
+	Lang         string
+	LangExplicit bool
+	Currency     string
+	Salons       []SalonConfig
 
 	// S3: how an s3:// source is read and reached.
 	S3Mode, S3Endpoint, S3Region, Profile string
 	ExtensionDir, ExtensionRepository     string
-	CacheDir                              string // where cache mode keeps its copies
+	CacheDir                              string        // where cache mode keeps its copies
+	SMTP                                  mail.Settings // the smtp block, for send
 }
 
 // SalonConfig is a salon's entry in the config file.
@@ -39,6 +50,11 @@ type SalonConfig struct {
 	ID       int64  `yaml:"id"`
 	Name     string `yaml:"name"`
 	TimeZone string `yaml:"timezone"`
+	Lang     string `yaml:"lang"`
+	Currency string `yaml:"currency"`
+	// Email and Cc receive the salon's report from send.
+	Email []string `yaml:"email"`
+	Cc    []string `yaml:"cc"`
 }
 
 // fileConfig is the YAML config file. Unknown keys are an error, so that a
@@ -51,21 +67,24 @@ type fileConfig struct {
 	LogLevel    string        `yaml:"log_level"`
 	LogFormat   string        `yaml:"log_format"`
 	TimeZone    string        `yaml:"timezone"`
+	Lang        string        `yaml:"lang"`
+	Currency    string        `yaml:"currency"`
 	Salons      []SalonConfig `yaml:"salons"`
 
-	S3Mode              string `yaml:"s3_mode"`
-	S3Endpoint          string `yaml:"s3_endpoint"`
-	S3Region            string `yaml:"s3_region"`
-	Profile             string `yaml:"profile"`
-	ExtensionDir        string `yaml:"extension_dir"`
-	ExtensionRepository string `yaml:"extension_repository"`
-	CacheDir            string `yaml:"cache_dir"`
+	S3Mode              string        `yaml:"s3_mode"`
+	S3Endpoint          string        `yaml:"s3_endpoint"`
+	S3Region            string        `yaml:"s3_region"`
+	Profile             string        `yaml:"profile"`
+	ExtensionDir        string        `yaml:"extension_dir"`
+	ExtensionRepository string        `yaml:"extension_repository"`
+	CacheDir            string        `yaml:"cache_dir"`
+	SMTP                mail.Settings `yaml:"smtp"`
 }
 
 // globalFlags hold the raw values of the global flags.
 type globalFlags struct {
-	config, source, format, memoryLimit, logLevel, logFormat, timeZone string
-	threads                                                            int
+	config, source, format, memoryLimit, logLevel, logFormat, timeZone, lang string
+	threads                                                                  int
 
 	s3Mode, s3Endpoint, s3Region, profile, extensionDir, extensionRepo, cacheDir string
 }
@@ -80,6 +99,7 @@ const (
 	defaultLogLevel  = "info"
 	defaultLogFormat = "text"
 	defaultTimeZone  = "UTC"
+	defaultLang      = "en"
 	defaultS3Mode    = "auto"
 )
 
@@ -87,12 +107,13 @@ func addGlobalFlags(cmd *cobra.Command, f *globalFlags) {
 	pf := cmd.PersistentFlags()
 	pf.StringVar(&f.config, "config", "", "config file (env INSTUDIO_CONFIG; default $XDG_CONFIG_HOME/instudio-report/config.yaml)")
 	pf.StringVar(&f.source, "source", "", "root that holds bookings/: a directory or s3://bucket[/prefix] (env INSTUDIO_SOURCE; default ./data)")
-	pf.StringVarP(&f.format, "format", "o", "", "output format: table, csv, json or md (env INSTUDIO_FORMAT; default table on a terminal, csv when piped)")
+	pf.StringVarP(&f.format, "format", "o", "", "output format: table, csv, json, md or html (env INSTUDIO_FORMAT; default table on a terminal, csv when piped)")
 	pf.IntVar(&f.threads, "threads", 0, "DuckDB worker threads (env INSTUDIO_THREADS; default all cores)")
 	pf.StringVar(&f.memoryLimit, "memory-limit", "", "DuckDB memory limit such as 2GB or 50% (env INSTUDIO_MEMORY_LIMIT)")
 	pf.StringVar(&f.logLevel, "log-level", "", "log level: debug, info, warn or error (env INSTUDIO_LOG_LEVEL; default info)")
 	pf.StringVar(&f.logFormat, "log-format", "", "log format on stderr: text or json (env INSTUDIO_LOG_FORMAT; default text)")
 	pf.StringVar(&f.timeZone, "timezone", "", "platform IANA time zone that decides what today is (env INSTUDIO_TIMEZONE; default UTC)")
+	pf.StringVar(&f.lang, "lang", "", "language of the table, Markdown and HTML reports: en or es (env INSTUDIO_LANG; default salons[].lang, then lang, then en)")
 	pf.StringVar(&f.s3Mode, "s3-mode", "", "how an s3:// source is read: httpfs, cache or auto (env INSTUDIO_S3_MODE; default auto)")
 	pf.StringVar(&f.s3Endpoint, "s3-endpoint", "", "S3-compatible endpoint URL such as http://127.0.0.1:9000 (env INSTUDIO_S3_ENDPOINT, then AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL)")
 	pf.StringVar(&f.s3Region, "s3-region", "", "S3 region (env INSTUDIO_S3_REGION; default the AWS SDK's, else us-east-1)")
@@ -101,7 +122,8 @@ func addGlobalFlags(cmd *cobra.Command, f *globalFlags) {
 	pf.StringVar(&f.extensionRepo, "extension-repository", "", "DuckDB extension repository URL or directory to install httpfs from (env INSTUDIO_EXTENSION_REPOSITORY)")
 	pf.StringVar(&f.cacheDir, "cache-dir", "", "where cache mode keeps copies of S3 objects (env INSTUDIO_CACHE_DIR; default $XDG_CACHE_HOME/instudio-report)")
 	_ = cmd.RegisterFlagCompletionFunc("s3-mode", cobra.FixedCompletions([]string{"auto", "httpfs", "cache"}, cobra.ShellCompDirectiveNoFileComp))
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"table", "csv", "json", "md"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("lang", cobra.FixedCompletions(report.Languages, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("log-level", cobra.FixedCompletions([]string{"debug", "info", "warn", "error"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("log-format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
 }
@@ -150,6 +172,8 @@ func resolveSettings(cmd *cobra.Command, env Env, f globalFlags) (Settings, erro
 		LogLevel:    pick("log-level", f.logLevel, "INSTUDIO_LOG_LEVEL", file.LogLevel, defaultLogLevel),
 		LogFormat:   pick("log-format", f.logFormat, "INSTUDIO_LOG_FORMAT", file.LogFormat, defaultLogFormat),
 		TimeZone:    pick("timezone", f.timeZone, "INSTUDIO_TIMEZONE", file.TimeZone, defaultTimeZone),
+		Lang:        pick("lang", f.lang, "INSTUDIO_LANG", file.Lang, defaultLang),
+		Currency:    pick("", "", "INSTUDIO_CURRENCY", file.Currency, report.DefaultCurrency),
 		Salons:      file.Salons,
 
 		S3Mode:              pick("s3-mode", f.s3Mode, "INSTUDIO_S3_MODE", file.S3Mode, defaultS3Mode),
@@ -159,7 +183,9 @@ func resolveSettings(cmd *cobra.Command, env Env, f globalFlags) (Settings, erro
 		ExtensionDir:        pick("extension-dir", f.extensionDir, "INSTUDIO_EXTENSION_DIR", file.ExtensionDir, ""),
 		ExtensionRepository: pick("extension-repository", f.extensionRepo, "INSTUDIO_EXTENSION_REPOSITORY", file.ExtensionRepository, ""),
 		CacheDir:            pick("cache-dir", f.cacheDir, "INSTUDIO_CACHE_DIR", file.CacheDir, defaultCacheDir(getenv)),
+		SMTP:                file.SMTP,
 	}
+	s.LangExplicit = changed("lang") || getenv("INSTUDIO_LANG") != ""
 	if file.loaded {
 		s.ConfigFile = path
 	}
@@ -182,7 +208,7 @@ func resolveSettings(cmd *cobra.Command, env Env, f globalFlags) (Settings, erro
 		return Settings{}, usagef("invalid memory limit %q: use a size such as 512MB, 2GB or 4GiB, or a share of RAM such as 50%%", s.MemoryLimit)
 	}
 	if s.Format != "" && !validFormat(s.Format) {
-		return Settings{}, usagef("invalid output format %q: use table, csv, json or md", s.Format)
+		return Settings{}, usagef("invalid output format %q: use table, csv, json, md or html", s.Format)
 	}
 	switch s.S3Mode {
 	case "auto", "httpfs", "cache":
@@ -191,6 +217,12 @@ func resolveSettings(cmd *cobra.Command, env Env, f globalFlags) (Settings, erro
 	}
 	if _, err := time.LoadLocation(s.TimeZone); err != nil {
 		return Settings{}, usagef("invalid time zone %q: use an IANA name such as America/Lima", s.TimeZone)
+	}
+	if err := (report.Options{Lang: s.Lang, Currency: s.Currency}).Validate(); err != nil {
+		return Settings{}, usagef("%s", err)
+	}
+	if err := s.SMTP.Check(); err != nil {
+		return Settings{}, fmt.Errorf("%s: %w", path, err)
 	}
 	seen := map[int64]bool{}
 	for i, salon := range s.Salons {
@@ -201,6 +233,12 @@ func resolveSettings(cmd *cobra.Command, env Env, f globalFlags) (Settings, erro
 			return Settings{}, fmt.Errorf("%s: salons[%d]: salon %d is listed twice", path, i, salon.ID)
 		}
 		seen[salon.ID] = true
+		if err := (report.Options{Lang: salon.Lang, Currency: salon.Currency}).Validate(); err != nil {
+			return Settings{}, fmt.Errorf("%s: salon %d: %w", path, salon.ID, err)
+		}
+		if err := mail.CheckAddresses(append(slices.Clip(salon.Email), salon.Cc...)); err != nil {
+			return Settings{}, fmt.Errorf("%s: salon %d: %w", path, salon.ID, err)
+		}
 		if salon.TimeZone == "" {
 			continue
 		}
@@ -272,4 +310,18 @@ func (s Settings) salonConfig(id int64) SalonConfig {
 		}
 	}
 	return SalonConfig{ID: id}
+}
+
+// reportOptions is the language and currency of a salon's report: --lang or
+// INSTUDIO_LANG, else the salon's own, else the platform's.
+func (s Settings) reportOptions(id int64) report.Options {
+	c := s.salonConfig(id)
+	opt := report.Options{Lang: s.Lang, Currency: s.Currency}
+	if c.Lang != "" && !s.LangExplicit {
+		opt.Lang = c.Lang
+	}
+	if c.Currency != "" {
+		opt.Currency = c.Currency
+	}
+	return opt
 }

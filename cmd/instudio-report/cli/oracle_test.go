@@ -53,6 +53,8 @@ func TestSalonAgreesWithDesign(t *testing.T) {
 			compare(t, args, "", got, want)
 			wantPrev := expectedReport(events, salon, from.AddDate(0, 0, -days), from, tc.asOf)
 			delete(wantPrev, "daily")
+			delete(wantPrev, "by_weekday_hour")
+			delete(wantPrev, "staff")
 			compare(t, args, "previous.", got["previous"].(map[string]any), wantPrev)
 			if want["bookings"] == 0.0 {
 				t.Errorf("%v: no bookings; the check proves nothing", args)
@@ -84,8 +86,8 @@ func readAll(t *testing.T, dir string) []booking.Event {
 	return all
 }
 
-// expectedReport computes the headline keys, by_hour and daily of one salon
-// as JSON would carry them.
+// expectedReport computes the keys of one salon's report as JSON would
+// carry them.
 func expectedReport(all []booking.Event, salon int64, from, to time.Time, asOf *time.Time) map[string]any {
 	seen := map[string]bool{}
 	byBooking := map[int64][]booking.Event{}
@@ -106,6 +108,16 @@ func expectedReport(all []booking.Event, salon int64, from, to time.Time, asOf *
 	}
 	dailyBookings := map[string]float64{}
 	dailyCanceled := map[string]float64{}
+	var byWeekdayHour [7][24]float64
+	var leads []float64
+	clients := map[int64]bool{}
+	lastCompleted := map[int64]time.Time{}
+	var revenue, withAmount float64
+	staff := map[int64]*staffFigures{}
+	// A client's earliest booking at the salon (any status) and latest
+	// booking neither canceled nor no-show, over every date.
+	firstBooking := map[int64]time.Time{}
+	lastActive := map[int64]time.Time{}
 	for _, evs := range byBooking {
 		slices.SortFunc(evs, func(a, b booking.Event) int {
 			if c := a.OccurredAt.Compare(b.OccurredAt); c != 0 {
@@ -120,8 +132,48 @@ func expectedReport(all []booking.Event, salon int64, from, to time.Time, asOf *
 			return 1
 		})
 		last := evs[len(evs)-1]
+		if last.SalonID == salon && last.UserID != nil {
+			u := *last.UserID
+			if f, ok := firstBooking[u]; !ok || last.BookingDate.Before(f) {
+				firstBooking[u] = last.BookingDate
+			}
+			if last.Status <= booking.Completed && last.BookingDate.After(lastActive[u]) {
+				lastActive[u] = last.BookingDate
+			}
+		}
 		if last.SalonID != salon || last.BookingDate.Before(from) || !last.BookingDate.Before(to) {
 			continue
+		}
+		leads = append(leads, float64(last.BookingDate.Sub(evs[0].OccurredAt))/float64(24*time.Hour))
+		if last.UserID != nil {
+			clients[*last.UserID] = true
+			if last.Status == booking.Completed && last.BookingDate.After(lastCompleted[*last.UserID]) {
+				lastCompleted[*last.UserID] = last.BookingDate
+			}
+		}
+		if last.Status == booking.Completed && last.AmountCents != nil {
+			revenue += float64(*last.AmountCents)
+			withAmount++
+		}
+		if last.EmployeeID != nil {
+			st := staff[*last.EmployeeID]
+			if st == nil {
+				st = &staffFigures{}
+				staff[*last.EmployeeID] = st
+			}
+			st.bookings++
+			switch last.Status {
+			case booking.Completed:
+				st.completed++
+				if last.AmountCents != nil {
+					st.revenue += float64(*last.AmountCents)
+					st.amounts++
+				}
+			case booking.Canceled:
+				st.canceled++
+			case booking.NoShow:
+				st.noShow++
+			}
 		}
 		// When the booking entered its final status.
 		since := evs[0].OccurredAt
@@ -151,7 +203,49 @@ func expectedReport(all []booking.Event, salon int64, from, to time.Time, asOf *
 		}
 		if last.Status != booking.Canceled {
 			byHour[last.BookingDate.Hour()] = byHour[last.BookingDate.Hour()].(float64) + 1
+			byWeekdayHour[(int(last.BookingDate.Weekday())+6)%7][last.BookingDate.Hour()]++
 		}
+	}
+	var newClients, rebooked float64
+	for u := range clients {
+		if !firstBooking[u].Before(from) {
+			newClients++
+		}
+		if lc, ok := lastCompleted[u]; ok && lastActive[u].After(lc) {
+			rebooked++
+		}
+	}
+	var rebookingRate, revenueCents, avgTicket any
+	if len(lastCompleted) > 0 {
+		rebookingRate = rebooked / float64(len(lastCompleted))
+	}
+	if withAmount > 0 {
+		revenueCents, avgTicket = revenue, revenue/withAmount
+	}
+	staffList := []any{}
+	ids := make([]int64, 0, len(staff))
+	for id := range staff {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		st := staff[id]
+		var rev any
+		if st.amounts > 0 {
+			rev = st.revenue
+		}
+		staffList = append(staffList, map[string]any{
+			"employee_id": float64(id), "bookings": st.bookings, "completed": st.completed, "canceled": st.canceled,
+			"no_show": st.noShow, "cancellation_rate": st.canceled / st.bookings, "revenue_cents": rev,
+		})
+	}
+	grid := make([]any, 7)
+	for d := range grid {
+		row := make([]any, 24)
+		for h := range row {
+			row[h] = byWeekdayHour[d][h]
+		}
+		grid[d] = row
 	}
 	ratio := func(n float64) any {
 		if bookings == 0 {
@@ -176,22 +270,71 @@ func expectedReport(all []booking.Event, salon int64, from, to time.Time, asOf *
 		"canceled": canceled, "no_show": noShow,
 		"cancellation_rate": ratio(canceled), "late_cancellation_rate": ratio(late), "no_show_rate": ratio(noShow),
 		"peak_hour": peak, "by_hour": byHour, "daily": daily,
+		"by_weekday_hour": grid, "lead_time_days_median": quantile(leads, 0.5), "lead_time_days_p90": quantile(leads, 0.9),
+		"clients": float64(len(clients)), "new_clients": newClients, "returning_clients": float64(len(clients)) - newClients,
+		"rebooking_rate": rebookingRate, "revenue_cents": revenueCents, "avg_ticket_cents": avgTicket, "staff": staffList,
 	}
+}
+
+type staffFigures struct {
+	bookings, completed, canceled, noShow, revenue, amounts float64
+}
+
+// quantile is the continuous quantile (linear interpolation); nil for none.
+func quantile(values []float64, q float64) any {
+	if len(values) == 0 {
+		return nil
+	}
+	v := slices.Sorted(slices.Values(values))
+	pos := float64(len(v)-1) * q
+	lo := int(math.Floor(pos))
+	hi := int(math.Ceil(pos))
+	return v[lo] + (pos-float64(lo))*(v[hi]-v[lo])
 }
 
 func compare(t *testing.T, args []string, prefix string, got, want map[string]any) {
 	t.Helper()
 	for k, w := range want {
 		g := got[k]
-		if gf, ok := g.(float64); ok {
-			if wf, ok := w.(float64); ok && math.Abs(gf-wf) < 1e-9 {
-				continue
-			}
-		}
-		gj, _ := json.Marshal(g)
-		wj, _ := json.Marshal(w)
-		if string(gj) != string(wj) {
+		if !near(g, w) {
+			gj, _ := json.Marshal(g)
+			wj, _ := json.Marshal(w)
 			t.Errorf("%v: %s%s = %s, want %s", args[3:], prefix, k, gj, wj)
 		}
 	}
+}
+
+// near compares JSON values, numbers to within 1e-9 (relative for large
+// ones: DuckDB and Go sum in different orders).
+func near(g, w any) bool {
+	switch w := w.(type) {
+	case float64:
+		gf, ok := g.(float64)
+		return ok && math.Abs(gf-w) <= 1e-9*math.Max(1, math.Abs(w))
+	case []any:
+		ga, ok := g.([]any)
+		if !ok || len(ga) != len(w) {
+			return false
+		}
+		for i := range w {
+			if !near(ga[i], w[i]) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		gm, ok := g.(map[string]any)
+		if !ok || len(gm) != len(w) {
+			return false
+		}
+		for k := range w {
+			if !near(gm[k], w[k]) {
+				return false
+			}
+		}
+		return true
+	}
+	gj, _ := json.Marshal(g)
+	wj, _ := json.Marshal(w)
+	return string(gj) == string(wj)
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/instudio/instudio-report/report"
 )
 
-var formats = []string{"table", "csv", "json", "md"}
+var formats = []string{"table", "csv", "json", "md", "html"}
 
 func validFormat(f string) bool { return slices.Contains(formats, f) }
 
@@ -27,6 +27,10 @@ func (o *rootOptions) outputFormat(outFile string) string {
 			return "json"
 		case ".txt":
 			return "table"
+		case ".md":
+			return "md"
+		case ".html", ".htm":
+			return "html"
 		}
 		return "csv"
 	}
@@ -38,16 +42,20 @@ func (o *rootOptions) outputFormat(outFile string) string {
 
 // writeReports renders reports to stdout, or to outFile when given. The
 // file is written whole or not at all.
-func (o *rootOptions) writeReports(reports []report.Report, format, outFile string, asArray bool) error {
+func (o *rootOptions) writeReports(reports []report.Report, format, outFile string, asArray bool, opt report.Options) error {
 	var buf bytes.Buffer
 	var err error
 	switch format {
 	case "table":
-		err = report.WriteTable(&buf, reports)
+		err = report.WriteTable(&buf, reports, opt)
 	case "csv":
 		err = report.WriteCSV(&buf, reports)
 	case "json":
 		err = report.WriteJSON(&buf, reports, asArray)
+	case "md":
+		err = report.WriteMarkdown(&buf, reports, opt)
+	case "html":
+		err = report.WriteHTML(&buf, reports, opt)
 	default:
 		err = usagef("invalid output format %q: use %s", format, strings.Join(formats, ", "))
 	}

@@ -181,6 +181,23 @@ func TestSalonS3Cache(t *testing.T) {
 	if n := countFiles(t, cache); n != files-1 {
 		t.Errorf("the cache holds %d files, want %d", n, files-1)
 	}
+	// With --as-of, the partitions after its day are not synced, and the
+	// report is still the local one.
+	through := 0
+	for _, k := range localKeys(t, f.local) {
+		if k <= "bookings/dt=2026-03-01/~" {
+			through++
+		}
+	}
+	asOfArgs := []string{"salon", "--id", "1", "--period", "2026-02", "--as-of", "2026-03-01T12:00:00Z", "-o", "json"}
+	local := run(t, runOpts{}, append([]string{"--source", f.local}, asOfArgs...)...)
+	res = f.runS3(t, map[string]string{"INSTUDIO_LOG_LEVEL": "debug", "XDG_CACHE_HOME": t.TempDir()}, asOfArgs...)
+	if res.code != 0 || local.code != 0 || res.stdout != local.stdout {
+		t.Fatalf("as-of: exit %d and %d, same JSON %v: %s", res.code, local.code, res.stdout == local.stdout, res.stderr)
+	}
+	if listed, fetched, _, _ := syncCounts(t, res.stderr); listed != strconv.Itoa(through) || fetched != listed || through == 0 || through >= files-1 {
+		t.Errorf("as-of: listed %s fetched %s, want the %d files through 2026-03-01 of %d", listed, fetched, through, files-1)
+	}
 	// The debug log never carries the secret.
 	if strings.Contains(res.stderr, s3test.SecretKey) {
 		t.Error("the secret key is in the log")

@@ -1,0 +1,75 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/instudio/instudio-report/report"
+)
+
+type bookingOptions struct {
+	*rootOptions
+	id   int64
+	asOf string
+}
+
+func newBookingCmd(root *rootOptions) *cobra.Command {
+	o := &bookingOptions{rootOptions: root}
+	cmd := &cobra.Command{
+		Use:   "booking --id N [--as-of T]",
+		Short: "Show the event timeline of one booking",
+		Long: strings.TrimSpace(`
+Show every event of one booking in order (occurred_at, event_type, status,
+booking_date with reschedules marked, employee, amount), how many times each
+was delivered, the state the reports derive from them, and anomalies: a
+duplicate delivery, copies of one event that differ, an event after a
+terminal status (completed, canceled, no-show), a repeated status, two
+statuses at the same instant, a change of salon.
+
+-o json prints one object: booking_id, events, state, anomalies. Any other
+format prints the table.`),
+		Example: strings.Trim(`
+  instudio-report booking --id 1042
+  instudio-report booking --id 1042 -o json`, "\n"),
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !cmd.Flags().Changed("id") || o.id <= 0 {
+				return usagef("booking: --id must be a positive booking id (see 'instudio-report booking --help')")
+			}
+			rng, err := o.reportRange("", "", "last-1d", o.asOf)
+			if err != nil {
+				return err
+			}
+			db, err := o.openDB(cmd.Context(), rng.asOf)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			t, err := db.BookingTimeline(cmd.Context(), o.id)
+			if err != nil && rng.asOf != nil {
+				return fmt.Errorf("%w as of %s", err, rng.asOf.Format(time.RFC3339))
+			}
+			if err != nil {
+				return err
+			}
+			var buf bytes.Buffer
+			if o.settings.Format == "json" {
+				err = report.WriteTimelineJSON(&buf, t)
+			} else {
+				err = report.WriteTimelineTable(&buf, t)
+			}
+			if err != nil {
+				return err
+			}
+			_, err = o.env.Stdout.Write(buf.Bytes())
+			return err
+		},
+	}
+	cmd.Flags().Int64Var(&o.id, "id", 0, "booking id (required)")
+	cmd.Flags().StringVar(&o.asOf, "as-of", "", "count only events that occurred at or before this time: RFC 3339, or YYYY-MM-DD")
+	return cmd
+}

@@ -1,0 +1,153 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/instudio/instudio-report/queries"
+	"github.com/instudio/instudio-report/report"
+)
+
+type salonsOptions struct {
+	*rootOptions
+	ids                    []int64
+	from, to, period, asOf string
+	out, outDir            string
+}
+
+func newSalonsCmd(root *rootOptions) *cobra.Command {
+	o := &salonsOptions{rootOptions: root}
+	cmd := &cobra.Command{
+		Use:   "salons [--ids 1,2,...] [--from D --to D | --period P] [--out-dir DIR]",
+		Short: "Report every salon in one pass",
+		Long: strings.TrimSpace(`
+Report many salons at once, with the figures of 'salon', computed in one pass
+over the data (grouped queries, not one run per salon).
+
+The salons are --ids, or else every salon present in the data together with
+every salon of the config file. Without --out-dir it prints one row per salon
+with the headline figures (table, csv, md) or an array of the full per-salon
+reports (-o json), or every full report in one document (-o html). With
+--out-dir it writes one file per salon, salon-<id>.<ext>, in the -o format
+(default json), each in its salon's language and currency.`),
+		Example: strings.Trim(`
+  instudio-report salons
+  instudio-report salons --ids 1,2,7 --period last-month -o json
+  instudio-report salons --period last-week -o html --out-dir reports/`, "\n"),
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, id := range o.ids {
+				if id <= 0 {
+					return usagef("salons: --ids must be positive salon ids, got %d", id)
+				}
+			}
+			if o.out != "" && o.outDir != "" {
+				return usagef("salons: give --out or --out-dir, not both")
+			}
+			rng, err := o.reportRange(o.from, o.to, o.period, o.asOf)
+			if err != nil {
+				return err
+			}
+			return o.run(cmd.Context(), rng)
+		},
+	}
+	f := cmd.Flags()
+	f.Int64SliceVar(&o.ids, "ids", nil, "salon ids, comma-separated (default every salon in the data and the config)")
+	addRangeFlags(cmd, &o.from, &o.to, &o.period, &o.asOf)
+	f.StringVar(&o.out, "out", "", "write the output to this file instead of stdout")
+	f.StringVar(&o.outDir, "out-dir", "", "write one file per salon into this directory")
+	return cmd
+}
+
+func (o *salonsOptions) run(ctx context.Context, rng reportRange) error {
+	db, err := o.openDB(ctx, rng.asOf)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	present, err := db.SalonsPresent(ctx)
+	if err != nil {
+		return err
+	}
+	ids := o.ids
+	if len(ids) == 0 {
+		ids = slices.Clone(present)
+		for _, c := range o.settings.Salons {
+			ids = append(ids, c.ID)
+		}
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
+	} else {
+		for _, id := range ids {
+			if !slices.Contains(present, id) && o.settings.salonConfig(id).Name == "" && o.settings.salonConfig(id).TimeZone == "" {
+				return o.checkSalonExists(ctx, db, id)
+			}
+		}
+	}
+	req := queries.ReportRequest{From: rng.from, To: rng.to, AsOf: rng.asOf}
+	// By default the salons include every one present: no narrowing read.
+	req.EverySalon = len(o.ids) == 0
+	for _, id := range ids {
+		c := o.settings.salonConfig(id)
+		req.Salons = append(req.Salons, queries.Salon{ID: id, Name: c.Name, TimeZone: c.TimeZone})
+	}
+	start := o.env.Now()
+	reports, err := db.Reports(ctx, req)
+	if err != nil {
+		return fmt.Errorf("salons: %w", err)
+	}
+	o.log.Debug("reports", "salons", len(reports), "took", o.env.Now().Sub(start))
+	if o.outDir != "" {
+		return o.writeDir(reports)
+	}
+	format := o.outputFormat(o.out)
+	platform := report.Options{Lang: o.settings.Lang, Currency: o.settings.Currency}
+	var buf bytes.Buffer
+	switch format {
+	case "table":
+		err = report.WriteSummaryTable(&buf, reports, platform)
+	case "csv":
+		err = report.WriteSummaryCSV(&buf, reports)
+	case "md":
+		err = report.WriteSummaryMarkdown(&buf, reports, platform)
+	default:
+		return o.writeReports(reports, format, o.out, true, platform)
+	}
+	if err != nil {
+		return err
+	}
+	if o.out == "" {
+		_, err = o.env.Stdout.Write(buf.Bytes())
+		return err
+	}
+	return writeFileAtomic(o.out, buf.Bytes())
+}
+
+// extensions are the file names' endings of the formats in --out-dir.
+var extensions = map[string]string{"table": "txt", "csv": "csv", "json": "json", "md": "md", "html": "html"}
+
+// writeDir writes one full report per salon, salon-<id>.<ext>.
+func (o *salonsOptions) writeDir(reports []report.Report) error {
+	format := o.settings.Format
+	if format == "" {
+		format = "json"
+	}
+	if err := os.MkdirAll(o.outDir, 0o755); err != nil {
+		return fmt.Errorf("--out-dir: %w", err)
+	}
+	for _, r := range reports {
+		path := filepath.Join(o.outDir, fmt.Sprintf("salon-%d.%s", r.SalonID, extensions[format]))
+		if err := o.writeReports([]report.Report{r}, format, path, false, o.settings.reportOptions(r.SalonID)); err != nil {
+			return fmt.Errorf("salon %d: %w", r.SalonID, err)
+		}
+	}
+	fmt.Fprintf(o.env.Stderr, "wrote %d reports to %s\n", len(reports), o.outDir)
+	return nil
+}

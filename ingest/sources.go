@@ -1,0 +1,267 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+)
+
+// The sources a batch can come from; they name rejected objects and the
+// Source dimension of the metrics.
+const (
+	SourceSQS   = "sqs"
+	SourceKafka = "kafka"
+	SourceHTTP  = "http"
+	SourceJSONL = "jsonl"
+)
+
+// SQSRecords turns an SQS event into records. A message's default event_id
+// is its messageId and its default occurred_at its SentTimestamp.
+func SQSRecords(ev events.SQSEvent) []Record {
+	out := make([]Record, len(ev.Records))
+	for i, m := range ev.Records {
+		out[i] = Record{
+			Position:   m.MessageId,
+			Body:       []byte(m.Body),
+			EventID:    m.MessageId,
+			OccurredAt: epochMillis(m.Attributes["SentTimestamp"]),
+		}
+	}
+	return out
+}
+
+// sqsMessages is the output of `aws sqs receive-message` (a dead-letter
+// queue dump), the other shape an SQS file can have.
+type sqsMessages struct {
+	Messages []struct {
+		MessageID  string            `json:"MessageId"`
+		Body       string            `json:"Body"`
+		Attributes map[string]string `json:"Attributes"`
+	} `json:"Messages"`
+}
+
+func epochMillis(s string) time.Time {
+	ms, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || ms <= 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
+}
+
+// KafkaRecords turns an MSK or self-managed Kafka event into records, in
+// topic-partition then offset order. Values are base64; a value that is not
+// is rejected as such. A record's default event_id is topic-partition-offset
+// and its default occurred_at the record timestamp.
+func KafkaRecords(ev events.KafkaEvent) []Record {
+	var out []Record
+	for _, tp := range slices.Sorted(maps.Keys(ev.Records)) {
+		for _, r := range ev.Records[tp] {
+			id := fmt.Sprintf("%s-%d-%d", r.Topic, r.Partition, r.Offset)
+			rec := Record{Position: id, EventID: id, OccurredAt: r.Timestamp.UTC()}
+			if r.Timestamp.UnixMilli() <= 0 {
+				rec.OccurredAt = time.Time{}
+			}
+			body, err := base64.StdEncoding.DecodeString(r.Value)
+			if err != nil {
+				rec.Body = []byte(r.Value)
+				rec.Err = "value is not base64: " + err.Error()
+			} else {
+				rec.Body = body
+			}
+			out = append(out, rec)
+		}
+	}
+	return out
+}
+
+// HTTPRecords turns an API Gateway v2 (or function URL) request into
+// records: its body is one event or a JSON array of events. A body's
+// default event_id is a hash of the event's bytes, so a client that retries
+// a request does not store it twice; its default occurred_at is the time of
+// the request.
+func HTTPRecords(req events.APIGatewayV2HTTPRequest) []Record {
+	at := time.Time{}
+	if req.RequestContext.TimeEpoch > 0 {
+		at = time.UnixMilli(req.RequestContext.TimeEpoch).UTC()
+	}
+	body := []byte(req.Body)
+	if req.IsBase64Encoded {
+		raw, err := base64.StdEncoding.DecodeString(req.Body)
+		if err != nil {
+			return []Record{{Position: "body", Body: body, Err: "body is not base64: " + err.Error()}}
+		}
+		body = raw
+	}
+	return BodyRecords(body, at)
+}
+
+// BodyRecords splits a request body: a JSON array gives one record per
+// element ("body[i]"), anything else is one record ("body").
+func BodyRecords(body []byte, at time.Time) []Record {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) > 0 && trimmed[0] == '[' {
+		var items []json.RawMessage
+		if err := json.Unmarshal(trimmed, &items); err != nil {
+			return []Record{{Position: "body", Body: body, Err: "not a JSON array of events: " + err.Error()}}
+		}
+		out := make([]Record, len(items))
+		for i, item := range items {
+			out[i] = Record{Position: fmt.Sprintf("body[%d]", i), Body: item, EventID: ContentID(item), OccurredAt: at}
+		}
+		return out
+	}
+	return []Record{{Position: "body", Body: body, EventID: ContentID(trimmed), OccurredAt: at}}
+}
+
+// Reader yields the records of a local file, batch by batch.
+type Reader interface {
+	// Next returns up to max records; io.EOF after the last.
+	Next(max int) ([]Record, error)
+}
+
+// NewReader reads records from r in a format: "jsonl" (one event a line),
+// or a stream of one or more JSON documents of an event source: "sqs" (a
+// Lambda SQS event or `aws sqs receive-message` output, such as a
+// dead-letter queue dump), "kafka" (an MSK or self-managed Kafka event),
+// "http" (an API Gateway v2 request). name prefixes line positions.
+func NewReader(r io.Reader, format, name string) (Reader, error) {
+	switch format {
+	case SourceJSONL:
+		return &jsonlReader{r: bufio.NewReaderSize(r, 1<<20), name: name}, nil
+	case SourceSQS, SourceKafka, SourceHTTP:
+		return &docReader{dec: json.NewDecoder(r), format: format, name: name}, nil
+	}
+	return nil, fmt.Errorf("unknown format %q: use jsonl, sqs, kafka or http", format)
+}
+
+// jsonlReader reads one event a line. Blank lines are skipped; every other
+// line is a record, however long or malformed.
+type jsonlReader struct {
+	r    *bufio.Reader
+	name string
+	line int
+	eof  bool
+}
+
+func (j *jsonlReader) Next(max int) ([]Record, error) {
+	var out []Record
+	for len(out) < max && !j.eof {
+		line, err := j.r.ReadBytes('\n')
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				return out, fmt.Errorf("%s: line %d: %w", j.name, j.line+1, err)
+			}
+			j.eof = true
+		}
+		if len(line) == 0 {
+			break
+		}
+		j.line++
+		body := bytes.TrimRight(line, "\r\n")
+		if len(bytes.TrimSpace(body)) == 0 {
+			continue
+		}
+		out = append(out, Record{
+			Position: fmt.Sprintf("%s:%d", j.name, j.line),
+			Body:     body,
+			EventID:  ContentID(body),
+		})
+	}
+	if len(out) == 0 && j.eof {
+		return nil, io.EOF
+	}
+	return out, nil
+}
+
+// docReader reads a stream of event-source documents. A document's records
+// are never split across two batches only when it fits in one.
+type docReader struct {
+	dec     *json.Decoder
+	format  string
+	name    string
+	doc     int
+	pending []Record
+	eof     bool
+}
+
+func (d *docReader) Next(max int) ([]Record, error) {
+	for len(d.pending) < max && !d.eof {
+		var raw json.RawMessage
+		if err := d.dec.Decode(&raw); err != nil {
+			if errors.Is(err, io.EOF) {
+				d.eof = true
+				break
+			}
+			return nil, fmt.Errorf("%s: document %d: not a %s event: %w", d.name, d.doc+1, d.format, err)
+		}
+		d.doc++
+		recs, err := DocumentRecords(d.format, raw)
+		if err != nil {
+			return nil, fmt.Errorf("%s: document %d: %w", d.name, d.doc, err)
+		}
+		d.pending = append(d.pending, recs...)
+	}
+	if len(d.pending) == 0 {
+		return nil, io.EOF
+	}
+	n := min(max, len(d.pending))
+	out := d.pending[:n:n]
+	d.pending = d.pending[n:]
+	return out, nil
+}
+
+// DocumentRecords decodes one event-source document of a format.
+func DocumentRecords(format string, raw []byte) ([]Record, error) {
+	switch format {
+	case SourceSQS:
+		var probe map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &probe); err != nil {
+			return nil, fmt.Errorf("not an SQS event: %w", err)
+		}
+		if _, ok := probe["Messages"]; ok {
+			var m sqsMessages
+			if err := json.Unmarshal(raw, &m); err != nil {
+				return nil, fmt.Errorf("not an SQS receive-message output: %w", err)
+			}
+			var ev events.SQSEvent
+			for _, msg := range m.Messages {
+				ev.Records = append(ev.Records, events.SQSMessage{MessageId: msg.MessageID, Body: msg.Body, Attributes: msg.Attributes})
+			}
+			return SQSRecords(ev), nil
+		}
+		if _, ok := probe["Records"]; !ok {
+			return nil, errors.New("not an SQS event: no Records or Messages")
+		}
+		var ev events.SQSEvent
+		if err := json.Unmarshal(raw, &ev); err != nil {
+			return nil, fmt.Errorf("not an SQS event: %w", err)
+		}
+		return SQSRecords(ev), nil
+	case SourceKafka:
+		var ev events.KafkaEvent
+		if err := json.Unmarshal(raw, &ev); err != nil {
+			return nil, fmt.Errorf("not a Kafka event: %w", err)
+		}
+		if ev.Records == nil {
+			return nil, errors.New("not a Kafka event: no records")
+		}
+		return KafkaRecords(ev), nil
+	case SourceHTTP:
+		var req events.APIGatewayV2HTTPRequest
+		if err := json.Unmarshal(raw, &req); err != nil {
+			return nil, fmt.Errorf("not an API Gateway v2 request: %w", err)
+		}
+		return HTTPRecords(req), nil
+	}
+	return nil, fmt.Errorf("unknown format %q", format)
+}

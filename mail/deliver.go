@@ -1,0 +1,278 @@
+package mail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Delivery sends a run's jobs exactly once per (salon, period).
+type Delivery struct {
+	Sender Sender
+	Ledger *Ledger
+	Period Period
+	// Force sends again to salons that were sent (or possibly sent).
+	Force     bool
+	SkipEmpty bool
+	// Retries bounds the retries of a transient failure; Backoff is the
+	// first wait, doubled each time.
+	Retries int
+	Backoff time.Duration
+	// Sleep waits between retries; nil sleeps for real. Tests inject it.
+	Sleep func(ctx context.Context, d time.Duration) error
+	Now   func() time.Time
+	Log   *slog.Logger
+
+	statuses map[int64]Status // the ledger as Load read it
+}
+
+// Load reads the ledger's records of the period. Run calls it when the
+// caller has not.
+func (d *Delivery) Load(ctx context.Context) error {
+	st, err := d.Ledger.Load(ctx, d.Period)
+	if err != nil {
+		return err
+	}
+	d.statuses = st
+	return nil
+}
+
+// Due reports whether the salon needs a message in this run: it has no
+// record for the period or its last attempt failed, or the run is forced.
+// Call it after Load.
+func (d *Delivery) Due(salon int64) bool {
+	st := d.statuses[salon].State
+	return d.Force || st == NotSent || st == Failed
+}
+
+// Outcome is what a run did for a salon.
+type Outcome string
+
+// The outcomes of a salon in a run.
+const (
+	OutcomeSent         Outcome = "sent"
+	OutcomeAlreadySent  Outcome = "already sent"
+	OutcomePossiblySent Outcome = "possibly sent"
+	OutcomeSkipped      Outcome = "skipped"
+	OutcomeFailed       Outcome = "failed"
+	OutcomeNotAttempted Outcome = "not attempted"
+)
+
+// Result is one salon's outcome.
+type Result struct {
+	SalonID   int64
+	SalonName string
+	Outcome   Outcome
+	Detail    string // why, for every outcome but sent and already sent
+	Attempts  int    // SMTP transactions tried in this run
+}
+
+// Summary is the outcome of a run.
+type Summary struct {
+	Period  Period
+	Results []Result
+	// SMTPTime is the time spent in SMTP transactions (connecting
+	// included, waits between retries not).
+	SMTPTime time.Duration
+	// ReportTime is the time spent computing the reports and RenderTime
+	// the time spent rendering the messages; the caller sets them.
+	ReportTime, RenderTime time.Duration
+}
+
+// Count is the number of salons with the outcome.
+func (s *Summary) Count(o Outcome) int {
+	n := 0
+	for _, r := range s.Results {
+		if r.Outcome == o {
+			n++
+		}
+	}
+	return n
+}
+
+// Write prints the summary: one line of counts, then a line for every
+// salon that needs a look.
+func (s *Summary) Write(w io.Writer) {
+	fmt.Fprintf(w, "send %s: %d salons: %d sent, %d already sent, %d possibly sent, %d skipped, %d failed",
+		s.Period, len(s.Results), s.Count(OutcomeSent), s.Count(OutcomeAlreadySent),
+		s.Count(OutcomePossiblySent), s.Count(OutcomeSkipped), s.Count(OutcomeFailed))
+	if n := s.Count(OutcomeNotAttempted); n > 0 {
+		fmt.Fprintf(w, ", %d not attempted", n)
+	}
+	fmt.Fprintf(w, " (reports %s, render %s, smtp %s)\n", s.ReportTime.Round(time.Millisecond),
+		s.RenderTime.Round(time.Millisecond), s.SMTPTime.Round(time.Millisecond))
+	for _, r := range s.Results {
+		if r.Outcome == OutcomeSent || r.Outcome == OutcomeAlreadySent {
+			continue
+		}
+		fmt.Fprintf(w, "  %s: %s: %s\n", salonLabel(r.SalonID, r.SalonName), r.Outcome, r.Detail)
+	}
+}
+
+func salonLabel(id int64, name string) string {
+	if name == "" {
+		return fmt.Sprintf("salon %d", id)
+	}
+	return fmt.Sprintf("salon %d (%s)", id, name)
+}
+
+// Run delivers every job, one salon after another, and never stops at a
+// salon's failure. It stops early only when ctx ends; the salons left are
+// "not attempted" and a rerun sends them.
+func (d *Delivery) Run(ctx context.Context, jobs []Job) *Summary {
+	sum := &Summary{Period: d.Period}
+	log := d.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	var loadErr error
+	defer func() { d.statuses = nil }() // a later Run reads the ledger afresh
+	if d.statuses == nil {
+		loadErr = d.Load(ctx)
+	}
+	for _, job := range jobs {
+		res := Result{SalonID: job.SalonID, SalonName: job.SalonName}
+		switch {
+		case loadErr != nil:
+			res.Outcome, res.Detail = OutcomeFailed, loadErr.Error()
+		case ctx.Err() != nil:
+			res.Outcome, res.Detail = OutcomeNotAttempted, "the run was interrupted first"
+		default:
+			res = d.deliver(ctx, job, d.statuses[job.SalonID], sum, log)
+		}
+		sum.Results = append(sum.Results, res)
+	}
+	return sum
+}
+
+func (d *Delivery) deliver(ctx context.Context, job Job, st Status, sum *Summary, log *slog.Logger) Result {
+	res := Result{SalonID: job.SalonID, SalonName: job.SalonName}
+	switch {
+	case !d.Force && st.State == Sent:
+		res.Outcome = OutcomeAlreadySent
+		return res
+	case !d.Force && st.State == Sending:
+		res.Outcome = OutcomePossiblySent
+		res.Detail = fmt.Sprintf("attempt %d began at %s and never recorded what the server answered; check with the recipients, then rerun with --force to send again",
+			st.Attempt, st.Since.UTC().Format(time.RFC3339))
+		return res
+	case len(job.Message.To) == 0:
+		res.Outcome, res.Detail = OutcomeSkipped, "no email configured"
+		return res
+	case d.SkipEmpty && job.Empty:
+		res.Outcome, res.Detail = OutcomeSkipped, "no bookings in the period (skip_empty)"
+		return res
+	}
+
+	msg := job.Message
+	attempt := st.Attempt + 1
+	msg.MessageID = MessageID(job.SalonID, d.Period, attempt, msg.From)
+	entry := Entry{SalonID: job.SalonID, Attempt: attempt, MessageID: msg.MessageID, Recipients: msg.Recipients()}
+	entry.State, entry.At = Sending.String(), d.Now().UTC()
+	claimed, err := d.Ledger.Write(ctx, d.Period, entry)
+	switch {
+	case err != nil:
+		res.Outcome, res.Detail = OutcomeFailed, fmt.Sprintf("not sent: %v", err)
+		return res
+	case !claimed:
+		// Another run claimed this attempt after we listed the ledger.
+		res.Outcome, res.Detail = OutcomePossiblySent, fmt.Sprintf("another run claimed attempt %d while this one ran", attempt)
+		return res
+	}
+
+	// Ledger writes after the claim must happen even when the run is being
+	// interrupted: they record what the server did.
+	record := context.WithoutCancel(ctx)
+	backoff := d.Backoff
+	for {
+		res.Attempts++
+		start := d.Now()
+		err = d.Sender.Send(ctx, &msg)
+		sum.SMTPTime += d.Now().Sub(start)
+		if err == nil {
+			entry.State, entry.At = Sent.String(), d.Now().UTC()
+			if _, werr := d.Ledger.Write(record, d.Period, entry); werr != nil {
+				res.Outcome = OutcomeFailed
+				res.Detail = fmt.Sprintf("delivered, but the ledger did not record it (it stays \"sending\"): %v", werr)
+				return res
+			}
+			log.Info("sent", "salon", job.SalonID, "to", strings.Join(msg.Recipients(), ","), "message_id", msg.MessageID)
+			res.Outcome = OutcomeSent
+			return res
+		}
+		var de *DeliveryError
+		if !errors.As(err, &de) {
+			de = &DeliveryError{Err: err}
+		}
+		if de.Unknown {
+			res.Outcome = OutcomeFailed
+			res.Detail = fmt.Sprintf("may have been delivered (left \"sending\" in the ledger): %v", err)
+			return res
+		}
+		if de.Temporary && res.Attempts <= d.Retries && ctx.Err() == nil {
+			log.Warn("transient failure: retrying", "salon", job.SalonID, "in", backoff, "err", err)
+			if d.wait(ctx, backoff) == nil {
+				backoff *= 2
+				continue
+			}
+		}
+		entry.State, entry.At, entry.Error = Failed.String(), d.Now().UTC(), err.Error()
+		res.Outcome = OutcomeFailed
+		res.Detail = fmt.Sprintf("not delivered after %d attempt(s): %v", res.Attempts, err)
+		if _, werr := d.Ledger.Write(record, d.Period, entry); werr != nil {
+			res.Detail += fmt.Sprintf(" (and the ledger did not record the failure: %v)", werr)
+		}
+		log.Error("not delivered", "salon", job.SalonID, "err", err)
+		return res
+	}
+}
+
+func (d *Delivery) wait(ctx context.Context, dur time.Duration) error {
+	if d.Sleep != nil {
+		return d.Sleep(ctx, dur)
+	}
+	return sleep(ctx, dur)
+}
+
+// MessageID names a salon's report of a period and the delivery attempt,
+// so a retry of one attempt carries the same Message-ID (mail clients
+// fold duplicates by it) and a forced resend a new one.
+func MessageID(salon int64, p Period, attempt int, from string) string {
+	return fmt.Sprintf("instudio-report.salon-%d.%s.%d@%s", salon, p.Key(), attempt, domainOf(from))
+}
+
+// WriteDrafts writes each job as <dir>/salon-<id>.eml, the message a run
+// would send as its first attempt, and sends nothing.
+func WriteDrafts(dir string, p Period, jobs []Job) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("dry run: %w", err)
+	}
+	var written []string
+	for _, job := range jobs {
+		if len(job.Message.To) == 0 {
+			continue
+		}
+		msg := job.Message
+		msg.MessageID = MessageID(job.SalonID, p, 1, msg.From)
+		path := filepath.Join(dir, fmt.Sprintf("salon-%d.eml", job.SalonID))
+		f, err := os.Create(path)
+		if err != nil {
+			return written, fmt.Errorf("dry run: %w", err)
+		}
+		err = msg.WriteEML(f)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return written, fmt.Errorf("dry run: write %s: %w", path, err)
+		}
+		written = append(written, path)
+	}
+	return written, nil
+}
