@@ -102,7 +102,8 @@ func Check(ctx context.Context, root storage.Root, opt CheckOptions) (*Health, e
 		if err != nil {
 			return nil, err
 		}
-		events, err := DecodeEvents(f.Key, data)
+		// Columns beyond the layout's do not matter here.
+		events, err := decode(f.Key, data, eventColumns, false, false)
 		if err != nil {
 			return nil, fmt.Errorf("check: %w", err)
 		}

@@ -162,7 +162,7 @@ func ImportLegacy(ctx context.Context, from, dest storage.Root, opt ImportOption
 		if opt.DryRun {
 			continue
 		}
-		data, err := encodeBatch(SortEvents(batch))
+		data, err := booking.EncodeParquet(SortEvents(batch))
 		if err != nil {
 			return nil, fmt.Errorf("import-legacy: %s: %w", dest.URI(key), err)
 		}
@@ -171,10 +171,6 @@ func ImportLegacy(ctx context.Context, from, dest storage.Root, opt ImportOption
 		}
 	}
 	return res, nil
-}
-
-func encodeBatch(events []booking.Event) ([]byte, error) {
-	return booking.EncodeParquet(events)
 }
 
 // legacyEvents turns one seed file into events of the layout.
