@@ -171,50 +171,93 @@ func decode(key string, data []byte, cols []column, strict, allRequired bool) ([
 		}
 	}
 
-	events := make([]booking.Event, 0, f.NumRows())
-	buf := make([]parquet.Row, max(1, min(256, f.NumRows())))
+	// Column by column, page by page: the row readers of parquet-go keep
+	// large buffers alive through finalizers, which costs a reader of many
+	// small files far more memory than the data.
+	events := make([]booking.Event, f.NumRows())
+	base := 0
+	var vals []parquet.Value
 	for _, rg := range f.RowGroups() {
-		rows := rg.Rows()
-		for {
-			n, err := rows.ReadRows(buf)
-			for _, row := range buf[:n] {
-				var e booking.Event
-				for _, s := range sources {
+		n := int(rg.NumRows())
+		chunks := rg.ColumnChunks()
+		for _, s := range sources {
+			if s.leaf < 0 {
+				for i := base; i < base+n; i++ {
+					s.col.set(&events[i], cell{null: true})
+				}
+				continue
+			}
+			row := base
+			pages := chunks[s.leaf].Pages()
+			for {
+				p, err := pages.ReadPage()
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				if err != nil {
+					pages.Close()
+					return nil, fmt.Errorf("read %s: column %s: %w", key, s.col.name, err)
+				}
+				if cap(vals) < int(p.NumValues()) {
+					vals = make([]parquet.Value, p.NumValues())
+				}
+				vals = vals[:p.NumValues()]
+				got, err := readAll(p.Values(), vals)
+				if err != nil {
+					parquet.Release(p)
+					pages.Close()
+					return nil, fmt.Errorf("read %s: column %s: %w", key, s.col.name, err)
+				}
+				for _, pv := range vals[:got] {
+					if row >= base+n {
+						break
+					}
 					v := cell{null: true}
-					if s.leaf >= 0 {
-						if s.leaf >= len(row) || row[s.leaf].Column() != s.leaf {
-							rows.Close()
-							return nil, formatErrorf(key, "column %s: unexpected row shape", s.col.name)
-						}
-						if pv := row[s.leaf]; !pv.IsNull() {
-							var cerr error
-							if v, cerr = s.conv(pv); cerr != nil {
-								rows.Close()
-								return nil, formatErrorf(key, "row %d: column %s: %v", len(events)+1, s.col.name, cerr)
-							}
+					if !pv.IsNull() {
+						var cerr error
+						if v, cerr = s.conv(pv); cerr != nil {
+							parquet.Release(p)
+							pages.Close()
+							return nil, formatErrorf(key, "row %d: column %s: %v", row+1, s.col.name, cerr)
 						}
 					}
 					if v.null && !s.col.nullable {
-						rows.Close()
-						return nil, formatErrorf(key, "row %d: column %s is null", len(events)+1, s.col.name)
+						parquet.Release(p)
+						pages.Close()
+						return nil, formatErrorf(key, "row %d: column %s is null", row+1, s.col.name)
 					}
-					s.col.set(&e, v)
+					s.col.set(&events[row], v)
+					row++
 				}
-				events = append(events, e)
+				parquet.Release(p)
 			}
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("read %s: %w", key, err)
+			pages.Close()
+			if row != base+n {
+				return nil, formatErrorf(key, "column %s holds %d values for %d rows", s.col.name, row-base, n)
 			}
 		}
-		if err := rows.Close(); err != nil {
-			return nil, fmt.Errorf("read %s: %w", key, err)
-		}
+		base += n
 	}
 	return events, nil
+}
+
+// readAll reads a page's values into vals, which holds them all.
+func readAll(r parquet.ValueReader, vals []parquet.Value) (int, error) {
+	got := 0
+	for got < len(vals) {
+		n, err := r.ReadValues(vals[got:])
+		got += n
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return got, err
+		}
+		if n == 0 {
+			break
+		}
+	}
+	return got, nil
 }
 
 // logicalType returns the logical type annotation of t, or nil.
