@@ -362,15 +362,6 @@ func int96Time(v deprecated.Int96) time.Time {
 	return time.Unix((julian-unixEpochJulian)*86400, nanos).UTC()
 }
 
-// fileRows reads the row count from a Parquet footer.
-func fileRows(key string, data []byte) (int64, error) {
-	f, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
-	if err != nil {
-		return 0, formatErrorf(key, "not a readable Parquet file: %v", err)
-	}
-	return f.NumRows(), nil
-}
-
 // fileMetadata reads one key of a Parquet file's key-value metadata.
 func fileMetadata(key string, data []byte, name string) (string, bool, error) {
 	f, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
