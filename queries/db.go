@@ -8,12 +8,16 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
 	"github.com/parquet-go/parquet-go"
+
+	"github.com/instudio/instudio-report/booking"
 )
 
 // Options configure the embedded database.
@@ -21,8 +25,9 @@ type Options struct {
 	// Threads caps DuckDB's worker threads; 0 leaves DuckDB's default (the
 	// number of cores).
 	Threads int
-	// MemoryLimit caps DuckDB's memory, in DuckDB's syntax ("2GB", "75%");
-	// empty leaves DuckDB's default.
+	// MemoryLimit caps DuckDB's memory, in DuckDB's syntax ("2GB"), or as
+	// a share of the machine's memory ("75%"), which DuckDB itself does not
+	// accept; empty leaves DuckDB's default (80% of the memory).
 	MemoryLimit string
 	// ExtensionDirectory is where DuckDB looks for (and installs)
 	// extensions; empty leaves DuckDB's default (~/.duckdb/extensions).
@@ -30,6 +35,47 @@ type Options struct {
 	// ExtensionRepository is the repository INSTALL downloads from (a URL
 	// or a local directory); empty leaves DuckDB's own.
 	ExtensionRepository string
+	// MemTotal returns the machine's memory in bytes, for a share; nil
+	// reads /proc/meminfo.
+	MemTotal func() (int64, error)
+}
+
+// memoryLimit turns a share of the machine's memory ("50%") into a size
+// that DuckDB accepts; a size passes as it is.
+func memoryLimit(limit string, memTotal func() (int64, error)) (string, error) {
+	share, ok := strings.CutSuffix(strings.TrimSpace(limit), "%")
+	if !ok {
+		return limit, nil
+	}
+	p, err := strconv.ParseFloat(strings.TrimSpace(share), 64)
+	if err != nil || p <= 0 || p > 100 {
+		return "", fmt.Errorf("memory limit %q: a share of the memory is more than 0%% and at most 100%%", limit)
+	}
+	if memTotal == nil {
+		memTotal = procMemTotal
+	}
+	total, err := memTotal()
+	if err != nil {
+		return "", fmt.Errorf("memory limit %q: %w; give a size such as 2GB instead", limit, err)
+	}
+	return fmt.Sprintf("%dKiB", int64(float64(total)*p/100)/1024), nil
+}
+
+// procMemTotal reads the machine's memory from /proc/meminfo (Linux).
+func procMemTotal() (int64, error) {
+	data, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0, fmt.Errorf("cannot tell the machine's memory: %w", err)
+	}
+	for line := range strings.Lines(string(data)) {
+		if rest, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+			f := strings.Fields(rest)
+			if n, err := strconv.ParseInt(f[0], 10, 64); err == nil && len(f) == 2 && f[1] == "kB" {
+				return n * 1024, nil
+			}
+		}
+	}
+	return 0, errors.New("cannot tell the machine's memory: no MemTotal in /proc/meminfo")
 }
 
 // Source is where the booking files are: a storage root.
@@ -48,6 +94,9 @@ type DB struct {
 	conn   *sql.Conn
 	source Source
 	files  []string
+	// schemaDir holds schema.parquet, an empty file with DESIGN.md's
+	// physical types that is read before the source's files (see Attach).
+	schemaDir string
 }
 
 // FileNamer is a Source whose files are local copies of remote objects
@@ -82,7 +131,11 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 		cfg.Set("threads", strconv.Itoa(opt.Threads))
 	}
 	if opt.MemoryLimit != "" {
-		cfg.Set("memory_limit", opt.MemoryLimit)
+		limit, err := memoryLimit(opt.MemoryLimit, opt.MemTotal)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Set("memory_limit", limit)
 	}
 	if opt.ExtensionDirectory != "" {
 		cfg.Set("extension_directory", opt.ExtensionDirectory)
@@ -116,7 +169,11 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 // Close ends the session.
 func (d *DB) Close() error {
 	err := d.conn.Close()
-	return errors.Join(err, d.db.Close())
+	err = errors.Join(err, d.db.Close())
+	if d.schemaDir != "" {
+		err = errors.Join(err, os.RemoveAll(d.schemaDir))
+	}
+	return err
 }
 
 // Conn is the session's connection, for ad-hoc SQL.
@@ -124,6 +181,12 @@ func (d *DB) Conn() *sql.Conn { return d.conn }
 
 // Attach points the events and bookings views at the source's files. With
 // asOf, only events that occurred at or before it count.
+//
+// DuckDB takes the column types of a multi-file scan from the first file
+// and casts every other file to them. A legacy file with INT32 ids that
+// sorts first would make every id an INTEGER (and a later 64-bit id an
+// error), so an empty file with DESIGN.md's types is always read first:
+// every file is then read as DESIGN.md's types, whatever its own.
 func (d *DB) Attach(ctx context.Context, src Source, asOf *time.Time) error {
 	files, err := src.BookingFiles(ctx)
 	if err != nil {
@@ -131,6 +194,10 @@ func (d *DB) Attach(ctx context.Context, src Source, asOf *time.Time) error {
 	}
 	if len(files) == 0 {
 		return &NoBookingFilesError{Pattern: src.Pattern()}
+	}
+	schemaFile, err := d.writeSchemaFile()
+	if err != nil {
+		return err
 	}
 	d.source, d.files = src, files
 	var asOfArg any
@@ -142,8 +209,9 @@ func (d *DB) Attach(ctx context.Context, src Source, asOf *time.Time) error {
 		sql  string
 		args []any
 	}{
-		{"set files", "SET VARIABLE instudio_files = $1::VARCHAR[]", []any{files}},
+		{"set files", "SET VARIABLE instudio_files = $1::VARCHAR[]", []any{literalPaths(append([]string{schemaFile}, files...))}},
 		{"set as-of", "SET VARIABLE instudio_as_of = $1::TIMESTAMP", []any{asOfArg}},
+		{"set scope", "SET VARIABLE instudio_scope = [-1]::BIGINT[]", nil},
 		{"create events view", Query("events_view"), nil},
 		{"create bookings view", Query("bookings_view"), nil},
 	}
@@ -153,6 +221,75 @@ func (d *DB) Attach(ctx context.Context, src Source, asOf *time.Time) error {
 		}
 	}
 	return nil
+}
+
+// literalPaths protects paths from DuckDB, which reads every path it is
+// given as a glob pattern: a '*', '?', '[' or ']' in a name becomes a
+// one-character class ("[*]"), which matches only itself. Paths without
+// them pass as they are, so that DuckDB does not list their directories.
+func literalPaths(paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		if !strings.ContainsAny(p, "*?[]") {
+			out[i] = p
+			continue
+		}
+		var b strings.Builder
+		for _, r := range p {
+			switch r {
+			case '*', '?', '[', ']':
+				b.WriteByte('[')
+				b.WriteRune(r)
+				b.WriteByte(']')
+			default:
+				b.WriteRune(r)
+			}
+		}
+		out[i] = b.String()
+	}
+	return out
+}
+
+// writeSchemaFile writes the empty file of DESIGN.md's types that Attach
+// reads first.
+func (d *DB) writeSchemaFile() (string, error) {
+	if d.schemaDir == "" {
+		dir, err := os.MkdirTemp("", "instudio-report-schema-")
+		if err != nil {
+			return "", fmt.Errorf("write schema file: %w", err)
+		}
+		d.schemaDir = dir
+	}
+	path := filepath.Join(d.schemaDir, "schema.parquet")
+	data, err := booking.EncodeParquet(nil)
+	if err != nil {
+		return "", fmt.Errorf("write schema file: %w", err)
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		return "", fmt.Errorf("write schema file: %w", err)
+	}
+	return path, nil
+}
+
+// bloomFilterLimit is DuckDB's error when a join filter would be pushed
+// into a scan of files whose physical types differ (INT32 and INT64 ids):
+// it cannot convert a Bloom filter to a file that needs a cast.
+const bloomFilterLimit = "Can't convert TableFilterType (BLOOM_FILTER)"
+
+// execRead runs a statement that reads the source. A source that mixes id
+// widths trips DuckDB's bloomFilterLimit; the statement is then run again
+// without join filter pushdown, which costs about half as much again but
+// reads every file as it is. Sources of one width never pay for it.
+func (d *DB) execRead(ctx context.Context, query string, args ...any) error {
+	_, err := d.conn.ExecContext(ctx, query, args...)
+	if err == nil || !strings.Contains(err.Error(), bloomFilterLimit) {
+		return err
+	}
+	if _, serr := d.conn.ExecContext(ctx, "SET disabled_optimizers = 'join_filter_pushdown'"); serr != nil {
+		return err
+	}
+	_, err = d.conn.ExecContext(ctx, query, args...)
+	return err
 }
 
 // SalonsPresent lists every salon that appears in any event of the source.
@@ -178,16 +315,22 @@ func (d *DB) SalonsPresent(ctx context.Context) ([]int64, error) {
 
 // readError turns a failure to read the source into one line that names
 // the file at fault. DuckDB does not always say which file it could not
-// read, so when the message has no file name the files are checked one by
-// one with a pure-Go Parquet reader.
+// read (a failed conversion names none), so when the message names no file,
+// or names one whose schema breaks the contract, the files are checked one
+// by one with a pure-Go Parquet reader, which names the column too.
 func (d *DB) readError(err error) error {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	msg := firstLine(err)
+	// A cancelled query is not the fault of any file: checking every file
+	// would only delay the exit.
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || strings.HasPrefix(msg, "INTERRUPT Error") {
 		return err
 	}
-	msg := firstLine(err)
 	for _, f := range d.files {
 		if strings.Contains(msg, f) {
 			name := d.fileName(f)
+			if ferr := checkParquet(f); ferr != nil {
+				return fmt.Errorf("read %s: %s", name, strings.ReplaceAll(ferr.Error(), f, name))
+			}
 			return fmt.Errorf("read %s: %s", name, strings.ReplaceAll(msg, f, name))
 		}
 	}
@@ -199,7 +342,32 @@ func (d *DB) readError(err error) error {
 	return fmt.Errorf("read bookings in %s: %s", d.source, msg)
 }
 
-// checkParquet opens a local Parquet file and reads its footer.
+// designColumns are the columns of DESIGN.md and the physical types a
+// reader accepts for each: integers of either width, timestamps of any
+// unit (INT64, or INT96 from older writers), strings.
+var designColumns = []struct {
+	name  string
+	kinds []parquet.Kind
+	want  string
+}{
+	{"event_id", []parquet.Kind{parquet.ByteArray}, "strings"},
+	{"event_type", []parquet.Kind{parquet.ByteArray}, "strings"},
+	{"occurred_at", []parquet.Kind{parquet.Int64, parquet.Int96}, "timestamps"},
+	{"ingested_at", []parquet.Kind{parquet.Int64, parquet.Int96}, "timestamps"},
+	{"booking_id", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
+	{"booking_date", []parquet.Kind{parquet.Int64, parquet.Int96}, "timestamps"},
+	{"status", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
+	{"user_id", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
+	{"salon_id", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
+	{"employee_id", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
+	{"payment_id", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
+	{"service", []parquet.Kind{parquet.ByteArray}, "strings"},
+	{"amount_cents", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
+}
+
+// checkParquet opens a local Parquet file, reads its footer and checks its
+// columns against DESIGN.md, naming the first column that is missing or of
+// a type no reader accepts.
 func checkParquet(path string) error {
 	if strings.Contains(path, "://") {
 		return nil
@@ -213,10 +381,33 @@ func checkParquet(path string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := parquet.OpenFile(f, info.Size()); err != nil {
+	pf, err := parquet.OpenFile(f, info.Size())
+	if err != nil {
 		return fmt.Errorf("not a readable Parquet file: %w", err)
 	}
+	schema := pf.Schema()
+	for _, c := range designColumns {
+		leaf, ok := schema.Lookup(c.name)
+		if !ok {
+			return fmt.Errorf("column %s is missing (a booking file has the 13 columns of DESIGN.md)", c.name)
+		}
+		if kind := leaf.Node.Type().Kind(); !slices.Contains(c.kinds, kind) {
+			return fmt.Errorf("column %s holds %s, want %s", c.name, kindName(kind), c.want)
+		}
+	}
 	return nil
+}
+
+func kindName(k parquet.Kind) string {
+	switch k {
+	case parquet.ByteArray, parquet.FixedLenByteArray:
+		return "strings or bytes"
+	case parquet.Boolean:
+		return "booleans"
+	case parquet.Float, parquet.Double:
+		return "floating-point numbers"
+	}
+	return strings.ToLower(k.String())
 }
 
 // firstLine keeps the first line of a DuckDB error, which carries the
@@ -234,4 +425,54 @@ func (d *DB) EngineVersion(ctx context.Context) (string, error) {
 	var v string
 	err := d.conn.QueryRowContext(ctx, "SELECT version()").Scan(&v)
 	return v, err
+}
+
+// LeftOut counts the stored rows that break DESIGN.md's contract (a status
+// outside 1..5, a null id, occurred_at, ingested_at or booking_date), which
+// the views leave out.
+type LeftOut struct {
+	Rows       int64
+	FirstFile  string // the first file, by name, that holds one
+	FirstWhy   string // what is wrong with the first such row of that file
+	salonScope bool
+}
+
+// Warning is the one line a command prints about the rows left out, or ""
+// when there are none.
+func (l LeftOut) Warning() string {
+	if l.Rows == 0 {
+		return ""
+	}
+	what := "rows"
+	if l.Rows == 1 {
+		what = "row"
+	}
+	scope := ""
+	if l.salonScope {
+		scope = " of these salons' bookings"
+	}
+	return fmt.Sprintf("warning: left out %d %s%s that break the data contract, first in %s (%s)", l.Rows, what, scope, l.FirstFile, l.FirstWhy)
+}
+
+// RowsLeftOut counts the rows that the views leave out among the bookings
+// of the given salons (every booking when salonIDs is nil): the rows a
+// report on them would otherwise have read.
+func (d *DB) RowsLeftOut(ctx context.Context, salonIDs []int64) (LeftOut, error) {
+	var arg any
+	if salonIDs != nil {
+		arg = salonIDs
+	}
+	var l LeftOut
+	var file, why sql.NullString
+	err := d.conn.QueryRowContext(ctx, "SELECT * FROM contract_breaks($1::BIGINT[])", arg).Scan(&l.Rows, &file, &why)
+	if err != nil && strings.Contains(err.Error(), bloomFilterLimit) {
+		if _, serr := d.conn.ExecContext(ctx, "SET disabled_optimizers = 'join_filter_pushdown'"); serr == nil {
+			err = d.conn.QueryRowContext(ctx, "SELECT * FROM contract_breaks($1::BIGINT[])", arg).Scan(&l.Rows, &file, &why)
+		}
+	}
+	if err != nil {
+		return LeftOut{}, d.readError(err)
+	}
+	l.FirstFile, l.FirstWhy, l.salonScope = file.String, why.String, salonIDs != nil
+	return l, nil
 }

@@ -59,9 +59,12 @@ func (d *DB) Reports(ctx context.Context, req ReportRequest) ([]report.Report, e
 
 	var narrow any = ids
 	if req.EverySalon {
+		// Every salon of the source: no narrowing pass over the files.
 		narrow = nil
+	} else if err := d.readScope(ctx, ids); err != nil {
+		return nil, d.readError(err)
 	}
-	if _, err := d.conn.ExecContext(ctx, Query("report_scope"), ids, zones, prevFrom, req.From, req.To, narrow); err != nil {
+	if err := d.execRead(ctx, Query("report_scope"), ids, zones, prevFrom, req.From, req.To, narrow); err != nil {
 		return nil, d.readError(err)
 	}
 	defer d.conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS report_scope")
@@ -188,4 +191,14 @@ func (d *DB) each(ctx context.Context, name string, row func(scan func(...any) e
 		return fmt.Errorf("%s: %s", name, firstLine(err))
 	}
 	return nil
+}
+
+// readScope reads the rows of the salons' bookings once into the temp table
+// scope_rows, which the bookings and the rows left out then read.
+func (d *DB) readScope(ctx context.Context, ids []int64) error {
+	if err := d.execRead(ctx, Query("scope_rows"), ids); err != nil {
+		return err
+	}
+	_, err := d.conn.ExecContext(ctx, "SET VARIABLE instudio_scope = $1::BIGINT[]", ids)
+	return err
 }

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/signal"
 	"syscall"
@@ -18,11 +19,21 @@ import (
 var version, commit, date string
 
 func main() {
-	// SIGINT goes to cli.Execute, which cancels the command with it, except
-	// in the repl, where Ctrl-C cancels only the running statement.
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	// SIGINT goes to cli.Execute, which cancels the command with it (exit
+	// 130), except in the repl, where Ctrl-C cancels only the running
+	// statement. The first SIGTERM cancels the run (exit 143, 128 + its
+	// number); a second one kills the process at once, as the default
+	// handler does.
+	ctx, cancel := context.WithCancelCause(context.Background())
 	interrupts := make(chan os.Signal, 1)
 	signal.Notify(interrupts, os.Interrupt)
+	terms := make(chan os.Signal, 1)
+	signal.Notify(terms, syscall.SIGTERM)
+	go func() {
+		sig := <-terms
+		signal.Stop(terms)
+		cancel(signalError{sig})
+	}()
 	code := cli.Execute(ctx, cli.Env{
 		Stdin:            os.Stdin,
 		Stdout:           os.Stdout,
@@ -34,6 +45,14 @@ func main() {
 		Build:            cli.BuildInfo{Version: version, Commit: commit, Date: date},
 		Interrupts:       interrupts,
 	}, os.Args[1:])
-	stop()
+	var sig signalError
+	if code == cli.ExitInterrupted && errors.As(context.Cause(ctx), &sig) && sig.signal == syscall.SIGTERM {
+		code = 128 + int(syscall.SIGTERM)
+	}
 	os.Exit(code)
 }
+
+// signalError is the cause of a run cancelled by a signal.
+type signalError struct{ signal os.Signal }
+
+func (e signalError) Error() string { return "interrupted by " + e.signal.String() }

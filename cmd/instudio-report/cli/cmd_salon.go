@@ -58,7 +58,7 @@ The period is --period (default last-30d) or --from and --to together.`),
 	f := cmd.Flags()
 	f.Int64Var(&o.id, "id", 0, "salon id (required)")
 	addRangeFlags(cmd, &o.from, &o.to, &o.period, &o.asOf)
-	f.StringVar(&o.out, "out", "", "write the report to this file instead of stdout")
+	f.StringVar(&o.out, "out", "", "write the report to this file instead of stdout (- is stdout); an existing file keeps its mode, a symlink is followed")
 	return cmd
 }
 
@@ -96,6 +96,9 @@ func (o *rootOptions) reportRange(from, to, period, asOf string) (reportRange, e
 		}
 		if !r.from.Before(r.to) {
 			return r, usagef("--from %s must be before --to %s (--to is exclusive)", from, to)
+		}
+		if err := report.CheckRange(r.from, r.to); err != nil {
+			return r, usagef("--from/--to: %s", err)
 		}
 	default:
 		if period == "" {
@@ -152,13 +155,29 @@ func (o *salonOptions) run(ctx context.Context, rng reportRange) error {
 	if err != nil {
 		return fmt.Errorf("salon %d: %w", o.id, err)
 	}
+	if err := o.warnLeftOut(ctx, db, []int64{o.id}); err != nil {
+		return fmt.Errorf("salon %d: %w", o.id, err)
+	}
 	r := reports[0]
 	if r.Current.Counts.Bookings == 0 && r.Previous.Counts.Bookings == 0 {
 		if err := o.checkSalonExists(ctx, db, o.id); err != nil {
 			return err
 		}
 	}
-	return o.writeReports(reports, o.outputFormat(o.out), o.out, false, o.settings.reportOptions(o.id))
+	return o.writeReports(ctx, reports, o.outputFormat(o.out), o.out, false, o.settings.reportOptions(o.id))
+}
+
+// warnLeftOut prints one line on stderr when rows of these salons' bookings
+// break the data contract and were left out of the report.
+func (o *rootOptions) warnLeftOut(ctx context.Context, db *queries.DB, salonIDs []int64) error {
+	left, err := db.RowsLeftOut(ctx, salonIDs)
+	if err != nil {
+		return err
+	}
+	if w := left.Warning(); w != "" {
+		fmt.Fprintf(o.env.Stderr, "instudio-report: %s\n", w)
+	}
+	return nil
 }
 
 // checkSalonExists tells an unknown salon id from a salon with a quiet

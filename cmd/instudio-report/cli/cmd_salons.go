@@ -105,7 +105,7 @@ func (o *salonsOptions) run(ctx context.Context, rng reportRange) error {
 	}
 	o.log.Debug("reports", "salons", len(reports), "took", o.env.Now().Sub(start))
 	if o.outDir != "" {
-		return o.writeDir(reports)
+		return o.writeDir(ctx, reports)
 	}
 	format := o.outputFormat(o.out)
 	platform := report.Options{Lang: o.settings.Lang, Currency: o.settings.Currency}
@@ -118,23 +118,19 @@ func (o *salonsOptions) run(ctx context.Context, rng reportRange) error {
 	case "md":
 		err = report.WriteSummaryMarkdown(&buf, reports, platform)
 	default:
-		return o.writeReports(reports, format, o.out, true, platform)
+		return o.writeReports(ctx, reports, format, o.out, true, platform)
 	}
 	if err != nil {
 		return err
 	}
-	if o.out == "" {
-		_, err = o.env.Stdout.Write(buf.Bytes())
-		return err
-	}
-	return writeFileAtomic(o.out, buf.Bytes())
+	return o.writeOutput(ctx, buf.Bytes(), o.out)
 }
 
 // extensions are the file names' endings of the formats in --out-dir.
 var extensions = map[string]string{"table": "txt", "csv": "csv", "json": "json", "md": "md", "html": "html"}
 
 // writeDir writes one full report per salon, salon-<id>.<ext>.
-func (o *salonsOptions) writeDir(reports []report.Report) error {
+func (o *salonsOptions) writeDir(ctx context.Context, reports []report.Report) error {
 	format := o.settings.Format
 	if format == "" {
 		format = "json"
@@ -144,7 +140,7 @@ func (o *salonsOptions) writeDir(reports []report.Report) error {
 	}
 	for _, r := range reports {
 		path := filepath.Join(o.outDir, fmt.Sprintf("salon-%d.%s", r.SalonID, extensions[format]))
-		if err := o.writeReports([]report.Report{r}, format, path, false, o.settings.reportOptions(r.SalonID)); err != nil {
+		if err := o.writeReports(ctx, []report.Report{r}, format, path, false, o.settings.reportOptions(r.SalonID)); err != nil {
 			return fmt.Errorf("salon %d: %w", r.SalonID, err)
 		}
 	}
