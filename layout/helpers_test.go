@@ -43,17 +43,12 @@ var roots = map[string]rootFactory{"local": localRoot, "s3": s3Root}
 
 // otherProducer writes the layout's columns the way another producer did:
 // millisecond and nanosecond units, the UTC flags flipped, 32-bit ids.
-// booking_id stays 64-bit: DuckDB 1.4 fails a report over files whose
-// booking_id types differ when the int32 file is not the first one ("Can't
-// convert TableFilterType (BLOOM_FILTER) from global to local indexes", the
-// bookings_of semi-join), so the "before" side of these tests could not be
-// read; TestDecodeEvents covers int32 booking ids.
 type otherProducer struct {
 	EventID     string    `parquet:"event_id"`
 	EventType   string    `parquet:"event_type"`
 	OccurredAt  time.Time `parquet:"occurred_at,timestamp(millisecond:local)"`
 	IngestedAt  time.Time `parquet:"ingested_at,timestamp(nanosecond:utc)"`
-	BookingID   int64     `parquet:"booking_id"`
+	BookingID   int32     `parquet:"booking_id"`
 	BookingDate time.Time `parquet:"booking_date,timestamp(millisecond:utc)"`
 	Status      int64     `parquet:"status"`
 	UserID      *int32    `parquet:"user_id,optional"`
@@ -74,7 +69,7 @@ func asOther(e booking.Event) otherProducer {
 	}
 	return otherProducer{
 		EventID: e.EventID, EventType: e.EventType, OccurredAt: e.OccurredAt, IngestedAt: e.IngestedAt,
-		BookingID: e.BookingID, BookingDate: e.BookingDate, Status: int64(e.Status),
+		BookingID: int32(e.BookingID), BookingDate: e.BookingDate, Status: int64(e.Status),
 		UserID: i32(e.UserID), SalonID: int32(e.SalonID), EmployeeID: i32(e.EmployeeID),
 		PaymentID: i32(e.PaymentID), Service: e.Service, AmountCents: i32(e.AmountCents),
 	}
