@@ -132,7 +132,7 @@ test: tools ## check formatting, vet, staticcheck, and run every test
 	$(STATICCHECK) ./...
 	@# The event, storage and report packages must build without cgo: the
 	@# ingest Lambda (provided.al2023, no cgo) links them.
-	CGO_ENABLED=0 $(GO) build ./booking/... ./storage/... ./demo/... ./report/... ./ingest/...
+	CGO_ENABLED=0 $(GO) build ./booking/... ./storage/... ./demo/... ./report/... ./ingest/... ./layout/...
 	CGO_ENABLED=0 $(GO) build $(LAMBDA_FLAGS) -o /dev/null ./cmd/instudio-ingest
 	$(GO) test -count=1 ./...
 	$(GO) test -count=1 -race ./booking/... ./demo/... ./report/... ./storage/... ./sqlshell/... ./ingest/... ./mail/...
@@ -157,6 +157,18 @@ bench: build $(VERSITYGW) bench-send ## time `salon` and `salons` over about 1M 
 	@echo "s3 cache against versitygw on loopback: cold and warm sync, salon from the warm cache and from local disk"
 	INSTUDIO_BENCH_DIR=$(BENCH_DIR) $(GO) test ./cmd/instudio-report/cli -run '^$$' -bench '^BenchmarkS3$$' -benchtime $(BENCH_RUNS)x
 
+# The layout bench, a step of its own: compact over 100k one-event files and
+# over the 1M data set (against one sorted file), and import-legacy over
+# 100k seed files. Its data sets are cached in BENCH_LAYOUT_DIR.
+BENCH_LAYOUT_DIR ?= $(CURDIR)/.bench-layout
+
+.PHONY: bench-layout
+bench-layout: build ## time compact and import-legacy, and salon before and after them (BENCH_5M=1 adds 5M events)
+	$(GO) build -o bin/benchdata ./layout/internal/benchdata
+	bash layout/bench.sh ./$(BIN) bin/benchdata $(BENCH_DIR) $(BENCH_LAYOUT_DIR) $(BENCH_RUNS) "$(BENCH_DEMO)"
+
+bench: bench-layout
+
 .PHONY: lambda
 lambda: deps ## build the ingest Lambda: dist/instudio-ingest.zip (bootstrap for provided.al2023)
 	@mkdir -p dist/lambda
@@ -177,4 +189,4 @@ bench-send: tools ## email 500 salons their week through mailpit: report pass vs
 
 .PHONY: clean
 clean: ## remove build output, installed tools and the bench data set
-	rm -rf bin dist $(TOOLS_DIR) $(BENCH_DIR) $(BENCH_DIR).log $(BENCH_SEND_DIR)
+	rm -rf bin dist $(TOOLS_DIR) $(BENCH_DIR) $(BENCH_DIR).log $(BENCH_SEND_DIR) $(BENCH_LAYOUT_DIR)

@@ -162,6 +162,11 @@ func (d *Dir) walk(ctx context.Context, base, prefix string, seen map[string]boo
 		// the prefix even when the link's own name is shorter.
 		info, err := os.Stat(path)
 		if err != nil {
+			if _, lerr := os.Lstat(path); errors.Is(lerr, fs.ErrNotExist) {
+				// Deleted since the directory was read (a compaction
+				// finishing): gone, as it would be from an S3 listing.
+				return nil
+			}
 			return fmt.Errorf("list %s: %w", path, err)
 		}
 		if info.IsDir() {

@@ -24,6 +24,7 @@ const (
 	exitOK    = 0
 	exitError = 1
 	exitUsage = 2
+	exitCheck = 3
 	// ExitInterrupted is the code of a run that its context cancelled: the
 	// user pressed Ctrl-C (SIGINT, 128+2). main maps SIGTERM to 143.
 	ExitInterrupted = 130
@@ -73,9 +74,12 @@ func Execute(ctx context.Context, env Env, args []string) int {
 	}
 	fmt.Fprintf(env.Stderr, "instudio-report: %s\n", oneLine(err.Error()))
 	var usage *usageError
+	var failed *checkFailedError
 	switch {
 	case errors.As(err, &usage):
 		return exitUsage
+	case errors.As(err, &failed):
+		return exitCheck
 	case !ran(cmd):
 		// cobra's own errors (unknown command or flag, bad flag value)
 		// come before any command runs.
@@ -108,6 +112,11 @@ func (e *usageError) Unwrap() error { return e.err }
 func usagef(format string, args ...any) error {
 	return &usageError{err: fmt.Errorf(format, args...)}
 }
+
+// checkFailedError is a check that ran and found a problem: exit code 3.
+type checkFailedError struct{ msg string }
+
+func (e *checkFailedError) Error() string { return e.msg }
 
 const ranAnnotation = "instudio-report/ran"
 
@@ -179,6 +188,9 @@ config file ($XDG_CONFIG_HOME/instudio-report/config.yaml), then defaults.`),
 		newVersionCmd(opts),
 		newQueryCmd(opts),
 		newReplCmd(opts),
+		newCompactCmd(opts),
+		newImportLegacyCmd(opts),
+		newCheckCmd(opts),
 	)
 	// cobra's completion command takes its output stream when it is made.
 	root.SetOut(env.Stdout)

@@ -1,0 +1,118 @@
+package cli
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/instudio/instudio-report/layout"
+)
+
+type checkOptions struct {
+	*rootOptions
+	maxLag time.Duration
+}
+
+func newCheckCmd(root *rootOptions) *cobra.Command {
+	o := &checkOptions{rootOptions: root}
+	cmd := &cobra.Command{
+		Use:   "check [--max-lag 2h] [-o table|json|csv]",
+		Short: "Tell whether the pipeline is still writing (exit 3 when stale)",
+		Long: strings.TrimSpace(`
+Print the newest occurred_at and ingested_at in the source, the files and
+events of the newest day, the files waiting for compaction, and the records
+ingest rejected. Exit with status 3 when the newest event occurred more than
+--max-lag ago, or when the source holds no events at all: for cron and
+alarms, a source that never got data is as stale as one that stopped.`),
+		Example: strings.Trim(`
+  instudio-report check
+  instudio-report --source s3://bucket check --max-lag 30m -o json`, "\n"),
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.maxLag <= 0 {
+				return usagef("check: --max-lag must be positive, got %s", o.maxLag)
+			}
+			return o.run(cmd.Context())
+		},
+	}
+	cmd.Flags().DurationVar(&o.maxLag, "max-lag", 2*time.Hour, "how old the newest event may be before the source counts as stale")
+	return cmd
+}
+
+func (o *checkOptions) run(ctx context.Context) error {
+	format := o.outputFormat("")
+	if !validFormat(format) {
+		return usagef("invalid output format %q: use %s", format, strings.Join(formats, ", "))
+	}
+	root, err := o.openLayoutRoot(ctx, o.settings.Source)
+	if err != nil {
+		return err
+	}
+	h, err := layout.Check(ctx, root, layout.CheckOptions{Now: o.env.Now(), MaxLag: o.maxLag})
+	if err != nil {
+		return err
+	}
+	if err := writeHealth(o.env.Stdout, h, format); err != nil {
+		return err
+	}
+	switch {
+	case h.Empty:
+		return &checkFailedError{msg: fmt.Sprintf("no booking events in %s: the pipeline has written nothing there, or --source points at the wrong place", h.Source)}
+	case h.Stale:
+		return &checkFailedError{msg: "stale: " + h.Summary()}
+	}
+	return nil
+}
+
+func writeHealth(w interface{ Write([]byte) (int, error) }, h *layout.Health, format string) error {
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(h)
+	}
+	at := func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.UTC().Format(time.RFC3339)
+	}
+	rows := [][2]string{
+		{"source", h.Source},
+		{"newest_occurred_at", at(h.NewestOccurredAt)},
+		{"newest_ingested_at", at(h.NewestIngestedAt)},
+		{"lag", h.Lag.String()},
+		{"max_lag", h.MaxLag.String()},
+		{"stale", strconv.FormatBool(h.Stale)},
+		{"last_day", h.LastDay},
+		{"last_day_files", strconv.Itoa(h.LastDayFiles)},
+		{"last_day_events", strconv.FormatInt(h.LastDayEvents, 10)},
+		{"files", strconv.Itoa(h.Files)},
+		{"small_files", strconv.Itoa(h.SmallFiles)},
+		{"rejected_files", strconv.Itoa(h.RejectedFiles)},
+		{"rejected_records", strconv.FormatInt(h.RejectedRecords, 10)},
+	}
+	if h.Empty {
+		rows[3][1] = ""
+	}
+	if format == "csv" {
+		cw := csv.NewWriter(w)
+		_ = cw.Write([]string{"key", "value"})
+		for _, r := range rows {
+			_ = cw.Write(r[:])
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\n", r[0], r[1])
+	}
+	return tw.Flush()
+}

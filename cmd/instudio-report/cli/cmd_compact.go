@@ -1,0 +1,144 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/instudio/instudio-report/layout"
+	"github.com/instudio/instudio-report/storage"
+)
+
+type compactOptions struct {
+	*rootOptions
+	before, day  string
+	targetRows   int64
+	rowGroupRows int64
+	dryRun       bool
+}
+
+func newCompactCmd(root *rootOptions) *cobra.Command {
+	o := &compactOptions{rootOptions: root}
+	cmd := &cobra.Command{
+		Use:   "compact [--before D | --day D] [--target-rows N] [--dry-run]",
+		Short: "Merge the small files of past days into large sorted files",
+		Long: strings.TrimSpace(`
+Merge the booking files of consecutive past days into files of about
+--target-rows events, each under the first day's dt= directory, sorted by
+salon, booking and time. A report's cost follows the number of files far more
+than the number of events, so run it daily (cron) once a day is complete.
+
+Every row is kept, redelivered copies included. Each new file is written
+before its inputs are deleted, under a name derived from the exact set of
+inputs: killed at any point, queries give the same results, and running it
+again finishes the job with the same files. By default today and yesterday
+(UTC), which late deliveries still write to, are left alone.
+
+Files that cannot be rewritten faithfully (a column the layout does not have,
+a timestamp finer than a microsecond) are listed and left where they are.`),
+		Example: strings.Trim(`
+  instudio-report compact
+  instudio-report compact --dry-run
+  instudio-report --source s3://bucket compact --before 2026-11-01
+  instudio-report compact --day 2026-11-26`, "\n"),
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opt := layout.CompactOptions{TargetRows: o.targetRows, RowGroupRows: o.rowGroupRows, DryRun: o.dryRun}
+			switch {
+			case o.before != "" && o.day != "":
+				return usagef("compact: give --before or --day, not both")
+			case o.day != "":
+				d, err := layout.ParseDay(o.day)
+				if err != nil {
+					return usagef("compact: --day: %s", err)
+				}
+				opt.Day = d
+			case o.before != "":
+				d, err := layout.ParseDay(o.before)
+				if err != nil {
+					return usagef("compact: --before: %s", err)
+				}
+				opt.Before = d
+			default:
+				opt.Before = layout.DefaultBefore(o.env.Now())
+			}
+			if o.targetRows < 2 || o.rowGroupRows < 1 {
+				return usagef("compact: --target-rows must be at least 2 and --row-group-rows at least 1")
+			}
+			return o.run(cmd.Context(), opt)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.before, "before", "", "compact the days before this one, YYYY-MM-DD (default: yesterday, UTC)")
+	f.StringVar(&o.day, "day", "", "compact this day only, YYYY-MM-DD, even if it is recent")
+	f.Int64Var(&o.targetRows, "target-rows", layout.DefaultTargetRows, "events per compacted file")
+	f.Int64Var(&o.rowGroupRows, "row-group-rows", layout.DefaultRowGroupRows, "events per Parquet row group")
+	f.BoolVar(&o.dryRun, "dry-run", false, "read and plan, but write and delete nothing")
+	return cmd
+}
+
+func (o *compactOptions) run(ctx context.Context, opt layout.CompactOptions) error {
+	root, err := o.openLayoutRoot(ctx, o.settings.Source)
+	if err != nil {
+		return err
+	}
+	opt.Progress = o.progress("compacting")
+	res, err := layout.Compact(ctx, root, opt)
+	if res != nil {
+		verb := "wrote"
+		if opt.DryRun {
+			verb = "would write"
+		}
+		for _, k := range res.Leftovers {
+			fmt.Fprintf(o.env.Stdout, "deleted %s: already in a compacted file (a run was interrupted)\n", root.URI(k))
+		}
+		for _, out := range res.Outputs {
+			note := ""
+			if out.AlreadyThere {
+				note = " (already there)"
+			}
+			fmt.Fprintf(o.env.Stdout, "%s %s: %d events from %d files, %s to %s%s\n", verb, root.URI(out.Key), out.Rows, out.Inputs, out.FirstDay, out.LastDay, note)
+		}
+		for _, s := range res.LeftAlone {
+			fmt.Fprintf(o.env.Stdout, "left alone %s: %s\n", root.URI(s.Key), s.Reason)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	o.log.Info("compact done", "source", root.String(), "before", opt.Before, "day", opt.Day, "dry_run", opt.DryRun,
+		"files_before", res.FilesBefore, "files_after", res.FilesAfter, "written", len(res.Outputs), "left_alone", len(res.LeftAlone))
+	return nil
+}
+
+// progress returns a progress callback that draws a bar on stderr when it
+// is a terminal, and nil otherwise.
+func (o *rootOptions) progress(what string) func(done, total int) {
+	if !o.env.StderrIsTerminal {
+		return nil
+	}
+	var bar *progressbar.ProgressBar
+	return func(done, total int) {
+		if bar == nil {
+			bar = progressbar.NewOptions(total,
+				progressbar.OptionSetWriter(o.env.Stderr),
+				progressbar.OptionSetDescription(what),
+				progressbar.OptionShowCount(),
+				progressbar.OptionClearOnFinish(),
+			)
+		}
+		_ = bar.Set(done)
+		if done == total {
+			_ = bar.Finish()
+		}
+	}
+}
+
+// openLayoutRoot opens a --source, --from or --dest: a directory or an
+// s3:// root.
+func (o *rootOptions) openLayoutRoot(ctx context.Context, uri string) (storage.Root, error) {
+	return storage.Open(ctx, uri, o.s3Options())
+}

@@ -1,0 +1,83 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/instudio/instudio-report/layout"
+)
+
+type importLegacyOptions struct {
+	*rootOptions
+	from, dest string
+	dryRun     bool
+}
+
+func newImportLegacyCmd(root *rootOptions) *cobra.Command {
+	o := &importLegacyOptions{rootOptions: root}
+	cmd := &cobra.Command{
+		Use:   "import-legacy --from DIR|s3://bucket[/prefix] [--dest DIR|s3://…]",
+		Short: "Bring the seed Lambda's one-file-per-event files into the layout",
+		Long: strings.TrimSpace(`
+Import the files that the first (Python) Lambda wrote: one event per file,
+7 columns, named YYYY-MM-DDTHH-MM-SS_<uuid>.parquet at the root of the bucket.
+Each event gets event_id = the file name, occurred_at and ingested_at = the
+UTC time in the name (when that Lambda stored it), and event_type from its
+status. The events of each day are written as one file under that day of
+--dest (default: --source).
+
+Importing again adds nothing: events already in the layout (even compacted
+since) are skipped. Other objects at the root are listed with the reason and
+left alone; the legacy files themselves are never deleted.`),
+		Example: strings.Trim(`
+  instudio-report import-legacy --from s3://analytics-bucket-s3 --dest s3://analytics-bucket-s3
+  instudio-report import-legacy --from ./legacy --dest ./data --dry-run`, "\n"),
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.from == "" {
+				return usagef("import-legacy: --from is required (the directory or s3://bucket[/prefix] that holds the legacy files)")
+			}
+			return o.run(cmd.Context())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.from, "from", "", "where the legacy files are: a directory or s3://bucket[/prefix] (required)")
+	f.StringVar(&o.dest, "dest", "", "root to write the layout to (default: --source)")
+	f.BoolVar(&o.dryRun, "dry-run", false, "read and check, but write nothing")
+	return cmd
+}
+
+func (o *importLegacyOptions) run(ctx context.Context) error {
+	from, err := o.openLayoutRoot(ctx, o.from)
+	if err != nil {
+		return err
+	}
+	destURI := o.dest
+	if destURI == "" {
+		destURI = o.settings.Source
+	}
+	dest, err := o.openLayoutRoot(ctx, destURI)
+	if err != nil {
+		return err
+	}
+	res, err := layout.ImportLegacy(ctx, from, dest, layout.ImportOptions{DryRun: o.dryRun, Progress: o.progress("importing")})
+	if err != nil {
+		return err
+	}
+	verb := "wrote"
+	if o.dryRun {
+		verb = "would write"
+	}
+	for _, k := range res.Written {
+		fmt.Fprintf(o.env.Stdout, "%s %s\n", verb, dest.URI(k))
+	}
+	for _, s := range res.LeftAlone {
+		fmt.Fprintf(o.env.Stdout, "left alone %s: %s\n", s.Key, s.Reason)
+	}
+	o.log.Info("import-legacy done", "from", from.String(), "dest", dest.String(), "dry_run", o.dryRun,
+		"imported", res.Imported, "already_imported", res.AlreadyImported, "files_written", len(res.Written), "left_alone", len(res.LeftAlone))
+	return nil
+}

@@ -1,0 +1,61 @@
+package cli
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+)
+
+// legacyRow is a file of the seed's Lambda: 7 nullable int32/timestamp(ms,
+// not UTC-adjusted) columns, as pyarrow writes them.
+type legacyRow struct {
+	BookingID   *int32     `parquet:"booking_id,optional"`
+	BookingDate *time.Time `parquet:"booking_date,optional,timestamp(millisecond:local)"`
+	Status      *int32     `parquet:"status,optional"`
+	UserID      *int32     `parquet:"user_id,optional"`
+	SalonID     *int32     `parquet:"salon_id,optional"`
+	EmployeeID  *int32     `parquet:"employee_id,optional"`
+	PaymentID   *int32     `parquet:"payment_id,optional"`
+}
+
+func TestImportLegacyCommand(t *testing.T) {
+	legacy, dest := t.TempDir(), t.TempDir()
+	one := func(v int32) *int32 { return &v }
+	date := time.Date(2024, 10, 6, 20, 0, 0, 0, time.UTC)
+	// The seed's sample event, stored twice (pending, then confirmed),
+	// and a file whose name is not the seed's.
+	for name, status := range map[string]int32{
+		"2024-10-05T18-00-00_0b9d3c52-6b59-4bb1-9a8f-0a3c1f6f4e11.parquet": 1,
+		"2024-10-05T19-00-00_1c2e4d63-7c6a-4cc2-8b9f-1b4d2a7a5f22.parquet": 2,
+		"export.parquet": 1,
+	} {
+		row := legacyRow{one(1), &date, one(status), one(1), one(1), one(1), one(1)}
+		if err := parquet.WriteFile(filepath.Join(legacy, name), []legacyRow{row}, parquet.Compression(&parquet.Snappy)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := run(t, runOpts{}, "import-legacy", "--from", legacy, "--dest", dest)
+	if res.code != 0 {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(res.stdout), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "wrote "+filepath.Join(dest, "bookings", "dt=2024-10-05", "legacy-")) ||
+		lines[1] != "left alone "+filepath.Join(legacy, "export.parquet")+": name is not YYYY-MM-DDTHH-MM-SS_<uuid>.parquet" {
+		t.Fatalf("stdout:\n%s", res.stdout)
+	}
+	// The report reads them: booking 1 of salon 1, confirmed.
+	rep := run(t, runOpts{}, "--source", dest, "salon", "--id", "1", "--from", "2024-10-01", "--to", "2024-10-08", "-o", "json")
+	if rep.code != 0 || !strings.Contains(rep.stdout, `"confirmed": 1,`) || !strings.Contains(rep.stdout, `"bookings": 1,`) {
+		t.Errorf("report over the import: exit %d\n%s%s", rep.code, rep.stdout, rep.stderr)
+	}
+	again := run(t, runOpts{}, "import-legacy", "--from", legacy, "--dest", dest)
+	if again.code != 0 || strings.Contains(again.stdout, "wrote") || !strings.Contains(again.stderr, "already_imported=2") {
+		t.Errorf("second import: %s%s", again.stdout, again.stderr)
+	}
+	if res := run(t, runOpts{}, "import-legacy"); res.code != 2 || !strings.Contains(res.stderr, "--from is required") {
+		t.Errorf("without --from: exit %d, %s", res.code, res.stderr)
+	}
+}

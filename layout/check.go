@@ -1,0 +1,149 @@
+package layout
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/instudio/instudio-report/booking"
+	"github.com/instudio/instudio-report/storage"
+)
+
+// Health is what Check found.
+type Health struct {
+	Source string `json:"source"`
+	// Empty is true when the source holds no booking events at all.
+	Empty bool `json:"empty"`
+	// NewestOccurredAt and NewestIngestedAt are the latest times over the
+	// files of the newest day.
+	NewestOccurredAt *time.Time `json:"newest_occurred_at"`
+	NewestIngestedAt *time.Time `json:"newest_ingested_at"`
+	// Lag is how long ago the newest event occurred; Stale is Lag > MaxLag.
+	Lag    Duration `json:"lag"`
+	MaxLag Duration `json:"max_lag"`
+	Stale  bool     `json:"stale"`
+	// LastDay is the newest dt= partition, with its files and events.
+	LastDay       string `json:"last_day"`
+	LastDayFiles  int    `json:"last_day_files"`
+	LastDayEvents int64  `json:"last_day_events"`
+	// Files is the number of booking files; SmallFiles those that compact
+	// with its defaults would merge now.
+	Files      int `json:"files"`
+	SmallFiles int `json:"small_files"`
+	// RejectedFiles and RejectedRecords count what ingest set aside under
+	// the rejected prefix (one JSON line per record).
+	RejectedFiles   int   `json:"rejected_files"`
+	RejectedRecords int64 `json:"rejected_records"`
+}
+
+// Duration prints as Go's duration string in JSON ("1h30m0s").
+type Duration time.Duration
+
+// MarshalText implements encoding.TextMarshaler.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+
+func (d Duration) String() string { return time.Duration(d).String() }
+
+// CheckOptions tune Check.
+type CheckOptions struct {
+	Now    time.Time
+	MaxLag time.Duration
+}
+
+// Check reports how fresh and how tidy the layout of root is. The newest
+// times are read from the files of the newest dt= day and from compacted
+// files that reach it (a batch file holds one day, so older files cannot
+// hold newer events).
+func Check(ctx context.Context, root storage.Root, opt CheckOptions) (*Health, error) {
+	h := &Health{Source: root.String(), MaxLag: Duration(opt.MaxLag)}
+	files, err := ListFiles(ctx, root)
+	if err != nil {
+		return nil, err
+	}
+	h.Files = len(files)
+	h.SmallFiles = len(Candidates(files, CompactOptions{Before: DefaultBefore(opt.Now)}))
+	if h.SmallFiles == 1 {
+		h.SmallFiles = 0 // a single file is never rewritten
+	}
+
+	rejected, err := root.List(ctx, booking.RejectedPrefix+"/")
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range rejected {
+		h.RejectedFiles++
+		data, err := root.Read(ctx, o.Key)
+		if err != nil {
+			return nil, err
+		}
+		h.RejectedRecords += int64(bytes.Count(bytes.TrimRight(data, "\n"), []byte("\n")))
+		if len(bytes.TrimSpace(data)) > 0 {
+			h.RejectedRecords++
+		}
+	}
+
+	var last string
+	for _, f := range files {
+		last = max(last, f.Until)
+	}
+	for _, f := range files {
+		if f.Day == last {
+			h.LastDayFiles++
+		}
+	}
+	h.LastDay = last
+	for _, f := range files {
+		if f.Until != last {
+			continue
+		}
+		data, err := readObject(ctx, root, f.Key)
+		if err != nil {
+			return nil, err
+		}
+		// Columns beyond the layout's do not matter here.
+		events, err := decode(f.Key, data, eventColumns, false, false)
+		if err != nil {
+			return nil, fmt.Errorf("check: %w", err)
+		}
+		for _, e := range events {
+			if e.Day() == last {
+				h.LastDayEvents++
+			}
+			if h.NewestOccurredAt == nil || e.OccurredAt.After(*h.NewestOccurredAt) {
+				h.NewestOccurredAt = &e.OccurredAt
+			}
+			if h.NewestIngestedAt == nil || e.IngestedAt.After(*h.NewestIngestedAt) {
+				h.NewestIngestedAt = &e.IngestedAt
+			}
+		}
+	}
+	if h.NewestOccurredAt == nil {
+		h.Empty, h.Stale = true, true
+		return h, nil
+	}
+	h.Lag = Duration(opt.Now.Sub(*h.NewestOccurredAt))
+	h.Stale = time.Duration(h.Lag) > opt.MaxLag
+	return h, nil
+}
+
+// DefaultBefore is the day compact works before when not told: the day
+// before today (UTC), so that today and yesterday, which late deliveries
+// and retries still write to, are left alone.
+func DefaultBefore(now time.Time) string {
+	return now.UTC().AddDate(0, 0, -1).Format(time.DateOnly)
+}
+
+// Summary is one line for a log or a cron mail.
+func (h *Health) Summary() string {
+	if h.Empty {
+		return fmt.Sprintf("no booking events in %s", h.Source)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "newest event occurred %s ago (%s)", time.Duration(h.Lag).Round(time.Second), h.NewestOccurredAt.Format(time.RFC3339))
+	if h.Stale {
+		fmt.Fprintf(&b, ", more than --max-lag %s", time.Duration(h.MaxLag))
+	}
+	return b.String()
+}

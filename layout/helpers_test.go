@@ -1,0 +1,256 @@
+package layout_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/instudio/instudio-report/booking"
+	"github.com/instudio/instudio-report/queries"
+	"github.com/instudio/instudio-report/report"
+	"github.com/instudio/instudio-report/storage"
+	"github.com/instudio/instudio-report/storage/s3test"
+)
+
+// rootFactory makes an empty storage root for a test and returns it with
+// the local directory that holds its files (for DuckDB, which reads local
+// files: the S3 root's objects are files of versitygw's posix backend).
+type rootFactory func(t *testing.T) (storage.Root, string)
+
+func localRoot(t *testing.T) (storage.Root, string) {
+	dir := t.TempDir()
+	return &storage.Dir{Path: dir}, dir
+}
+
+// s3Root is s3://bookings/prod on a versitygw of its own.
+func s3Root(t *testing.T) (storage.Root, string) {
+	srv := s3test.Start(t)
+	bucket := srv.CreateBucket(t, "bookings")
+	return srv.Root(t, bucket, "prod"), filepath.Join(srv.Dir, bucket, "prod")
+}
+
+// roots are the storage roots every layout test runs on.
+var roots = map[string]rootFactory{"local": localRoot, "s3": s3Root}
+
+// otherProducer writes the layout's columns the way another producer did:
+// millisecond and nanosecond units, the UTC flags flipped, 32-bit ids.
+type otherProducer struct {
+	EventID     string    `parquet:"event_id"`
+	EventType   string    `parquet:"event_type"`
+	OccurredAt  time.Time `parquet:"occurred_at,timestamp(millisecond:local)"`
+	IngestedAt  time.Time `parquet:"ingested_at,timestamp(nanosecond:utc)"`
+	BookingID   int32     `parquet:"booking_id"`
+	BookingDate time.Time `parquet:"booking_date,timestamp(millisecond:utc)"`
+	Status      int64     `parquet:"status"`
+	UserID      *int32    `parquet:"user_id,optional"`
+	SalonID     int32     `parquet:"salon_id"`
+	EmployeeID  *int32    `parquet:"employee_id,optional"`
+	PaymentID   *int32    `parquet:"payment_id,optional"`
+	Service     *string   `parquet:"service,optional"`
+	AmountCents *int32    `parquet:"amount_cents,optional"`
+}
+
+func asOther(e booking.Event) otherProducer {
+	i32 := func(p *int64) *int32 {
+		if p == nil {
+			return nil
+		}
+		v := int32(*p)
+		return &v
+	}
+	return otherProducer{
+		EventID: e.EventID, EventType: e.EventType, OccurredAt: e.OccurredAt, IngestedAt: e.IngestedAt,
+		BookingID: int32(e.BookingID), BookingDate: e.BookingDate, Status: int64(e.Status),
+		UserID: i32(e.UserID), SalonID: int32(e.SalonID), EmployeeID: i32(e.EmployeeID),
+		PaymentID: i32(e.PaymentID), Service: e.Service, AmountCents: i32(e.AmountCents),
+	}
+}
+
+func put(t *testing.T, root storage.Root, key string, data []byte) {
+	t.Helper()
+	if _, err := root.Create(context.Background(), key, data); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func putEvents(t *testing.T, root storage.Root, key string, events ...booking.Event) {
+	t.Helper()
+	data, err := booking.EncodeParquet(events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	put(t, root, key, data)
+}
+
+func putOther(t *testing.T, root storage.Root, key string, events ...booking.Event) {
+	t.Helper()
+	rows := make([]otherProducer, len(events))
+	for i, e := range events {
+		rows[i] = asOther(e)
+	}
+	var buf bytes.Buffer
+	if err := parquet.Write(&buf, rows); err != nil {
+		t.Fatal(err)
+	}
+	put(t, root, key, buf.Bytes())
+}
+
+// fileSet is every object of a root with its bytes, as "key size sha".
+func fileSet(t *testing.T, root storage.Root) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	objs, err := root.List(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, o := range objs {
+		data, err := root.Read(ctx, o.Key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[o.Key] = fmt.Sprintf("%d bytes sha256 %x", len(data), sha256.Sum256(data))
+	}
+	return out
+}
+
+func bookingKeys(t *testing.T, root storage.Root) []string {
+	t.Helper()
+	objs, err := root.List(context.Background(), booking.Prefix+"/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := make([]string, len(objs))
+	for i, o := range objs {
+		keys[i] = o.Key
+	}
+	return keys
+}
+
+// snapshot is what queries see in dir: every row of the events view and
+// the salon JSON of salons 1 and 2 over March 2026.
+func snapshot(t *testing.T, dir string) string {
+	t.Helper()
+	ctx := context.Background()
+	db, err := queries.Open(ctx, queries.Options{Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Attach(ctx, &storage.Dir{Path: dir}, nil); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	rows, err := db.Conn().QueryContext(ctx, `SELECT event_id, event_type, occurred_at, ingested_at, booking_id, booking_date,
+		status, user_id, salon_id, employee_id, payment_id, service, amount_cents FROM events ORDER BY event_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, typ string
+		var occ, ing, bdate time.Time
+		var bid, salon int64
+		var status int
+		var user, emp, pay, amount *int64
+		var service *string
+		if err := rows.Scan(&id, &typ, &occ, &ing, &bid, &bdate, &status, &user, &salon, &emp, &pay, &service, &amount); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "%s %s %s %s %d %s %d %v %d %v %v %v %v\n", id, typ, occ.Format(time.RFC3339Nano), ing.Format(time.RFC3339Nano),
+			bid, bdate.Format(time.RFC3339Nano), status, deref(user), salon, deref(emp), deref(pay), deref(service), deref(amount))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := db.Reports(ctx, queries.ReportRequest{
+		Salons: []queries.Salon{{ID: 1}, {ID: 2, TimeZone: "America/Lima"}},
+		From:   time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC),
+		To:     time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := report.WriteJSON(&b, rs, true); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func deref[T any](p *T) any {
+	if p == nil {
+		return "null"
+	}
+	return *p
+}
+
+// failingRoot injects a crash: Create or Delete fail once their budget of
+// successful calls is spent, as if the process had been killed there.
+type failingRoot struct {
+	storage.Root
+	mu              sync.Mutex
+	creates, delete int // successful calls left; -1: unlimited
+}
+
+var errKilled = errors.New("killed (injected)")
+
+func (f *failingRoot) Create(ctx context.Context, key string, data []byte) (bool, error) {
+	f.mu.Lock()
+	if f.creates == 0 {
+		f.mu.Unlock()
+		return false, errKilled
+	}
+	f.creates--
+	f.mu.Unlock()
+	return f.Root.Create(ctx, key, data)
+}
+
+func (f *failingRoot) Delete(ctx context.Context, key string) error {
+	f.mu.Lock()
+	if f.delete == 0 {
+		f.mu.Unlock()
+		return errKilled
+	}
+	f.delete--
+	f.mu.Unlock()
+	return f.Root.Delete(ctx, key)
+}
+
+// withNote is the layout plus a column it does not have.
+type withNote struct {
+	EventID     string    `parquet:"event_id"`
+	EventType   string    `parquet:"event_type"`
+	OccurredAt  time.Time `parquet:"occurred_at,timestamp(microsecond:utc)"`
+	IngestedAt  time.Time `parquet:"ingested_at,timestamp(microsecond:utc)"`
+	BookingID   int64     `parquet:"booking_id"`
+	BookingDate time.Time `parquet:"booking_date,timestamp(microsecond:local)"`
+	Status      int32     `parquet:"status"`
+	UserID      *int64    `parquet:"user_id,optional"`
+	SalonID     int64     `parquet:"salon_id"`
+	EmployeeID  *int64    `parquet:"employee_id,optional"`
+	PaymentID   *int64    `parquet:"payment_id,optional"`
+	Service     *string   `parquet:"service,optional"`
+	AmountCents *int64    `parquet:"amount_cents,optional"`
+	Note        string    `parquet:"note"`
+}
+
+func putWithNote(t *testing.T, root storage.Root, key string, e booking.Event) {
+	t.Helper()
+	row := withNote{EventID: e.EventID, EventType: e.EventType, OccurredAt: e.OccurredAt, IngestedAt: e.IngestedAt,
+		BookingID: e.BookingID, BookingDate: e.BookingDate, Status: int32(e.Status), UserID: e.UserID, SalonID: e.SalonID,
+		EmployeeID: e.EmployeeID, PaymentID: e.PaymentID, Service: e.Service, AmountCents: e.AmountCents, Note: "walk-in"}
+	var buf bytes.Buffer
+	if err := parquet.Write(&buf, []withNote{row}); err != nil {
+		t.Fatal(err)
+	}
+	put(t, root, key, buf.Bytes())
+}

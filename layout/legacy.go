@@ -1,0 +1,252 @@
+package layout
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/instudio/instudio-report/booking"
+	"github.com/instudio/instudio-report/storage"
+)
+
+// legacyName is the name the seed's Lambda gave each file:
+// datetime.utcnow().strftime('%Y-%m-%dT%H-%M-%S') + "_" + uuid4 + ".parquet".
+var legacyName = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2})_([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\.parquet$`)
+
+const legacyTimeLayout = "2006-01-02T15-04-05"
+
+// ImportOptions tune ImportLegacy.
+type ImportOptions struct {
+	// DryRun reads and checks but writes nothing.
+	DryRun bool
+	// Progress, when set, is told how many legacy files have been read.
+	Progress func(done, total int)
+}
+
+// ImportResult tells what an import did.
+type ImportResult struct {
+	// Written are the layout files written, one per day of events.
+	Written []string
+	// Imported is the number of legacy files (one event each) written now;
+	// AlreadyImported those whose event was already in the layout.
+	Imported, AlreadyImported int
+	// LeftAlone are the files at the root that are not the seed's, and why.
+	LeftAlone []Skipped
+}
+
+// legacyFile is a file of the seed's Lambda at the root of from.
+type legacyFile struct {
+	storage.Object
+	at time.Time
+}
+
+// ImportLegacy brings the seed's files (one event each, 7 columns, at the
+// root of from, named YYYY-MM-DDTHH-MM-SS_<uuid>.parquet) into the layout
+// of dest: event_id is the file name, occurred_at and ingested_at the UTC
+// time in the name (when the seed's Lambda stored the event), event_type
+// follows the status. The events of a day go into one file under that day,
+// named from the exact set of files it holds. An event whose event_id is
+// already in the layout (imported before, possibly compacted since) is not
+// imported again, so a second import adds nothing. Other objects at the
+// root are listed with the reason and left alone; nothing is deleted.
+func ImportLegacy(ctx context.Context, from, dest storage.Root, opt ImportOptions) (*ImportResult, error) {
+	objs, err := from.List(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	res := &ImportResult{}
+	var cands []legacyFile
+	for _, o := range objs {
+		if strings.Contains(o.Key, "/") {
+			continue // the layout itself, or other folders: not the seed's files
+		}
+		m := legacyName.FindStringSubmatch(o.Key)
+		if m == nil {
+			res.LeftAlone = append(res.LeftAlone, Skipped{Key: from.URI(o.Key), Reason: "name is not YYYY-MM-DDTHH-MM-SS_<uuid>.parquet"})
+			continue
+		}
+		at, err := time.Parse(legacyTimeLayout, m[1])
+		if err != nil {
+			res.LeftAlone = append(res.LeftAlone, Skipped{Key: from.URI(o.Key), Reason: fmt.Sprintf("time in the name: %v", err)})
+			continue
+		}
+		cands = append(cands, legacyFile{Object: o, at: at.UTC()})
+	}
+	if len(cands) == 0 {
+		return res, nil
+	}
+
+	imported, err := importedIDs(ctx, dest, cands)
+	if err != nil {
+		return nil, err
+	}
+	var todo []legacyFile
+	for _, c := range cands {
+		if imported[c.Key] {
+			res.AlreadyImported++
+		} else {
+			todo = append(todo, c)
+		}
+	}
+
+	// Read and check every file, several at a time.
+	events := make([][]booking.Event, len(todo))
+	reasons := make([]string, len(todo))
+	var done int
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(16)
+	for i, c := range todo {
+		g.Go(func() error {
+			data, err := from.Read(gctx, c.Key)
+			if err != nil {
+				return err
+			}
+			evs, err := legacyEvents(c, data)
+			var fe *FormatError
+			switch {
+			case errors.As(err, &fe):
+				reasons[i] = fe.Reason
+			case err != nil:
+				return err
+			default:
+				events[i] = evs
+			}
+			if opt.Progress != nil {
+				mu.Lock()
+				done++
+				opt.Progress(done, len(todo))
+				mu.Unlock()
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+
+	byDay := map[string][]int{}
+	for i, c := range todo {
+		if reasons[i] != "" {
+			res.LeftAlone = append(res.LeftAlone, Skipped{Key: from.URI(c.Key), Reason: reasons[i]})
+			continue
+		}
+		day := c.at.Format(time.DateOnly)
+		byDay[day] = append(byDay[day], i)
+	}
+	days := make([]string, 0, len(byDay))
+	for d := range byDay {
+		days = append(days, d)
+	}
+	slices.Sort(days)
+	for _, day := range days {
+		idx := byDay[day]
+		h := sha256.New()
+		var batch []booking.Event
+		for _, i := range idx {
+			fmt.Fprintf(h, "%s\t%d\n", todo[i].Key, todo[i].Size)
+			batch = append(batch, events[i]...)
+		}
+		key := booking.Key(day, "legacy-"+hex.EncodeToString(h.Sum(nil))[:16])
+		res.Imported += len(idx)
+		res.Written = append(res.Written, key)
+		if opt.DryRun {
+			continue
+		}
+		data, err := booking.EncodeParquet(SortEvents(batch))
+		if err != nil {
+			return nil, fmt.Errorf("import-legacy: %s: %w", dest.URI(key), err)
+		}
+		if _, err := dest.Create(ctx, key, data); err != nil {
+			return nil, fmt.Errorf("import-legacy: %w", err)
+		}
+	}
+	return res, nil
+}
+
+// legacyEvents turns one seed file into events of the layout.
+func legacyEvents(c legacyFile, data []byte) ([]booking.Event, error) {
+	evs, err := decodeLegacy(c.Key, data)
+	if err != nil {
+		return nil, err
+	}
+	if len(evs) == 0 {
+		return nil, formatErrorf(c.Key, "holds no rows")
+	}
+	for i := range evs {
+		e := &evs[i]
+		e.EventID = c.Key
+		if len(evs) > 1 {
+			// The seed wrote one event per file; should a file hold more,
+			// each still needs an id of its own.
+			e.EventID = fmt.Sprintf("%s#%d", c.Key, i+1)
+		}
+		e.EventType = e.Status.EventType()
+		e.OccurredAt = c.at
+		e.IngestedAt = c.at
+		if err := e.Validate(); err != nil {
+			return nil, formatErrorf(c.Key, "row %d: %v", i+1, err)
+		}
+	}
+	return evs, nil
+}
+
+// importedIDs returns the event_ids already in dest among those the
+// candidates would get, reading only the files whose days could hold them.
+func importedIDs(ctx context.Context, dest storage.Root, cands []legacyFile) (map[string]bool, error) {
+	want := map[string]bool{}
+	days := map[string]bool{}
+	for _, c := range cands {
+		want[c.Key] = true
+		days[c.at.Format(time.DateOnly)] = true
+	}
+	files, err := ListFiles(ctx, dest)
+	if err != nil {
+		return nil, err
+	}
+	found := map[string]bool{}
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
+	for _, f := range files {
+		relevant := false
+		for d := f.Day; d <= f.Until; d = dayAfter(d) {
+			if days[d] {
+				relevant = true
+				break
+			}
+		}
+		if !relevant {
+			continue
+		}
+		g.Go(func() error {
+			data, err := readObject(gctx, dest, f.Key)
+			if err != nil {
+				return err
+			}
+			ids, err := EventIDs(f.Key, data)
+			if err != nil {
+				return fmt.Errorf("import-legacy: reading the event ids of %s: %w", dest.URI(f.Key), err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			for _, id := range ids {
+				base, _, _ := strings.Cut(id, "#")
+				if want[base] {
+					found[base] = true
+				}
+			}
+			return nil
+		})
+	}
+	return found, g.Wait()
+}
