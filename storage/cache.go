@@ -284,14 +284,17 @@ func (r *S3) syncOnce(ctx context.Context, opt SyncOptions) (SyncResult, error) 
 // fetch downloads one object to dest through a temporary file. The SDK
 // retries failed requests; a body cut off mid-way is retried here.
 func (r *S3) fetch(ctx context.Context, o Object, dest string) error {
-	const attempts = 4
+	// A flaky network can cut several bodies in a row (a pooled connection
+	// that the peer reset fails the next request on it too), so a few more
+	// tries than the SDK's, with a backoff capped at a second.
+	const attempts = 8
 	var err error
 	for attempt := range attempts {
 		if attempt > 0 {
 			select {
 			case <-ctx.Done():
 				return ctx.Err()
-			case <-time.After(time.Duration(attempt*attempt) * 100 * time.Millisecond):
+			case <-time.After(time.Duration(min(attempt*attempt, 10)) * 100 * time.Millisecond):
 			}
 		}
 		var retry bool
