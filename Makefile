@@ -21,13 +21,11 @@ STATICCHECK         := $(TOOLS_DIR)/staticcheck-$(STATICCHECK_VERSION)
 # and GNU time for `make bench`.
 DEBIAN_PACKAGES := gcc g++ libc6-dev time
 
-# The bench data set: about a million events, fixed in time so that every
-# run measures the same thing.
-BENCH_DIR   ?= $(CURDIR)/.bench
-BENCH_NOW   := 2026-11-27T12:00:00Z
-BENCH_DEMO  := --salons 40 --days 540 --seed 1 --now $(BENCH_NOW)
-BENCH_SALON := salon --id 1 --from 2026-10-28 --to 2026-11-27 -o json
-BENCH_RUNS  ?= 3
+# `make bench` (bench/main.go) generates its data sets once into BENCH_DIR
+# and writes BENCHMARKS.md. BENCH_ONLY picks steps by a regexp of their names.
+BENCH_DIR  ?= $(CURDIR)/.bench
+BENCH_RUNS ?= 5
+BENCH_ONLY ?=
 
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT  := $(shell git rev-parse HEAD 2>/dev/null)
@@ -83,19 +81,9 @@ test: tools ## check formatting, vet, staticcheck, and run every test
 	$(GO) test -count=1 -race ./booking/... ./demo/... ./report/... ./storage/...
 
 .PHONY: bench
-bench: build ## time `salon` over about 1M demo events: wall time and peak RSS
-	@if ! compgen -G "$(BENCH_DIR)/bookings/dt=*/*.parquet" >/dev/null; then \
-		echo "writing the bench data set to $(BENCH_DIR) (once)"; \
-		/usr/bin/time -f "demo: %e s wall, %M KiB peak RSS" ./$(BIN) demo --dest $(BENCH_DIR) $(BENCH_DEMO) 2>&1 \
-			| tee $(BENCH_DIR).log; \
-	fi
-	@files=$$(compgen -G "$(BENCH_DIR)/bookings/dt=*/*.parquet" | wc -l); \
-	events=$$(grep -o 'events=[0-9]*' $(BENCH_DIR).log 2>/dev/null | cut -d= -f2); \
-	echo "salon over $${events:-?} events in $$files files: $(BENCH_SALON)"; \
-	for i in $$(seq $(BENCH_RUNS)); do \
-		/usr/bin/time -f "  run $$i: %e s wall, %M KiB peak RSS" ./$(BIN) --source $(BENCH_DIR) $(BENCH_SALON) >/dev/null || exit 1; \
-	done
+bench: build ## measure salon against DuckDB run directly (1M-10M events, one file per event); writes BENCHMARKS.md
+	$(GO) run ./bench -bin $(BIN) -cache $(BENCH_DIR) -runs $(BENCH_RUNS) -only '$(BENCH_ONLY)' -out BENCHMARKS.md
 
 .PHONY: clean
 clean: ## remove build output, installed tools and the bench data set
-	rm -rf bin $(TOOLS_DIR) $(BENCH_DIR) $(BENCH_DIR).log
+	rm -rf bin $(TOOLS_DIR) $(BENCH_DIR)

@@ -20,6 +20,7 @@ type demoOptions struct {
 	seed        uint64
 	now         string
 	force       bool
+	perEvent    bool
 }
 
 func newDemoCmd(root *rootOptions) *cobra.Command {
@@ -53,7 +54,7 @@ same directory is refused unless --force: two generations would mix.`),
 			if dest == "" {
 				dest = o.settings.Source
 			}
-			opt := demo.Options{Salons: o.salons, Days: o.days, Ahead: o.ahead, Seed: o.seed, Now: now}
+			opt := demo.Options{Salons: o.salons, Days: o.days, Ahead: o.ahead, Seed: o.seed, Now: now, OnePerEvent: o.perEvent}
 			if err := opt.Check(); err != nil {
 				return usagef("demo: %s", err)
 			}
@@ -67,6 +68,7 @@ same directory is refused unless --force: two generations would mix.`),
 	f.IntVar(&o.ahead, "ahead", demo.Defaults.Ahead, fmt.Sprintf("days of future appointments after --now (at most %d)", demo.MaxAhead))
 	f.Uint64Var(&o.seed, "seed", demo.Defaults.Seed, "random seed: the same seed and --now write the same data")
 	f.StringVar(&o.now, "now", "", "the generation time, RFC 3339 or YYYY-MM-DD (default: now)")
+	f.BoolVar(&o.perEvent, "file-per-event", false, "write one file per event, as the seed's Lambda did: the worst case for readers, for benchmarks")
 	f.BoolVar(&o.force, "force", false, "write into a directory that holds demo data generated with other options")
 	return cmd
 }
