@@ -8,12 +8,15 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
 	"github.com/parquet-go/parquet-go"
+
+	"github.com/instudio/instudio-report/booking"
 )
 
 // Options configure the embedded database.
@@ -42,6 +45,9 @@ type DB struct {
 	conn   *sql.Conn
 	source Source
 	files  []string
+	// schemaDir holds schema.parquet, an empty file with DESIGN.md's
+	// physical types that is read before the source's files (see Attach).
+	schemaDir string
 }
 
 // NoBookingFilesError says that a source holds no booking files.
@@ -90,7 +96,11 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 // Close ends the session.
 func (d *DB) Close() error {
 	err := d.conn.Close()
-	return errors.Join(err, d.db.Close())
+	err = errors.Join(err, d.db.Close())
+	if d.schemaDir != "" {
+		err = errors.Join(err, os.RemoveAll(d.schemaDir))
+	}
+	return err
 }
 
 // Conn is the session's connection, for ad-hoc SQL.
@@ -98,6 +108,12 @@ func (d *DB) Conn() *sql.Conn { return d.conn }
 
 // Attach points the events and bookings views at the source's files. With
 // asOf, only events that occurred at or before it count.
+//
+// DuckDB takes the column types of a multi-file scan from the first file
+// and casts every other file to them. A legacy file with INT32 ids that
+// sorts first would make every id an INTEGER (and a later 64-bit id an
+// error), so an empty file with DESIGN.md's types is always read first:
+// every file is then read as DESIGN.md's types, whatever its own.
 func (d *DB) Attach(ctx context.Context, src Source, asOf *time.Time) error {
 	files, err := src.BookingFiles(ctx)
 	if err != nil {
@@ -105,6 +121,10 @@ func (d *DB) Attach(ctx context.Context, src Source, asOf *time.Time) error {
 	}
 	if len(files) == 0 {
 		return &NoBookingFilesError{Pattern: src.Pattern()}
+	}
+	schemaFile, err := d.writeSchemaFile()
+	if err != nil {
+		return err
 	}
 	d.source, d.files = src, files
 	var asOfArg any
@@ -116,7 +136,7 @@ func (d *DB) Attach(ctx context.Context, src Source, asOf *time.Time) error {
 		sql  string
 		args []any
 	}{
-		{"set files", "SET VARIABLE instudio_files = $1::VARCHAR[]", []any{files}},
+		{"set files", "SET VARIABLE instudio_files = $1::VARCHAR[]", []any{append([]string{schemaFile}, files...)}},
 		{"set as-of", "SET VARIABLE instudio_as_of = $1::TIMESTAMP", []any{asOfArg}},
 		{"create events view", Query("events_view"), nil},
 		{"create bookings view", Query("bookings_view"), nil},
@@ -127,6 +147,48 @@ func (d *DB) Attach(ctx context.Context, src Source, asOf *time.Time) error {
 		}
 	}
 	return nil
+}
+
+// writeSchemaFile writes the empty file of DESIGN.md's types that Attach
+// reads first.
+func (d *DB) writeSchemaFile() (string, error) {
+	if d.schemaDir == "" {
+		dir, err := os.MkdirTemp("", "instudio-report-schema-")
+		if err != nil {
+			return "", fmt.Errorf("write schema file: %w", err)
+		}
+		d.schemaDir = dir
+	}
+	path := filepath.Join(d.schemaDir, "schema.parquet")
+	data, err := booking.EncodeParquet(nil)
+	if err != nil {
+		return "", fmt.Errorf("write schema file: %w", err)
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		return "", fmt.Errorf("write schema file: %w", err)
+	}
+	return path, nil
+}
+
+// bloomFilterLimit is DuckDB's error when a join filter would be pushed
+// into a scan of files whose physical types differ (INT32 and INT64 ids):
+// it cannot convert a Bloom filter to a file that needs a cast.
+const bloomFilterLimit = "Can't convert TableFilterType (BLOOM_FILTER)"
+
+// execRead runs a statement that reads the source. A source that mixes id
+// widths trips DuckDB's bloomFilterLimit; the statement is then run again
+// without join filter pushdown, which costs about half as much again but
+// reads every file as it is. Sources of one width never pay for it.
+func (d *DB) execRead(ctx context.Context, query string, args ...any) error {
+	_, err := d.conn.ExecContext(ctx, query, args...)
+	if err == nil || !strings.Contains(err.Error(), bloomFilterLimit) {
+		return err
+	}
+	if _, serr := d.conn.ExecContext(ctx, "SET disabled_optimizers = 'join_filter_pushdown'"); serr != nil {
+		return err
+	}
+	_, err = d.conn.ExecContext(ctx, query, args...)
+	return err
 }
 
 // SalonsPresent lists every salon that appears in any event of the source.
@@ -207,4 +269,54 @@ func (d *DB) EngineVersion(ctx context.Context) (string, error) {
 	var v string
 	err := d.conn.QueryRowContext(ctx, "SELECT version()").Scan(&v)
 	return v, err
+}
+
+// LeftOut counts the stored rows that break DESIGN.md's contract (a status
+// outside 1..5, a null id, occurred_at, ingested_at or booking_date), which
+// the views leave out.
+type LeftOut struct {
+	Rows       int64
+	FirstFile  string // the first file, by name, that holds one
+	FirstWhy   string // what is wrong with the first such row of that file
+	salonScope bool
+}
+
+// Warning is the one line a command prints about the rows left out, or ""
+// when there are none.
+func (l LeftOut) Warning() string {
+	if l.Rows == 0 {
+		return ""
+	}
+	what := "rows"
+	if l.Rows == 1 {
+		what = "row"
+	}
+	scope := ""
+	if l.salonScope {
+		scope = " of these salons' bookings"
+	}
+	return fmt.Sprintf("warning: left out %d %s%s that break the data contract, first in %s (%s)", l.Rows, what, scope, l.FirstFile, l.FirstWhy)
+}
+
+// RowsLeftOut counts the rows that the views leave out among the bookings
+// of the given salons (every booking when salonIDs is nil): the rows a
+// report on them would otherwise have read.
+func (d *DB) RowsLeftOut(ctx context.Context, salonIDs []int64) (LeftOut, error) {
+	var arg any
+	if salonIDs != nil {
+		arg = salonIDs
+	}
+	var l LeftOut
+	var file, why sql.NullString
+	err := d.conn.QueryRowContext(ctx, "SELECT * FROM contract_breaks($1::BIGINT[])", arg).Scan(&l.Rows, &file, &why)
+	if err != nil && strings.Contains(err.Error(), bloomFilterLimit) {
+		if _, serr := d.conn.ExecContext(ctx, "SET disabled_optimizers = 'join_filter_pushdown'"); serr == nil {
+			err = d.conn.QueryRowContext(ctx, "SELECT * FROM contract_breaks($1::BIGINT[])", arg).Scan(&l.Rows, &file, &why)
+		}
+	}
+	if err != nil {
+		return LeftOut{}, d.readError(err)
+	}
+	l.FirstFile, l.FirstWhy, l.salonScope = file.String, why.String, salonIDs != nil
+	return l, nil
 }

@@ -53,7 +53,7 @@ func (d *DB) Reports(ctx context.Context, req ReportRequest) ([]report.Report, e
 		return &r.Previous
 	}
 
-	if _, err := d.conn.ExecContext(ctx, Query("report_scope"), ids, zones, prevFrom, req.From, req.To); err != nil {
+	if err := d.execRead(ctx, Query("report_scope"), ids, zones, prevFrom, req.From, req.To); err != nil {
 		return nil, d.readError(err)
 	}
 	defer d.conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS report_scope")

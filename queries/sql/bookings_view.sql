@@ -1,5 +1,5 @@
 -- name: bookings_view
--- params: none; reads the event_rows view.
+-- params: none; reads the events_of macro (events_view.sql).
 --
 -- bookings_of(salon_ids) is one row per booking: the fields of its latest
 -- event (by occurred_at; on a tie the higher status wins, then the higher
@@ -18,22 +18,12 @@
 -- report on one salon does not rank every event of the platform. NULL means
 -- every booking; the bookings view is that.
 --
--- It reads event_rows, not the deduplicated events: a redelivered copy is
--- the same event, and every aggregate here gives the same answer with or
--- without it (a copy is never a status change, and it ties with itself), so
--- the cost of deduplication is paid only by those who query events. The
--- latest event's fields are taken one arg_max each: much cheaper than one
--- arg_max of the whole row.
+-- It reads events_of(salon_ids): every valid event once, the same copy
+-- that the events view holds, with --as-of applied. The latest event's
+-- fields are taken one arg_max each: much cheaper than one arg_max of the
+-- whole row.
 CREATE OR REPLACE TEMP MACRO bookings_of(salon_ids) AS TABLE
-WITH scoped AS (
-    SELECT *
-    FROM event_rows
-    WHERE salon_ids IS NULL
-       OR booking_id IN (
-            SELECT booking_id FROM event_rows WHERE list_contains(salon_ids, salon_id)
-       )
-),
-ordered AS (
+WITH ordered AS (
     SELECT
         *,
         (occurred_at, status, event_id) AS rank_key,
@@ -41,7 +31,7 @@ ordered AS (
             PARTITION BY booking_id
             ORDER BY occurred_at, status, event_id
         ) AS previous_status
-    FROM scoped
+    FROM events_of(salon_ids)
 ),
 per_booking AS (
     SELECT
@@ -58,7 +48,7 @@ per_booking AS (
         max(occurred_at)                AS updated_at,
         min(occurred_at)                AS created_at,
         max(occurred_at) FILTER (WHERE previous_status IS DISTINCT FROM status) AS status_since,
-        count(DISTINCT event_id)        AS event_count
+        count(*)                        AS event_count
     FROM ordered
     GROUP BY booking_id
 )

@@ -149,6 +149,9 @@ func (o *salonOptions) run(ctx context.Context, rng reportRange) error {
 	if err != nil {
 		return fmt.Errorf("salon %d: %w", o.id, err)
 	}
+	if err := o.warnLeftOut(ctx, db, []int64{o.id}); err != nil {
+		return fmt.Errorf("salon %d: %w", o.id, err)
+	}
 	r := reports[0]
 	if r.Current.Counts.Bookings == 0 && r.Previous.Counts.Bookings == 0 {
 		if err := o.checkSalonExists(ctx, db, o.id); err != nil {
@@ -156,6 +159,19 @@ func (o *salonOptions) run(ctx context.Context, rng reportRange) error {
 		}
 	}
 	return o.writeReports(reports, o.outputFormat(o.out), o.out, false)
+}
+
+// warnLeftOut prints one line on stderr when rows of these salons' bookings
+// break the data contract and were left out of the report.
+func (o *rootOptions) warnLeftOut(ctx context.Context, db *queries.DB, salonIDs []int64) error {
+	left, err := db.RowsLeftOut(ctx, salonIDs)
+	if err != nil {
+		return err
+	}
+	if w := left.Warning(); w != "" {
+		fmt.Fprintf(o.env.Stderr, "instudio-report: %s\n", w)
+	}
+	return nil
 }
 
 // checkSalonExists tells an unknown salon id from a salon with a quiet
