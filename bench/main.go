@@ -102,7 +102,8 @@ func steps() []step {
 
 type measure struct {
 	wall time.Duration
-	rss  int64 // KiB
+	cpu  time.Duration // user + system
+	rss  int64         // KiB
 }
 
 type flags struct {
@@ -202,7 +203,7 @@ func header(w io.Writer, f flags) {
 	fmt.Fprintf(w, "- date: %s\n- machine: %d CPUs (`nproc`), %s memory, %s, %s/%s\n- load average when the run started: %s\n",
 		time.Now().UTC().Format("2006-01-02 15:04 MST"), runtime.NumCPU(), mem, cpu, runtime.GOOS, runtime.GOARCH, load)
 	fmt.Fprintf(w, "- binary: %s\n", strings.Join(strings.Fields(string(version)), " "))
-	fmt.Fprintf(w, "- method: every command runs once untimed (warm page cache), then %d timed runs, interleaved with the other commands of its step, the order rotating each round; wall time and peak RSS of the child process (getrusage). Medians, with min–max. Ratios are of medians, against the step's first command.\n\n", f.runs)
+	fmt.Fprintf(w, "- method: every command runs once untimed (warm page cache), then %d timed runs, interleaved with the other commands of its step, the order rotating each round; wall time, CPU time (user+system) and peak RSS of the child process (getrusage); on a shared machine CPU time is the steadier figure. Medians, with min–max. Ratios are of medians, against the step's first command.\n\n", f.runs)
 }
 
 type datasetInfo struct {
@@ -257,6 +258,7 @@ func measureRun(name string, args []string) (measure, string, error) {
 	m := measure{wall: time.Since(start)}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		m.rss = ru.Maxrss // KiB on Linux
+		m.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
 	return m, stderr.String(), err
 }
@@ -299,18 +301,19 @@ func runStep(f flags, s step) ([][]measure, error) {
 
 func writeStep(w io.Writer, f flags, s step, results [][]measure) {
 	fmt.Fprintf(w, "## %s\n\n%s.\n\n", s.name, s.what)
-	fmt.Fprintln(w, "| command | wall, median (min–max) | peak RSS, median (min–max) | wall ratio | RSS ratio |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| command | wall, median (min–max) | CPU user+sys, median | peak RSS, median (min–max) | wall ratio | CPU ratio | RSS ratio |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|")
 	base := summarize(results[0])
 	for i, c := range s.cmds {
 		sm := summarize(results[i])
-		ratio, rssRatio := "1", "1"
+		ratio, cpuRatio, rssRatio := "1", "1", "1"
 		if i > 0 {
 			ratio = fmt.Sprintf("%.2f×", sm.wall.Seconds()/base.wall.Seconds())
+			cpuRatio = fmt.Sprintf("%.2f×", sm.cpu.Seconds()/base.cpu.Seconds())
 			rssRatio = fmt.Sprintf("%.2f×", float64(sm.rss)/float64(base.rss))
 		}
-		fmt.Fprintf(w, "| %s | %s (%s–%s) | %s (%s–%s) | %s | %s |\n", c.label,
-			secs(sm.wall), secs(sm.minWall), secs(sm.maxWall), mib(sm.rss), mib(sm.minRSS), mib(sm.maxRSS), ratio, rssRatio)
+		fmt.Fprintf(w, "| %s | %s (%s–%s) | %s | %s (%s–%s) | %s | %s | %s |\n", c.label,
+			secs(sm.wall), secs(sm.minWall), secs(sm.maxWall), secs(sm.cpu), mib(sm.rss), mib(sm.minRSS), mib(sm.maxRSS), ratio, cpuRatio, rssRatio)
 	}
 	fmt.Fprintln(w, "\nCommands (DATA is the cache directory of the data set):")
 	fmt.Fprintln(w, "\n```")
@@ -334,19 +337,22 @@ func writeStep(w io.Writer, f flags, s step, results [][]measure) {
 
 type summary struct {
 	wall, minWall, maxWall time.Duration
+	cpu                    time.Duration
 	rss, minRSS, maxRSS    int64
 }
 
 func summarize(ms []measure) summary {
 	walls := make([]time.Duration, len(ms))
+	cpus := make([]time.Duration, len(ms))
 	rss := make([]int64, len(ms))
 	for i, m := range ms {
-		walls[i], rss[i] = m.wall, m.rss
+		walls[i], cpus[i], rss[i] = m.wall, m.cpu, m.rss
 	}
 	slices.Sort(walls)
+	slices.Sort(cpus)
 	slices.Sort(rss)
 	return summary{
-		wall: median(walls), minWall: walls[0], maxWall: walls[len(walls)-1],
+		wall: median(walls), minWall: walls[0], maxWall: walls[len(walls)-1], cpu: median(cpus),
 		rss: median(rss), minRSS: rss[0], maxRSS: rss[len(rss)-1],
 	}
 }

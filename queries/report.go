@@ -53,6 +53,9 @@ func (d *DB) Reports(ctx context.Context, req ReportRequest) ([]report.Report, e
 		return &r.Previous
 	}
 
+	if err := d.scope(ctx, ids); err != nil {
+		return nil, err
+	}
 	if err := d.execRead(ctx, Query("report_scope"), ids, zones, prevFrom, req.From, req.To); err != nil {
 		return nil, d.readError(err)
 	}

@@ -6,7 +6,8 @@
 //
 //	go run ./bench/direct -source DIR -salon 1 -from 2026-10-28 -to 2026-11-27
 //
-// -explain prints EXPLAIN ANALYZE of report_scope instead of timing the
+// -explain prints EXPLAIN ANALYZE of the statement that reads the files
+// (scope_rows) instead of timing the
 // report; -cpuprofile writes a Go CPU profile.
 package main
 
@@ -25,6 +26,7 @@ import (
 
 	"github.com/duckdb/duckdb-go/v2"
 
+	"github.com/instudio/instudio-report/booking"
 	"github.com/instudio/instudio-report/queries"
 	"github.com/instudio/instudio-report/report"
 )
@@ -41,7 +43,7 @@ func run() error {
 	salon := flag.Int64("salon", 1, "salon id")
 	fromFlag := flag.String("from", "", "first appointment date, YYYY-MM-DD")
 	toFlag := flag.String("to", "", "end date, exclusive")
-	explain := flag.Bool("explain", false, "print EXPLAIN ANALYZE of report_scope")
+	explain := flag.Bool("explain", false, "print EXPLAIN ANALYZE of the statement that reads the files")
 	cpuprofile := flag.String("cpuprofile", "", "write a Go CPU profile here")
 	flag.Parse()
 	from, err := time.Parse(time.DateOnly, *fromFlag)
@@ -69,6 +71,21 @@ func run() error {
 		return fmt.Errorf("no files in %s (%v)", *source, err)
 	}
 	slices.Sort(files)
+	// As queries.DB.Attach does: an empty file of DESIGN.md's types first,
+	// so that every file is read as those types.
+	schema, err := booking.EncodeParquet(nil)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "direct-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if err := os.WriteFile(filepath.Join(tmp, "schema.parquet"), schema, 0o600); err != nil {
+		return err
+	}
+	files = append([]string{filepath.Join(tmp, "schema.parquet")}, files...)
 
 	connector, err := duckdb.NewConnector("", func(execer driver.ExecerContext) error {
 		_, err := execer.ExecContext(ctx, "SET TimeZone = 'UTC'", nil)
@@ -103,13 +120,8 @@ func run() error {
 		}
 	}
 	if *explain {
-		scope := queries.Query("report_scope")
-		i := strings.Index(scope, "CREATE OR REPLACE TEMP TABLE report_scope AS")
-		if i < 0 {
-			return fmt.Errorf("report_scope.sql no longer creates the table as expected")
-		}
-		stmt := "EXPLAIN ANALYZE " + scope[i+len("CREATE OR REPLACE TEMP TABLE report_scope AS"):]
-		rows, err := conn.QueryContext(ctx, stmt, scopeArgs...)
+		// The statement that reads the files: scope_rows.
+		rows, err := conn.QueryContext(ctx, "EXPLAIN ANALYZE SELECT * FROM scoped_rows($1::BIGINT[])", scopeArgs[0])
 		if err != nil {
 			return err
 		}
@@ -123,8 +135,19 @@ func run() error {
 		}
 		return rows.Err()
 	}
-	if _, err := conn.ExecContext(ctx, queries.Query("report_scope"), scopeArgs...); err != nil {
-		return fmt.Errorf("report_scope: %w", err)
+	// The statements of a report run, as queries.DB runs them: the salon's
+	// bookings read once (scope_rows), then report_scope over them.
+	for _, s := range []struct {
+		sql  string
+		args []any
+	}{
+		{queries.Query("scope_rows"), scopeArgs[:1]},
+		{queries.Query("scope_view"), nil},
+		{queries.Query("report_scope"), scopeArgs},
+	} {
+		if _, err := conn.ExecContext(ctx, s.sql, s.args...); err != nil {
+			return fmt.Errorf("%.40s: %w", s.sql, err)
+		}
 	}
 	// Every metric query is one that reads report_scope: new metrics are
 	// picked up as they are added.
@@ -139,13 +162,17 @@ func run() error {
 		}
 		n++
 	}
+	// And the count of rows left out, which the CLI prints when not zero.
+	if err := drain(ctx, conn, "SELECT * FROM contract_breaks($1::BIGINT[])", []int64{*salon}); err != nil {
+		return fmt.Errorf("contract_breaks: %w", err)
+	}
 	fmt.Fprintf(os.Stderr, "direct: %d files, %d metric queries\n", len(files), n)
 	return nil
 }
 
 // drain runs a query and reads every value of every row, as the CLI does.
-func drain(ctx context.Context, conn *sql.Conn, q string) error {
-	rows, err := conn.QueryContext(ctx, q)
+func drain(ctx context.Context, conn *sql.Conn, q string, args ...any) error {
+	rows, err := conn.QueryContext(ctx, q, args...)
 	if err != nil {
 		return err
 	}
