@@ -22,10 +22,12 @@ STATICCHECK         := $(TOOLS_DIR)/staticcheck-$(STATICCHECK_VERSION)
 DEBIAN_PACKAGES := gcc g++ libc6-dev time
 
 # `make bench` (bench/main.go) generates its data sets once into BENCH_DIR
-# and writes BENCHMARKS.md. BENCH_ONLY picks steps by a regexp of their names.
+# and writes BENCHMARKS.md. BENCH_ONLY picks steps by a regexp of their names;
+# BENCH_BEFORE names an older build for the before-after step.
 BENCH_DIR  ?= $(CURDIR)/.bench
 BENCH_RUNS ?= 5
 BENCH_ONLY ?=
+BENCH_BEFORE ?=
 
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT  := $(shell git rev-parse HEAD 2>/dev/null)
@@ -82,7 +84,7 @@ test: tools ## check formatting, vet, staticcheck, and run every test
 
 .PHONY: bench
 bench: build ## measure salon against DuckDB run directly (1M-10M events, one file per event); writes BENCHMARKS.md
-	$(GO) run ./bench -bin $(BIN) -cache $(BENCH_DIR) -runs $(BENCH_RUNS) -only '$(BENCH_ONLY)' -out BENCHMARKS.md
+	$(GO) run ./bench -bin $(BIN) -cache $(BENCH_DIR) -runs $(BENCH_RUNS) -only '$(BENCH_ONLY)' -before '$(BENCH_BEFORE)' -out BENCHMARKS.md
 
 .PHONY: clean
 clean: ## remove build output, installed tools and the bench data set

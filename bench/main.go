@@ -95,6 +95,11 @@ func steps() []step {
 			cmds: []command{salon("10m", from7), salon("10m", from30), salon("10m", from365)}},
 		{name: "salons-1m", what: "every salon of the 1M data set in one run against one salon (target: ≤ 2×)", needs: "salons",
 			cmds: []command{salon("1m", from30), {"salons (all 40) over 1m", []string{"{bin}", "--source", "{data:1m}", "salons", "--from", from30, "--to", to, "-o", "json"}}}},
+		{name: "before-after-10m", what: "salon over 10M events: the binary given with -before (for example one built at an older commit) against this one",
+			cmds: []command{
+				{"before: salon --id 1 over 10m, " + from30 + " to " + to, []string{"{before}", "--source", "{data:10m}", "salon", "--id", "1", "--from", from30, "--to", to, "-o", "json"}},
+				salon("10m", from30),
+			}},
 		{name: "per-event-100k", what: "100k events in batch files against one file per event",
 			cmds: []command{salon("100k", from30), salon("100k-per-event", from30)}},
 	}
@@ -108,6 +113,7 @@ type measure struct {
 
 type flags struct {
 	bin, direct, cache, out string
+	before                  string
 	runs                    int
 	only                    *regexp.Regexp
 }
@@ -116,6 +122,7 @@ func main() {
 	var f flags
 	var only string
 	flag.StringVar(&f.bin, "bin", "bin/instudio-report", "the CLI to measure")
+	flag.StringVar(&f.before, "before", "", "an older build of the CLI, for the before-after step")
 	flag.StringVar(&f.cache, "cache", ".bench", "where the data sets are generated, once")
 	flag.StringVar(&f.out, "out", "BENCHMARKS.md", "the report to write")
 	flag.IntVar(&f.runs, "runs", 5, "timed runs of each command (after one warm-up)")
@@ -162,6 +169,10 @@ func run(f flags) error {
 		if !f.only.MatchString(s.name) {
 			continue
 		}
+		if usesBefore(s) && f.before == "" {
+			fmt.Fprintf(&md, "## %s\n\n%s.\n\nSkipped: no -before binary given (`make bench BENCH_BEFORE=path`).\n\n", s.name, s.what)
+			continue
+		}
 		if s.needs != "" && exec.Command(f.bin, s.needs, "--help").Run() != nil {
 			fmt.Fprintf(&md, "## %s\n\n%s.\n\nSkipped: this build has no `%s` command.\n\n", s.name, s.what, s.needs)
 			continue
@@ -172,6 +183,11 @@ func run(f flags) error {
 			return fmt.Errorf("%s: %w", s.name, err)
 		}
 		writeStep(&md, f, s, results)
+	}
+	if f.only.MatchString("profile") {
+		if err := profile(&md, f); err != nil {
+			return fmt.Errorf("profile: %w", err)
+		}
 	}
 	fmt.Fprintf(&md, "_`make bench` took %s._\n", time.Since(start).Round(time.Second))
 	if notes, err := os.ReadFile(filepath.Join("bench", "NOTES.md")); err == nil {
@@ -263,12 +279,23 @@ func measureRun(name string, args []string) (measure, string, error) {
 	return m, stderr.String(), err
 }
 
+func usesBefore(s step) bool {
+	for _, c := range s.cmds {
+		if slices.Contains(c.args, "{before}") {
+			return true
+		}
+	}
+	return false
+}
+
 func expand(f flags, args []string) (string, []string) {
 	out := make([]string, len(args))
 	for i, a := range args {
 		switch {
 		case a == "{bin}":
 			a = f.bin
+		case a == "{before}":
+			a = f.before
 		case a == "{direct}":
 			a = f.direct
 		case strings.HasPrefix(a, "{data:"):
@@ -323,6 +350,8 @@ func writeStep(w io.Writer, f flags, s step, results [][]measure) {
 			switch {
 			case a == "{bin}":
 				a = "bin/instudio-report"
+			case a == "{before}":
+				a = "BEFORE"
 			case a == "{direct}":
 				a = "go run ./bench/direct"
 			case strings.HasPrefix(a, "{data:"):
@@ -368,3 +397,33 @@ func median[T time.Duration | int64](sorted []T) T {
 func secs(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
 
 func mib(kib int64) string { return fmt.Sprintf("%d MiB", kib/1024) }
+
+// profile shows where the time of the 10M-event salon report goes: DuckDB's
+// EXPLAIN ANALYZE of the statement that reads the files, and a Go CPU
+// profile of the CLI doing the whole report.
+func profile(w io.Writer, f flags) error {
+	fmt.Fprintln(os.Stderr, "bench: profile")
+	data := filepath.Join(f.cache, "10m")
+	plan, err := exec.Command(f.direct, "-explain", "-source", data, "-salon", "1", "-from", from30, "-to", to).Output()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "## profile\n\nWhere the time of `salon --id 1` over 10M events goes. DuckDB's plan of the statement that reads the files (scope_rows), from `go run ./bench/direct -explain -source %s -salon 1 -from %s -to %s`; operator times are summed over threads:\n\n```\n%s```\n\n", data, from30, to, plan)
+	prof := filepath.Join(f.cache, "cli.pprof")
+	cmd := exec.Command(f.bin, "--source", data, "salon", "--id", "1", "--from", from30, "--to", to, "-o", "json")
+	cmd.Env = append(os.Environ(), "INSTUDIO_CPUPROFILE="+prof)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("%v: %s", err, out)
+	}
+	if _, err := os.Stat(prof); err != nil {
+		fmt.Fprintln(w, "This build writes no CPU profile (INSTUDIO_CPUPROFILE).")
+		fmt.Fprintln(w)
+		return nil
+	}
+	top, err := exec.Command("go", "tool", "pprof", "-top", "-nodecount=15", f.bin, prof).Output()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "Go CPU profile of the CLI (`INSTUDIO_CPUPROFILE=%s bin/instudio-report ...`, then `go tool pprof -top -nodecount=15 bin/instudio-report %s`):\n\n```\n%s```\n\n", prof, prof, top)
+	return nil
+}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -18,6 +19,12 @@ import (
 var version, commit, date string
 
 func main() {
+	// INSTUDIO_CPUPROFILE=FILE writes a Go CPU profile, for `make bench`.
+	if path := os.Getenv("INSTUDIO_CPUPROFILE"); path != "" {
+		if f, err := os.Create(path); err == nil && pprof.StartCPUProfile(f) == nil {
+			defer f.Close()
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := cli.Execute(ctx, cli.Env{
 		Stdin:            os.Stdin,
@@ -30,5 +37,6 @@ func main() {
 		Build:            cli.BuildInfo{Version: version, Commit: commit, Date: date},
 	}, os.Args[1:])
 	stop()
+	pprof.StopCPUProfile()
 	os.Exit(code)
 }
