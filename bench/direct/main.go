@@ -120,8 +120,15 @@ func run() error {
 		}
 	}
 	if *explain {
-		// The statement that reads the files: scope_rows.
-		rows, err := conn.QueryContext(ctx, "EXPLAIN ANALYZE SELECT * FROM scoped_rows($1::BIGINT[])", scopeArgs[0])
+		// The statement that reads the files: scope_rows, without the
+		// CREATE TABLE around its SELECT.
+		const create = "CREATE OR REPLACE TEMP TABLE scope_rows AS"
+		scope := queries.Query("scope_rows")
+		i := strings.Index(scope, create)
+		if i < 0 {
+			return fmt.Errorf("scope_rows.sql no longer starts with %q", create)
+		}
+		rows, err := conn.QueryContext(ctx, "EXPLAIN ANALYZE "+scope[i+len(create):], scopeArgs[0])
 		if err != nil {
 			return err
 		}
