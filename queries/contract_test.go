@@ -242,3 +242,24 @@ func TestConflictingCopiesFollowOneRule(t *testing.T) {
 		t.Errorf("events view has %d rows (%v), want 2", n, err)
 	}
 }
+
+// A share of the memory becomes a size DuckDB accepts: 50% of 8 GiB is
+// 4 GiB. Before, DuckDB refused "50%" as it opened.
+func TestMemoryLimitShare(t *testing.T) {
+	ctx := context.Background()
+	db, err := queries.Open(ctx, queries.Options{MemoryLimit: "50%", MemTotal: func() (int64, error) { return 8 << 30, nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var limit string
+	if err := db.Conn().QueryRowContext(ctx, "SELECT current_setting('memory_limit')").Scan(&limit); err != nil {
+		t.Fatal(err)
+	}
+	if limit != "4.0 GiB" {
+		t.Errorf("memory_limit = %q, want 4.0 GiB", limit)
+	}
+	if _, err := queries.Open(ctx, queries.Options{MemoryLimit: "150%"}); err == nil || err.Error() != `memory limit "150%": a share of the memory is more than 0% and at most 100%` {
+		t.Errorf("150%%: %v", err)
+	}
+}

@@ -25,9 +25,51 @@ type Options struct {
 	// Threads caps DuckDB's worker threads; 0 leaves DuckDB's default (the
 	// number of cores).
 	Threads int
-	// MemoryLimit caps DuckDB's memory, in DuckDB's syntax ("2GB", "75%");
-	// empty leaves DuckDB's default.
+	// MemoryLimit caps DuckDB's memory, in DuckDB's syntax ("2GB"), or as
+	// a share of the machine's memory ("75%"), which DuckDB itself does not
+	// accept; empty leaves DuckDB's default (80% of the memory).
 	MemoryLimit string
+	// MemTotal returns the machine's memory in bytes, for a share; nil
+	// reads /proc/meminfo.
+	MemTotal func() (int64, error)
+}
+
+// memoryLimit turns a share of the machine's memory ("50%") into a size
+// that DuckDB accepts; a size passes as it is.
+func memoryLimit(limit string, memTotal func() (int64, error)) (string, error) {
+	share, ok := strings.CutSuffix(strings.TrimSpace(limit), "%")
+	if !ok {
+		return limit, nil
+	}
+	p, err := strconv.ParseFloat(strings.TrimSpace(share), 64)
+	if err != nil || p <= 0 || p > 100 {
+		return "", fmt.Errorf("memory limit %q: a share of the memory is more than 0%% and at most 100%%", limit)
+	}
+	if memTotal == nil {
+		memTotal = procMemTotal
+	}
+	total, err := memTotal()
+	if err != nil {
+		return "", fmt.Errorf("memory limit %q: %w; give a size such as 2GB instead", limit, err)
+	}
+	return fmt.Sprintf("%dKiB", int64(float64(total)*p/100)/1024), nil
+}
+
+// procMemTotal reads the machine's memory from /proc/meminfo (Linux).
+func procMemTotal() (int64, error) {
+	data, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0, fmt.Errorf("cannot tell the machine's memory: %w", err)
+	}
+	for line := range strings.Lines(string(data)) {
+		if rest, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+			f := strings.Fields(rest)
+			if n, err := strconv.ParseInt(f[0], 10, 64); err == nil && len(f) == 2 && f[1] == "kB" {
+				return n * 1024, nil
+			}
+		}
+	}
+	return 0, errors.New("cannot tell the machine's memory: no MemTotal in /proc/meminfo")
 }
 
 // Source is where the booking files are: a storage root.
@@ -73,7 +115,11 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 		cfg.Set("threads", strconv.Itoa(opt.Threads))
 	}
 	if opt.MemoryLimit != "" {
-		cfg.Set("memory_limit", opt.MemoryLimit)
+		limit, err := memoryLimit(opt.MemoryLimit, opt.MemTotal)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Set("memory_limit", limit)
 	}
 	// DuckDB would otherwise try to download extensions it is missing,
 	// which hangs on a machine without internet access.
@@ -141,7 +187,7 @@ func (d *DB) Attach(ctx context.Context, src Source, asOf *time.Time) error {
 		sql  string
 		args []any
 	}{
-		{"set files", "SET VARIABLE instudio_files = $1::VARCHAR[]", []any{append([]string{schemaFile}, files...)}},
+		{"set files", "SET VARIABLE instudio_files = $1::VARCHAR[]", []any{literalPaths(append([]string{schemaFile}, files...))}},
 		{"set as-of", "SET VARIABLE instudio_as_of = $1::TIMESTAMP", []any{asOfArg}},
 		{"create events view", Query("events_view"), nil},
 		{"create bookings view", Query("bookings_view"), nil},
@@ -152,6 +198,33 @@ func (d *DB) Attach(ctx context.Context, src Source, asOf *time.Time) error {
 		}
 	}
 	return nil
+}
+
+// literalPaths protects paths from DuckDB, which reads every path it is
+// given as a glob pattern: a '*', '?', '[' or ']' in a name becomes a
+// one-character class ("[*]"), which matches only itself. Paths without
+// them pass as they are, so that DuckDB does not list their directories.
+func literalPaths(paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		if !strings.ContainsAny(p, "*?[]") {
+			out[i] = p
+			continue
+		}
+		var b strings.Builder
+		for _, r := range p {
+			switch r {
+			case '*', '?', '[', ']':
+				b.WriteByte('[')
+				b.WriteRune(r)
+				b.WriteByte(']')
+			default:
+				b.WriteRune(r)
+			}
+		}
+		out[i] = b.String()
+	}
+	return out
 }
 
 // writeSchemaFile writes the empty file of DESIGN.md's types that Attach
@@ -249,15 +322,21 @@ func (d *DB) SalonsPresent(ctx context.Context) ([]int64, error) {
 
 // readError turns a failure to read the source into one line that names
 // the file at fault. DuckDB does not always say which file it could not
-// read, so when the message has no file name the files are checked one by
-// one with a pure-Go Parquet reader.
+// read (a failed conversion names none), so when the message names no file,
+// or names one whose schema breaks the contract, the files are checked one
+// by one with a pure-Go Parquet reader, which names the column too.
 func (d *DB) readError(err error) error {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	msg := firstLine(err)
+	// A cancelled query is not the fault of any file: checking every file
+	// would only delay the exit.
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || strings.HasPrefix(msg, "INTERRUPT Error") {
 		return err
 	}
-	msg := firstLine(err)
 	for _, f := range d.files {
 		if strings.Contains(msg, f) {
+			if ferr := checkParquet(f); ferr != nil {
+				return fmt.Errorf("read %s: %w", f, ferr)
+			}
 			return fmt.Errorf("read %s: %s", f, msg)
 		}
 	}
@@ -269,7 +348,32 @@ func (d *DB) readError(err error) error {
 	return fmt.Errorf("read bookings in %s: %s", d.source, msg)
 }
 
-// checkParquet opens a local Parquet file and reads its footer.
+// designColumns are the columns of DESIGN.md and the physical types a
+// reader accepts for each: integers of either width, timestamps of any
+// unit (INT64, or INT96 from older writers), strings.
+var designColumns = []struct {
+	name  string
+	kinds []parquet.Kind
+	want  string
+}{
+	{"event_id", []parquet.Kind{parquet.ByteArray}, "strings"},
+	{"event_type", []parquet.Kind{parquet.ByteArray}, "strings"},
+	{"occurred_at", []parquet.Kind{parquet.Int64, parquet.Int96}, "timestamps"},
+	{"ingested_at", []parquet.Kind{parquet.Int64, parquet.Int96}, "timestamps"},
+	{"booking_id", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
+	{"booking_date", []parquet.Kind{parquet.Int64, parquet.Int96}, "timestamps"},
+	{"status", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
+	{"user_id", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
+	{"salon_id", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
+	{"employee_id", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
+	{"payment_id", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
+	{"service", []parquet.Kind{parquet.ByteArray}, "strings"},
+	{"amount_cents", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
+}
+
+// checkParquet opens a local Parquet file, reads its footer and checks its
+// columns against DESIGN.md, naming the first column that is missing or of
+// a type no reader accepts.
 func checkParquet(path string) error {
 	if strings.Contains(path, "://") {
 		return nil
@@ -283,10 +387,33 @@ func checkParquet(path string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := parquet.OpenFile(f, info.Size()); err != nil {
+	pf, err := parquet.OpenFile(f, info.Size())
+	if err != nil {
 		return fmt.Errorf("not a readable Parquet file: %w", err)
 	}
+	schema := pf.Schema()
+	for _, c := range designColumns {
+		leaf, ok := schema.Lookup(c.name)
+		if !ok {
+			return fmt.Errorf("column %s is missing (a booking file has the 13 columns of DESIGN.md)", c.name)
+		}
+		if kind := leaf.Node.Type().Kind(); !slices.Contains(c.kinds, kind) {
+			return fmt.Errorf("column %s holds %s, want %s", c.name, kindName(kind), c.want)
+		}
+	}
 	return nil
+}
+
+func kindName(k parquet.Kind) string {
+	switch k {
+	case parquet.ByteArray, parquet.FixedLenByteArray:
+		return "strings or bytes"
+	case parquet.Boolean:
+		return "booleans"
+	case parquet.Float, parquet.Double:
+		return "floating-point numbers"
+	}
+	return strings.ToLower(k.String())
 }
 
 // firstLine keeps the first line of a DuckDB error, which carries the

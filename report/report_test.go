@@ -257,3 +257,20 @@ func golden(t *testing.T, name string, got []byte) {
 		t.Errorf("output differs from %s:\n%s", path, got)
 	}
 }
+
+// Periods are counted in calendar days, without time.Duration, which
+// overflows past about 292 years: 1700-01-01..2026-01-01 is 119,069 days
+// (326 years of 365 days = 118,990, plus 79 leap days: 1700..2024 has 82
+// years divisible by 4, less 1700, 1800 and 1900).
+func TestDaysOverCenturies(t *testing.T) {
+	from, to := time.Date(1700, 1, 1, 0, 0, 0, 0, time.UTC), day(t, "2026-01-01")
+	if n := report.Days(from, to); n != 119069 {
+		t.Errorf("Days = %d, want 119069", n)
+	}
+	if err := report.CheckRange(day(t, "1926-01-01"), day(t, "2026-01-01")); err != nil {
+		t.Errorf("100 years: %v", err)
+	}
+	if err := report.CheckRange(day(t, "1920-01-01"), day(t, "2026-01-01")); err == nil {
+		t.Error("106 years accepted")
+	}
+}

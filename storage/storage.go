@@ -15,7 +15,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	"github.com/instudio/instudio-report/booking"
@@ -68,6 +71,10 @@ func Open(uri string) (*Dir, error) {
 // Dir is a local directory root.
 type Dir struct {
 	Path string
+
+	// swept records the directories whose stale temporary files this Dir
+	// has removed, so that each is swept once.
+	swept sync.Map
 }
 
 var _ Root = (*Dir)(nil)
@@ -77,18 +84,22 @@ func (d *Dir) String() string { return d.Path }
 // URI is the local path of key.
 func (d *Dir) URI(key string) string { return filepath.Join(d.Path, filepath.FromSlash(key)) }
 
-// Pattern is the glob that BookingFiles matches: what a user is told when
-// nothing is there.
+// Pattern is what BookingFiles lists, written as a glob: what a user is
+// told when nothing is there. The path itself is never used as a pattern.
 func (d *Dir) Pattern() string {
 	return filepath.Join(d.Path, booking.Prefix, "dt=*", "*.parquet")
 }
 
 // tempPrefix starts the names of the temporary files that writers rename
-// or link into place; listings skip them.
+// or link into place; listings skip them. The writer's process id follows,
+// so that a later writer can tell a file left by a killed writer from one
+// that is being written.
 const tempPrefix = ".tmp-"
 
-// BookingFiles lists the booking Parquet files, sorted; a missing
-// directory holds none.
+// BookingFiles lists the booking Parquet files
+// (<root>/bookings/dt=*/<name>.parquet), sorted. The root is a literal path:
+// '*', '?' and '[' in it are names, not patterns. A missing directory holds
+// none; any other error while listing names the path that failed.
 func (d *Dir) BookingFiles(ctx context.Context) ([]string, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -103,15 +114,23 @@ func (d *Dir) BookingFiles(ctx context.Context) ([]string, error) {
 	if !info.IsDir() {
 		return nil, fmt.Errorf("source %s: not a directory", d.Path)
 	}
-	files, err := filepath.Glob(d.Pattern())
+	objs, err := d.List(ctx, booking.Prefix+"/")
 	if err != nil {
 		return nil, fmt.Errorf("source %s: %w", d.Path, err)
 	}
-	slices.Sort(files)
+	var files []string
+	for _, o := range objs {
+		parts := strings.Split(o.Key, "/")
+		if len(parts) == 3 && strings.HasPrefix(parts[1], "dt=") && strings.HasSuffix(parts[2], ".parquet") {
+			files = append(files, d.URI(o.Key))
+		}
+	}
 	return files, nil
 }
 
 // List walks the directory under prefix. A missing directory lists nothing.
+// Symbolic links are followed, to files and to directories (a day
+// partition kept on another disk), so that a link never hides data.
 func (d *Dir) List(ctx context.Context, prefix string) ([]Object, error) {
 	// The walk starts at the deepest directory that the prefix names whole,
 	// and keeps the keys that start with the prefix.
@@ -121,9 +140,18 @@ func (d *Dir) List(ctx context.Context, prefix string) ([]Object, error) {
 	} else {
 		start = ""
 	}
-	base := d.URI(start)
 	var out []Object
-	err := filepath.WalkDir(base, func(path string, e fs.DirEntry, err error) error {
+	if err := d.walk(ctx, d.URI(start), prefix, map[string]bool{}, &out); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out, func(a, b Object) int { return strings.Compare(a.Key, b.Key) })
+	return out, nil
+}
+
+// walk lists the files under base into out; seen holds the real paths of
+// the linked directories already walked, so that a link loop ends.
+func (d *Dir) walk(ctx context.Context, base, prefix string, seen map[string]bool, out *[]Object) error {
+	return filepath.WalkDir(base, func(path string, e fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) && path == base {
 				return fs.SkipAll
@@ -141,21 +169,29 @@ func (d *Dir) List(ctx context.Context, prefix string) ([]Object, error) {
 			return err
 		}
 		key := filepath.ToSlash(rel)
-		if !strings.HasPrefix(key, prefix) {
-			return nil
-		}
-		info, err := e.Info()
+		// os.Stat follows a link; a directory's keys may still start with
+		// the prefix even when the link's own name is shorter.
+		info, err := os.Stat(path)
 		if err != nil {
 			return fmt.Errorf("list %s: %w", path, err)
 		}
-		out = append(out, Object{Key: key, Size: info.Size(), ModTime: info.ModTime()})
+		if info.IsDir() {
+			real, err := filepath.EvalSymlinks(path)
+			if err != nil {
+				return fmt.Errorf("list %s: %w", path, err)
+			}
+			if seen[real] || !(strings.HasPrefix(key+"/", prefix) || strings.HasPrefix(prefix, key+"/")) {
+				return nil
+			}
+			seen[real] = true
+			return d.walk(ctx, path+string(filepath.Separator), prefix, seen, out)
+		}
+		if !strings.HasPrefix(key, prefix) {
+			return nil
+		}
+		*out = append(*out, Object{Key: key, Size: info.Size(), ModTime: info.ModTime()})
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	slices.SortFunc(out, func(a, b Object) int { return strings.Compare(a.Key, b.Key) })
-	return out, nil
 }
 
 // Read returns the file at key.
@@ -198,7 +234,8 @@ func (d *Dir) Create(ctx context.Context, key string, data []byte) (bool, error)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return false, fmt.Errorf("write %s: %w", final, err)
 	}
-	tmp, err := os.CreateTemp(dir, tempPrefix+"*")
+	d.sweepTemps(dir)
+	tmp, err := os.CreateTemp(dir, fmt.Sprintf("%s%d-*", tempPrefix, os.Getpid()))
 	if err != nil {
 		return false, fmt.Errorf("write %s: %w", final, err)
 	}
@@ -221,4 +258,101 @@ func (d *Dir) Create(ctx context.Context, key string, data []byte) (bool, error)
 		return false, fmt.Errorf("write %s: %w", final, err)
 	}
 	return true, nil
+}
+
+// sweepTemps removes, once per directory, the temporary files that a
+// writer killed mid-write left there: those of a process that no longer
+// runs on this host. A failure to remove one is not an error: readers never
+// list them.
+func (d *Dir) sweepTemps(dir string) {
+	if _, done := d.swept.LoadOrStore(dir, true); done {
+		return
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasPrefix(e.Name(), tempPrefix) {
+			continue
+		}
+		if staleTemp(e.Name()) {
+			_ = os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
+}
+
+// staleTemp tells whether the temporary file named name was left behind:
+// the process named in it no longer runs. A name without a process id
+// (from an older writer) is stale too.
+func staleTemp(name string) bool {
+	pidText, _, _ := strings.Cut(strings.TrimPrefix(name, tempPrefix), "-")
+	pid, err := strconv.Atoi(pidText)
+	if err != nil || pid <= 0 {
+		return true
+	}
+	return !processRuns(pid)
+}
+
+// processRuns reports whether a process with this id runs on this host.
+func processRuns(pid int) bool {
+	if pid == os.Getpid() {
+		return true
+	}
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	err = p.Signal(syscall.Signal(0))
+	// EPERM: it runs, as another user.
+	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
+// ReplaceFile writes data to the local file at path, whole or not at all:
+// it goes to a temporary file beside the target that is renamed over it
+// once written, and only while ctx is live, so a cancelled run leaves the
+// old file (or none) rather than part of a new one. A symbolic link is
+// followed and its target replaced; an existing file keeps its mode (a new
+// one gets 0644); a directory is an error.
+func ReplaceFile(ctx context.Context, path string, data []byte) error {
+	target := path
+	if resolved, err := filepath.EvalSymlinks(path); err == nil {
+		target = resolved
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	mode := fs.FileMode(0o644)
+	switch info, err := os.Stat(target); {
+	case err == nil && info.IsDir():
+		return fmt.Errorf("write %s: is a directory; name a file", path)
+	case err == nil:
+		mode = info.Mode().Perm()
+	case !errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	d := &Dir{}
+	dir := filepath.Dir(target)
+	d.sweepTemps(dir)
+	tmp, err := os.CreateTemp(dir, fmt.Sprintf("%s%d-*", tempPrefix, os.Getpid()))
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Chmod(mode)
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), target)
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
 }

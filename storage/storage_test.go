@@ -3,7 +3,10 @@ package storage_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -151,5 +154,155 @@ func TestDirListReadDelete(t *testing.T) {
 	missing := &storage.Dir{Path: filepath.Join(d.Path, "nope")}
 	if objs, err := missing.List(ctx, "bookings/"); err != nil || len(objs) != 0 {
 		t.Errorf("missing dir: %v %v", objs, err)
+	}
+}
+
+// The source is a literal path: '*', '?' and '[' in it are names. Before,
+// it was used as a glob, and a sibling directory's files were read too.
+func TestBookingFilesLiteralPath(t *testing.T) {
+	ctx := context.Background()
+	parent := t.TempDir()
+	for _, name := range []string{"data[1]*?", "data1x", "data[1]ab"} {
+		d := &storage.Dir{Path: filepath.Join(parent, name)}
+		if _, err := d.Create(ctx, "bookings/dt=2026-11-01/"+name+".parquet", []byte("x")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := &storage.Dir{Path: filepath.Join(parent, "data[1]*?")}
+	files, err := d.BookingFiles(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := filepath.Join(parent, "data[1]*?", "bookings", "dt=2026-11-01", "data[1]*?.parquet")
+	if len(files) != 1 || files[0] != want {
+		t.Errorf("files = %v, want only %s", files, want)
+	}
+}
+
+// A writer killed mid-write leaves .tmp-<pid>-* behind. The next write into
+// that directory removes it, and leaves alone the temporary file of a
+// process that still runs (this one).
+func TestCreateSweepsStaleTemps(t *testing.T) {
+	ctx := context.Background()
+	d := &storage.Dir{Path: t.TempDir()}
+	dir := filepath.Join(d.Path, "bookings", "dt=2026-11-01")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// 2^22 is above Linux's largest process id (pid_max), so it never runs.
+	dead := filepath.Join(dir, ".tmp-4194305-123")
+	alive := filepath.Join(dir, fmt.Sprintf(".tmp-%d-456", os.Getpid()))
+	for _, p := range []string{dead, alive} {
+		if err := os.WriteFile(p, []byte("torn"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := d.Create(ctx, "bookings/dt=2026-11-01/a.parquet", []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dead); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("stale %s still there (%v)", dead, err)
+	}
+	if _, err := os.Stat(alive); err != nil {
+		t.Errorf("a running writer's %s was removed: %v", alive, err)
+	}
+	files, err := d.BookingFiles(ctx)
+	if err != nil || len(files) != 1 {
+		t.Errorf("files = %v, %v; want a.parquet only", files, err)
+	}
+}
+
+// An unreadable directory under bookings/ is an error that names it, not a
+// smaller listing. As root every directory is readable, so the check runs
+// again as nobody through setpriv.
+func TestBookingFilesUnreadableDirectory(t *testing.T) {
+	if dir := os.Getenv("STORAGE_TEST_UNREADABLE"); dir != "" {
+		checkUnreadable(t, dir)
+		return
+	}
+	parent, err := os.MkdirTemp("", "storage-unreadable-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = os.Chmod(filepath.Join(parent, "data", "bookings", "dt=2026-11-02"), 0o755)
+		os.RemoveAll(parent)
+	})
+	d := &storage.Dir{Path: filepath.Join(parent, "data")}
+	for _, key := range []string{"bookings/dt=2026-11-01/a.parquet", "bookings/dt=2026-11-02/b.parquet"} {
+		if _, err := d.Create(context.Background(), key, []byte("x")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range []string{parent, filepath.Join(parent, "data"), filepath.Join(parent, "data", "bookings")} {
+		if err := os.Chmod(p, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Chmod(filepath.Join(parent, "data", "bookings", "dt=2026-11-02"), 0o000); err != nil {
+		t.Fatal(err)
+	}
+	if os.Geteuid() != 0 {
+		checkUnreadable(t, d.Path)
+		return
+	}
+	setpriv, err := exec.LookPath("setpriv")
+	if err != nil {
+		t.Skip("running as root and setpriv (util-linux) is missing: no unprivileged user to read as")
+	}
+	// The test binary sits in a directory only root may enter: copy it.
+	bin := filepath.Join(parent, "storage.test")
+	data, err := os.ReadFile(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(setpriv, "--reuid=nobody", "--regid=nogroup", "--clear-groups", bin, "-test.run=^TestBookingFilesUnreadableDirectory$", "-test.v")
+	cmd.Env = append(os.Environ(), "STORAGE_TEST_UNREADABLE="+d.Path)
+	cmd.Dir = parent
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "--- PASS") {
+		t.Errorf("as nobody: %v\n%s", err, out)
+	}
+}
+
+func checkUnreadable(t *testing.T, path string) {
+	d := &storage.Dir{Path: path}
+	files, err := d.BookingFiles(context.Background())
+	bad := filepath.Join(path, "bookings", "dt=2026-11-02")
+	want := "source " + path + ": list " + bad + ": open " + bad + ": permission denied"
+	if err == nil || err.Error() != want {
+		t.Errorf("BookingFiles = %v, %v; want the error %q", files, err, want)
+	}
+}
+
+// A day partition kept elsewhere and linked in is listed like any other;
+// a link loop ends. Before, listing did not follow a linked directory's
+// files (a report without them).
+func TestBookingFilesFollowLinks(t *testing.T) {
+	ctx := context.Background()
+	elsewhere := &storage.Dir{Path: t.TempDir()}
+	if _, err := elsewhere.Create(ctx, "dt=2026-11-02/b.parquet", []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	d := &storage.Dir{Path: t.TempDir()}
+	if _, err := d.Create(ctx, "bookings/dt=2026-11-01/a.parquet", []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(elsewhere.Path, "dt=2026-11-02"), filepath.Join(d.Path, "bookings", "dt=2026-11-02")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(d.Path, "bookings"), filepath.Join(d.Path, "bookings", "dt=loop")); err != nil {
+		t.Fatal(err)
+	}
+	files, err := d.BookingFiles(ctx)
+	want := []string{
+		filepath.Join(d.Path, "bookings", "dt=2026-11-01", "a.parquet"),
+		filepath.Join(d.Path, "bookings", "dt=2026-11-02", "b.parquet"),
+	}
+	if err != nil || strings.Join(files, " ") != strings.Join(want, " ") {
+		t.Errorf("files = %v, %v; want %v", files, err, want)
 	}
 }

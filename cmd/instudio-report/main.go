@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/signal"
 	"runtime/pprof"
@@ -25,7 +26,17 @@ func main() {
 			defer f.Close()
 		}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first SIGINT or SIGTERM cancels the run, which then stops and
+	// exits 130 (143 for SIGTERM, 128 + its number); a second one kills the
+	// process at once, as the default handler does.
+	ctx, cancel := context.WithCancelCause(context.Background())
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		sig := <-signals
+		signal.Stop(signals)
+		cancel(signalError{sig})
+	}()
 	code := cli.Execute(ctx, cli.Env{
 		Stdin:            os.Stdin,
 		Stdout:           os.Stdout,
@@ -36,7 +47,15 @@ func main() {
 		Now:              time.Now,
 		Build:            cli.BuildInfo{Version: version, Commit: commit, Date: date},
 	}, os.Args[1:])
-	stop()
+	var sig signalError
+	if code == cli.ExitInterrupted && errors.As(context.Cause(ctx), &sig) && sig.signal == syscall.SIGTERM {
+		code = 128 + int(syscall.SIGTERM)
+	}
 	pprof.StopCPUProfile()
 	os.Exit(code)
 }
+
+// signalError is the cause of a run cancelled by a signal.
+type signalError struct{ signal os.Signal }
+
+func (e signalError) Error() string { return "interrupted by " + e.signal.String() }

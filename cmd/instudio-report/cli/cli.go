@@ -20,6 +20,9 @@ const (
 	exitOK    = 0
 	exitError = 1
 	exitUsage = 2
+	// ExitInterrupted is the code of a run that its context cancelled: the
+	// user pressed Ctrl-C (SIGINT, 128+2). main maps SIGTERM to 143.
+	ExitInterrupted = 130
 )
 
 // Env is everything a run of the program takes from the outside world.
@@ -50,6 +53,12 @@ func Execute(ctx context.Context, env Env, args []string) int {
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
 	cmd, err := root.ExecuteContextC(ctx)
+	if ctx.Err() != nil {
+		// A signal cancelled the run: whatever it was doing stopped, and no
+		// output was written, so one word says it all.
+		fmt.Fprintln(env.Stderr, "instudio-report: interrupted")
+		return ExitInterrupted
+	}
 	if err == nil {
 		return exitOK
 	}
@@ -152,6 +161,9 @@ config file ($XDG_CONFIG_HOME/instudio-report/config.yaml), then defaults.`),
 		newDemoCmd(opts),
 		newVersionCmd(opts),
 	)
+	// cobra's completion command takes its output stream when it is made.
+	root.SetOut(env.Stdout)
+	strictCompletion(root)
 	return root
 }
 
@@ -168,4 +180,28 @@ func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 		return slog.New(slog.NewJSONHandler(w, handlerOpts)), nil
 	}
 	return nil, usagef("invalid log format %q: use text or json", format)
+}
+
+// strictCompletion makes `completion SHELL` a usage error for a shell that
+// cobra cannot complete, where cobra would print help and exit 0.
+func strictCompletion(root *cobra.Command) {
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() != "completion" {
+			continue
+		}
+		var shells []string
+		for _, sub := range c.Commands() {
+			shells = append(shells, sub.Name())
+		}
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return nil
+			}
+			return usagef("completion: unsupported shell %q: use %s", args[0], strings.Join(shells, ", "))
+		}
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			return usagef("completion: name a shell: %s", strings.Join(shells, ", "))
+		}
+	}
 }

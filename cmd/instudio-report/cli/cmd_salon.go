@@ -55,7 +55,7 @@ The period is --period (default last-30d) or --from and --to together.`),
 	f := cmd.Flags()
 	f.Int64Var(&o.id, "id", 0, "salon id (required)")
 	addRangeFlags(cmd, &o.from, &o.to, &o.period, &o.asOf)
-	f.StringVar(&o.out, "out", "", "write the report to this file instead of stdout")
+	f.StringVar(&o.out, "out", "", "write the report to this file instead of stdout (- is stdout); an existing file keeps its mode, a symlink is followed")
 	return cmd
 }
 
@@ -93,6 +93,9 @@ func (o *rootOptions) reportRange(from, to, period, asOf string) (reportRange, e
 		}
 		if !r.from.Before(r.to) {
 			return r, usagef("--from %s must be before --to %s (--to is exclusive)", from, to)
+		}
+		if err := report.CheckRange(r.from, r.to); err != nil {
+			return r, usagef("--from/--to: %s", err)
 		}
 	default:
 		if period == "" {
@@ -158,7 +161,7 @@ func (o *salonOptions) run(ctx context.Context, rng reportRange) error {
 			return err
 		}
 	}
-	return o.writeReports(reports, o.outputFormat(o.out), o.out, false)
+	return o.writeReports(ctx, reports, o.outputFormat(o.out), o.out, false)
 }
 
 // warnLeftOut prints one line on stderr when rows of these salons' bookings

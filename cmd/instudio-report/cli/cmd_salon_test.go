@@ -225,6 +225,10 @@ func TestConfigErrors(t *testing.T) {
 	os.WriteFile(badZone, []byte("salons:\n  - id: 3\n    timezone: Lima/Peru\n"), 0o644)
 	twice := filepath.Join(dir, "twice.yaml")
 	os.WriteFile(twice, []byte("salons:\n  - id: 3\n  - id: 3\n"), 0o644)
+	salonTypo := filepath.Join(dir, "salontypo.yaml")
+	os.WriteFile(salonTypo, []byte("salons:\n  - id: 3\n    timzone: America/Lima\n"), 0o644)
+	farTypo := filepath.Join(dir, "far.yaml")
+	os.WriteFile(farTypo, []byte("colour: blue\n"), 0o644)
 	noID := filepath.Join(dir, "noid.yaml")
 	os.WriteFile(noID, []byte("salons:\n  - name: Studio\n"), 0o644)
 	for _, tc := range []struct {
@@ -233,8 +237,9 @@ func TestConfigErrors(t *testing.T) {
 	}{
 		{[]string{"--config", twice, "salon", "--id", "1"}, "salons[1]: salon 3 is listed twice"},
 		{[]string{"--config", noID, "salon", "--id", "1"}, "salons[0]: id must be a positive salon id, got 0"},
-		{[]string{"--config", typo, "salon", "--id", "1"}, "config " + typo + ": yaml: unmarshal errors:"},
-		{[]string{"--config", typo, "salon", "--id", "1"}, "field sorce not found"},
+		{[]string{"--config", typo, "salon", "--id", "1"}, "instudio-report: config " + typo + ": line 1: unknown key \"sorce\" (did you mean \"source\"?)\n"},
+		{[]string{"--config", salonTypo, "salon", "--id", "1"}, "instudio-report: config " + salonTypo + ": line 3: unknown key \"timzone\" (did you mean \"timezone\"?)\n"},
+		{[]string{"--config", farTypo, "salon", "--id", "1"}, "instudio-report: config " + farTypo + ": line 1: unknown key \"colour\"\n"},
 		{[]string{"--config", filepath.Join(dir, "missing.yaml"), "salon", "--id", "1"}, "missing.yaml: open"},
 		{[]string{"--config", badZone, "salon", "--id", "1"}, `salon 3: invalid timezone "Lima/Peru"`},
 		{[]string{"--timezone", "Mars/Olympus", "salon", "--id", "1"}, `invalid time zone "Mars/Olympus"`},

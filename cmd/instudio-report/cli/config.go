@@ -8,8 +8,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -149,6 +151,11 @@ func resolveSettings(cmd *cobra.Command, env Env, f globalFlags) (Settings, erro
 	if s.MemoryLimit != "" && !memoryLimitPattern.MatchString(s.MemoryLimit) {
 		return Settings{}, usagef("invalid memory limit %q: use a size such as 512MB, 2GB or 4GiB, or a share of RAM such as 50%%", s.MemoryLimit)
 	}
+	if share, ok := strings.CutSuffix(strings.TrimSpace(s.MemoryLimit), "%"); ok {
+		if p, _ := strconv.ParseFloat(strings.TrimSpace(share), 64); p <= 0 || p > 100 {
+			return Settings{}, usagef("invalid memory limit %q: a share of RAM is more than 0%% and at most 100%%", s.MemoryLimit)
+		}
+	}
 	if s.Format != "" && !validFormat(s.Format) {
 		return Settings{}, usagef("invalid output format %q: use table, csv or json", s.Format)
 	}
@@ -208,7 +215,7 @@ func loadConfigFile(path string, explicit bool) (loadedConfig, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-		return loadedConfig{}, fmt.Errorf("config %s: %w", path, err)
+		return loadedConfig{}, fmt.Errorf("config %s: %s", path, yamlMessage(err))
 	}
 	return loadedConfig{fileConfig: c, loaded: true}, nil
 }
@@ -221,4 +228,71 @@ func (s Settings) salonConfig(id int64) SalonConfig {
 		}
 	}
 	return SalonConfig{ID: id}
+}
+
+// yamlUnknownKey is how the YAML decoder reports a key that fileConfig
+// lacks; the Go type it names means nothing to a user.
+var yamlUnknownKey = regexp.MustCompile(`line (\d+): field (\S+) not found in type \S+`)
+
+// yamlMessage turns a YAML decoding error into one line for a user: an
+// unknown key is named, with the nearest valid key when one is close.
+func yamlMessage(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if m := yamlUnknownKey.FindStringSubmatch(msg); m != nil {
+		out := fmt.Sprintf("line %s: unknown key %q", m[1], m[2])
+		if near := nearestKey(m[2]); near != "" {
+			out += fmt.Sprintf(" (did you mean %q?)", near)
+		}
+		return out
+	}
+	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
+	return strings.Join(strings.Fields(msg), " ")
+}
+
+// configKeys are the keys of the config file, top level and per salon.
+func configKeys() []string {
+	var keys []string
+	for _, t := range []reflect.Type{reflect.TypeFor[fileConfig](), reflect.TypeFor[SalonConfig]()} {
+		for f := range t.Fields() {
+			if k, _, _ := strings.Cut(f.Tag.Get("yaml"), ","); k != "" {
+				keys = append(keys, k)
+			}
+		}
+	}
+	return keys
+}
+
+// nearestKey is the config key closest to key by edit distance, when it is
+// at most 2 edits away (or 3 for a long key).
+func nearestKey(key string) string {
+	best, bestDist := "", 3
+	if len(key) > 8 {
+		bestDist = 4
+	}
+	for _, k := range configKeys() {
+		if d := editDistance(key, k); d < bestDist {
+			best, bestDist = k, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

@@ -2,13 +2,13 @@ package cli
 
 import (
 	"bytes"
-	"fmt"
-	"os"
+	"context"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/instudio/instudio-report/report"
+	"github.com/instudio/instudio-report/storage"
 )
 
 var formats = []string{"table", "csv", "json"}
@@ -21,7 +21,7 @@ func (o *rootOptions) outputFormat(outFile string) string {
 	if o.settings.Format != "" {
 		return o.settings.Format
 	}
-	if outFile != "" {
+	if outFile != "" && outFile != "-" {
 		switch strings.ToLower(filepath.Ext(outFile)) {
 		case ".json":
 			return "json"
@@ -36,9 +36,10 @@ func (o *rootOptions) outputFormat(outFile string) string {
 	return "csv"
 }
 
-// writeReports renders reports to stdout, or to outFile when given. The
-// file is written whole or not at all.
-func (o *rootOptions) writeReports(reports []report.Report, format, outFile string, asArray bool) error {
+// writeReports renders reports to stdout, or to outFile when given ("-" is
+// stdout). Nothing is written once ctx is cancelled, and a file is written
+// whole or not at all.
+func (o *rootOptions) writeReports(ctx context.Context, reports []report.Report, format, outFile string, asArray bool) error {
 	var buf bytes.Buffer
 	var err error
 	switch format {
@@ -54,32 +55,12 @@ func (o *rootOptions) writeReports(reports []report.Report, format, outFile stri
 	if err != nil {
 		return err
 	}
-	if outFile == "" {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if outFile == "" || outFile == "-" {
 		_, err = o.env.Stdout.Write(buf.Bytes())
 		return err
 	}
-	return writeFileAtomic(outFile, buf.Bytes())
-}
-
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".instudio-report-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return storage.ReplaceFile(ctx, outFile, buf.Bytes())
 }
