@@ -8,6 +8,7 @@ import (
 	"github.com/instudio/instudio-report/booking"
 	bt "github.com/instudio/instudio-report/booking/bookingtest"
 	"github.com/instudio/instudio-report/queries"
+	"github.com/instudio/instudio-report/report"
 )
 
 // A report reads its salons' rows once into scope_rows, with only the
@@ -32,5 +33,37 @@ func TestScopeNamesAColumnItDoesNotRead(t *testing.T) {
 	// Every booking is read from the files, with every column.
 	if err := db.Conn().QueryRowContext(context.Background(), "SELECT event_type FROM events").Scan(&typ); err != nil || typ != "created" {
 		t.Errorf("event_type of the events view: %q, %v", typ, err)
+	}
+}
+
+// A report on many salons reads the files where they are instead of holding
+// their rows in memory (maxScopedSalons); the numbers are the same.
+func TestManySalonsSameNumbers(t *testing.T) {
+	dir := t.TempDir()
+	bt.WriteFiles(t, dir, map[string][]booking.Event{"b": {
+		bt.Event(t, "m1", 8, 1, booking.Pending, "2026-03-01 10:00", "2026-03-03 10:00"),
+		bt.Event(t, "m2", 8, 2, booking.Confirmed, "2026-03-02 10:00", "2026-03-03 10:00"),
+		bt.Event(t, "s1", 9, 1, booking.Pending, "2026-03-01 10:00", "2026-03-03 11:00"),
+	}})
+	db := openFixture(t, dir, nil)
+	var many []queries.Salon
+	for id := int64(1); id <= 20; id++ {
+		many = append(many, queries.Salon{ID: id})
+	}
+	// Salon 1 holds booking 9 (pending); booking 8 moved to salon 2,
+	// where it is confirmed. Salons 3 to 20 hold nothing.
+	for _, salons := range [][]queries.Salon{many, {{ID: 1}}, many} {
+		for _, r := range reports(t, db, "2026-03-03", "2026-03-04", salons...) {
+			var want report.Counts
+			switch r.SalonID {
+			case 1:
+				want = report.Counts{Bookings: 1, Pending: 1}
+			case 2:
+				want = report.Counts{Bookings: 1, Confirmed: 1}
+			}
+			if r.Current.Counts != want {
+				t.Errorf("%d salons asked: salon %d = %+v, want %+v", len(salons), r.SalonID, r.Current.Counts, want)
+			}
+		}
 	}
 }
