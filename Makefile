@@ -34,16 +34,22 @@ LAMBDA_ZIP   := dist/instudio-ingest.zip
 LAMBDA_ARCH  ?= amd64
 LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w"
 
-# The bench data set: about a million events, fixed in time so that every
-# run measures the same thing.
-BENCH_DIR   ?= $(CURDIR)/.bench
-BENCH_NOW   := 2026-11-27T12:00:00Z
-BENCH_DEMO  := --salons 40 --days 540 --seed 1 --now $(BENCH_NOW)
-BENCH_SALON := salon --id 1 --from 2026-10-28 --to 2026-11-27 -o json
-BENCH_SALONS := salons --from 2026-10-28 --to 2026-11-27 -o json
-BENCH_RUNS  ?= 3
+# `make bench` (bench/main.go) generates its data sets once into BENCH_DIR
+# and writes BENCHMARKS.md. BENCH_ONLY picks steps by a regexp of their names;
+# BENCH_BEFORE names an older build for the before-after step. The S3,
+# layout, ingest and send steps run after it and append their figures.
+BENCH_DIR    ?= $(CURDIR)/.bench
+BENCH_RUNS   ?= 5
+BENCH_ONLY   ?=
+BENCH_BEFORE ?=
+# The 1M data set of the layout and S3 steps, fixed in time.
+BENCH_NOW    := 2026-11-27T12:00:00Z
+BENCH_DEMO   := --salons 40 --days 540 --seed 1 --now $(BENCH_NOW)
+BENCH_1M     := $(BENCH_DIR)/layout-1m
 # The send bench: 500 salons, two weeks of demo data, kept between runs.
 BENCH_SEND_DIR ?= $(CURDIR)/.bench-send
+# Raw output of the steps that BENCHMARKS.md appends.
+BENCH_LOGS   := $(BENCH_DIR)/logs
 
 # A DuckDB of your own instead of duckdb-go's prebuilt one, for example
 # one built with httpfs linked in for hosts that may not download
@@ -138,36 +144,43 @@ test: tools ## check formatting, vet, staticcheck, and run every test
 	$(GO) test -count=1 -race ./booking/... ./demo/... ./report/... ./storage/... ./sqlshell/... ./ingest/... ./mail/...
 
 .PHONY: bench
-bench: build $(VERSITYGW) bench-send ## time `salon` and `salons` over about 1M demo events, the S3 cache against versitygw, ingest and send
-	@if ! compgen -G "$(BENCH_DIR)/bookings/dt=*/*.parquet" >/dev/null; then \
-		echo "writing the bench data set to $(BENCH_DIR) (once)"; \
-		/usr/bin/time -f "demo: %e s wall, %M KiB peak RSS" ./$(BIN) demo --dest $(BENCH_DIR) $(BENCH_DEMO) 2>&1 \
-			| tee $(BENCH_DIR).log; \
-	fi
-	@files=$$(compgen -G "$(BENCH_DIR)/bookings/dt=*/*.parquet" | wc -l); \
-	events=$$(grep -o 'events=[0-9]*' $(BENCH_DIR).log 2>/dev/null | cut -d= -f2); \
-	echo "salon over $${events:-?} events in $$files files: $(BENCH_SALON)"; \
-	for i in $$(seq $(BENCH_RUNS)); do \
-		/usr/bin/time -f "  run $$i: %e s wall, %U+%S s CPU, %M KiB peak RSS" ./$(BIN) --source $(BENCH_DIR) $(BENCH_SALON) >/dev/null || exit 1; \
-	done
-	@echo "salons, every salon in one pass (target: at most 2x one salon): $(BENCH_SALONS)"; \
-	for i in $$(seq $(BENCH_RUNS)); do \
-		/usr/bin/time -f "  run $$i: %e s wall, %U+%S s CPU, %M KiB peak RSS" ./$(BIN) --source $(BENCH_DIR) $(BENCH_SALONS) >/dev/null || exit 1; \
-	done
-	@echo "s3 cache against versitygw on loopback: cold and warm sync, salon from the warm cache and from local disk"
-	INSTUDIO_BENCH_DIR=$(BENCH_DIR) $(GO) test ./cmd/instudio-report/cli -run '^$$' -bench '^BenchmarkS3$$' -benchtime $(BENCH_RUNS)x
+bench: ## every benchmark; writes BENCHMARKS.md (about 25 min the first time, on 2 cores)
+	$(MAKE) bench-report
+	@mkdir -p $(BENCH_LOGS)
+	set -o pipefail; $(MAKE) bench-s3 2>&1 | tee $(BENCH_LOGS)/s3.log
+	set -o pipefail; $(MAKE) bench-layout 2>&1 | tee $(BENCH_LOGS)/layout.log
+	set -o pipefail; $(MAKE) bench-ingest 2>&1 | tee $(BENCH_LOGS)/ingest.log
+	set -o pipefail; $(MAKE) bench-send 2>&1 | tee $(BENCH_LOGS)/send.log
+	@{ echo; echo "## S3, layout, ingest and send steps"; echo; \
+	   echo "Raw output of \`make bench-s3\`, \`bench-layout\`, \`bench-ingest\` and \`bench-send\`, run right after the steps above."; \
+	   for step in s3 layout ingest send; do echo; echo "### make bench-$$step"; echo; echo '```'; \
+	     grep -v '^make\[' $(BENCH_LOGS)/$$step.log; echo '```'; done; } >> BENCHMARKS.md
+	@echo "wrote BENCHMARKS.md"
 
-# The layout bench, a step of its own: compact over 100k one-event files and
-# over the 1M data set (against one sorted file), and import-legacy over
-# 100k seed files. Its data sets are cached in BENCH_LAYOUT_DIR.
+.PHONY: bench-report
+bench-report: build ## salon against DuckDB run directly (1M-10M events, periods, salons, one file per event); writes BENCHMARKS.md
+	$(GO) run ./bench -bin $(BIN) -cache $(BENCH_DIR) -runs $(BENCH_RUNS) -only '$(BENCH_ONLY)' -before '$(BENCH_BEFORE)' -out BENCHMARKS.md
+
+.PHONY: bench-1m
+bench-1m: build
+	@if ! compgen -G "$(BENCH_1M)/bookings/dt=*/*.parquet" >/dev/null; then \
+		echo "writing the 1M bench data set to $(BENCH_1M) (once)"; \
+		./$(BIN) demo --dest $(BENCH_1M) $(BENCH_DEMO); \
+	fi
+
+.PHONY: bench-s3
+bench-s3: build bench-1m $(VERSITYGW) ## the S3 cache against versitygw: cold and warm sync, salon from the warm cache and from local disk
+	INSTUDIO_BENCH_DIR=$(BENCH_1M) $(GO) test ./cmd/instudio-report/cli -run '^$$' -bench '^BenchmarkS3$$' -benchtime 3x
+
+# The layout bench: compact over 100k one-event files and over the 1M data
+# set (against one sorted file), and import-legacy over 100k seed files. Its
+# data sets are cached in BENCH_LAYOUT_DIR.
 BENCH_LAYOUT_DIR ?= $(CURDIR)/.bench-layout
 
 .PHONY: bench-layout
-bench-layout: build ## time compact and import-legacy, and salon before and after them (BENCH_5M=1 adds 5M events)
+bench-layout: build bench-1m ## time compact and import-legacy, and salon before and after them (BENCH_5M=1 adds 5M events)
 	$(GO) build -o bin/benchdata ./layout/internal/benchdata
-	bash layout/bench.sh ./$(BIN) bin/benchdata $(BENCH_DIR) $(BENCH_LAYOUT_DIR) $(BENCH_RUNS) "$(BENCH_DEMO)"
-
-bench: bench-layout
+	bash layout/bench.sh ./$(BIN) bin/benchdata $(BENCH_1M) $(BENCH_LAYOUT_DIR) 3 "$(BENCH_DEMO)"
 
 .PHONY: lambda
 lambda: deps ## build the ingest Lambda: dist/instudio-ingest.zip (bootstrap for provided.al2023)
@@ -181,12 +194,10 @@ lambda: deps ## build the ingest Lambda: dist/instudio-ingest.zip (bootstrap for
 bench-ingest: ## ingest throughput: events/s through decode, encode and write, batches of 10, 1,000, 10,000 vs one file per event
 	$(GO) test -run '^$$' -bench 'Ingest|SeedOneFilePerEvent' -benchtime 10x ./ingest/
 
-bench: bench-ingest
-
 .PHONY: bench-send
 bench-send: tools ## email 500 salons their week through mailpit: report pass vs SMTP time
 	BENCH_SEND_DIR=$(BENCH_SEND_DIR) $(GO) test -count=1 -run '^$$' -bench BenchmarkSend500Salons -benchtime 1x ./cmd/instudio-report/cli/
 
 .PHONY: clean
-clean: ## remove build output, installed tools and the bench data set
-	rm -rf bin dist $(TOOLS_DIR) $(BENCH_DIR) $(BENCH_DIR).log $(BENCH_SEND_DIR) $(BENCH_LAYOUT_DIR)
+clean: ## remove build output, installed tools and the bench data sets
+	rm -rf bin dist $(TOOLS_DIR) $(BENCH_DIR) $(BENCH_SEND_DIR) $(BENCH_LAYOUT_DIR)

@@ -7,6 +7,8 @@
 package demo
 
 import (
+	"cmp"
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -23,10 +25,35 @@ type Options struct {
 	Ahead  int       // days of future appointments after Now
 	Seed   uint64    // random seed
 	Now    time.Time // the generation instant: no event occurs after it
+	// OnePerEvent writes every event to a file of its own, as the seed's
+	// Lambda did, instead of one file per batch: the worst case for readers.
+	OnePerEvent bool
 }
 
 // Defaults are the options of `instudio-report demo` without flags.
 var Defaults = Options{Salons: 3, Days: 120, Ahead: 28, Seed: 1}
+
+// Limits of the options. Generation holds about seven weeks of events in
+// memory (a booking's events span its lead time), so the number of salons
+// bounds the memory: 500 salons take a few hundred MB.
+const (
+	MaxSalons = 500
+	MaxDays   = 3660
+	MaxAhead  = 366
+)
+
+// Check reports the first option out of its bounds, naming the flag.
+func (o Options) Check() error {
+	switch {
+	case o.Salons < 1 || o.Salons > MaxSalons:
+		return fmt.Errorf("--salons must be between 1 and %d, got %d", MaxSalons, o.Salons)
+	case o.Days < 1 || o.Days > MaxDays:
+		return fmt.Errorf("--days must be between 1 and %d, got %d", MaxDays, o.Days)
+	case o.Ahead < 0 || o.Ahead > MaxAhead:
+		return fmt.Errorf("--ahead must be between 0 and %d, got %d", MaxAhead, o.Ahead)
+	}
+	return nil
+}
 
 type service struct {
 	name     string
@@ -73,11 +100,43 @@ type salon struct {
 	clients   []int64 // the first fifth are regulars
 }
 
-// Generate returns the events of a demo data set, ordered by ingestion.
-func Generate(opt Options) []booking.Event {
+// Batch is one file of the demo data set.
+type Batch struct {
+	Key    string
+	Events []booking.Event
+}
+
+// maxLeadDays bounds how many days before its appointment day a booking's
+// first event can occur (the longest lead time is 42 days). Once the
+// appointments of day D are generated, no later appointment adds an event
+// before D - maxLeadDays, so those days can be written and forgotten.
+const maxLeadDays = 43
+
+// Generate writes the demo data set through write, one Batch per file, in
+// order of day: every day is written once all of its events are known, so
+// memory holds a few weeks of events whatever the length of the history.
+// Files are batched as the ingest Lambda writes them: a batch per six hours
+// of ingestion, split into one file per day of occurred_at.
+//
+// Booking ids are one platform-wide sequence in order of creation, as a
+// real booking service assigns them: a day's bookings get their ids when
+// that day is written. Generation stops when ctx is canceled.
+func Generate(ctx context.Context, opt Options, write func(Batch) error) error {
+	if err := opt.Check(); err != nil {
+		return err
+	}
 	g := &generator{
-		rng: rand.New(rand.NewPCG(opt.Seed, 0x1257d10)),
-		now: opt.Now.UTC().Truncate(time.Second),
+		rng:     rand.New(rand.NewPCG(opt.Seed, 0x1257d10)),
+		now:     opt.Now.UTC().Truncate(time.Second),
+		byDay:   map[int64][]pendingEvent{},
+		created: map[int64][]*bookingRecord{},
+		perFile: opt.OnePerEvent,
+		write: func(b Batch) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			return write(b)
+		},
 	}
 	salons := make([]salon, opt.Salons)
 	for i := range salons {
@@ -86,27 +145,60 @@ func Generate(opt Options) []booking.Event {
 	today := time.Date(g.now.Year(), g.now.Month(), g.now.Day(), 0, 0, 0, 0, time.UTC)
 	first := today.AddDate(0, 0, -opt.Days)
 	last := today.AddDate(0, 0, opt.Ahead)
-	for _, s := range salons {
-		for day := first; !day.After(last); day = day.AddDate(0, 0, 1) {
+	g.flushed = dayNumber(first) - maxLeadDays - 1
+	for day := first; !day.After(last); day = day.AddDate(0, 0, 1) {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		for _, s := range salons {
 			mean := s.perDay * weekdayDemand[day.Weekday()] * (0.85 + 0.3*g.rng.Float64())
 			n := int(math.Round(mean + math.Sqrt(mean)*g.rng.NormFloat64()))
 			for range max(n, 0) {
 				g.booking(s, day)
 			}
 		}
+		if err := g.flushThrough(ctx, dayNumber(day)-maxLeadDays-1); err != nil {
+			return err
+		}
 	}
-	g.redeliver()
-	slices.SortStableFunc(g.events, func(a, b booking.Event) int {
-		return a.IngestedAt.Compare(b.IngestedAt)
-	})
-	return g.events
+	return g.flushThrough(ctx, dayNumber(g.now))
+}
+
+// dayNumber is the number of the UTC day of t, counted from 1970-01-01.
+func dayNumber(t time.Time) int64 {
+	s := t.Unix()
+	if s < 0 {
+		return (s+1)/86400 - 1
+	}
+	return s / 86400
+}
+
+// bookingRecord is a booking whose id is assigned when the day of its
+// creation is written.
+type bookingRecord struct {
+	created time.Time
+	seq     int64 // generation order, to break ties of created
+	id      int64
+}
+
+// pendingEvent is an event held until its day is written.
+type pendingEvent struct {
+	event   booking.Event
+	booking *bookingRecord
+	paid    bool // payment_id follows from the booking id
 }
 
 type generator struct {
-	rng       *rand.Rand
-	now       time.Time
-	events    []booking.Event
-	bookingID int64
+	rng     *rand.Rand
+	now     time.Time
+	perFile bool
+	write   func(Batch) error
+
+	byDay   map[int64][]pendingEvent   // by day of occurred_at
+	created map[int64][]*bookingRecord // by day of creation
+	flushed int64                      // every day up to this one is written
+	seq     int64                      // bookings generated
+	lastID  int64                      // booking ids assigned
 }
 
 func (g *generator) newSalon(id int64) salon {
@@ -207,10 +299,13 @@ func (g *generator) booking(s salon, day time.Time) {
 	if created.After(g.now) {
 		return // not booked yet
 	}
-	g.bookingID++
+	g.seq++
+	rec := &bookingRecord{created: created, seq: g.seq}
+	createdDay := dayNumber(created)
+	g.created[createdDay] = append(g.created[createdDay], rec)
 	sv := g.service()
+	paid := false
 	snapshot := booking.Event{
-		BookingID:   g.bookingID,
 		BookingDate: start,
 		Status:      booking.Pending,
 		UserID:      booking.Ptr(g.client(s)),
@@ -228,7 +323,7 @@ func (g *generator) booking(s salon, day time.Time) {
 		snapshot.EventType = eventType
 		snapshot.OccurredAt = when
 		at = when
-		g.emit(snapshot)
+		g.emit(snapshot, rec, paid)
 		return true
 	}
 	emit(booking.Pending, "created", created)
@@ -275,10 +370,8 @@ func (g *generator) booking(s salon, day time.Time) {
 		emit(booking.NoShow, "no_show", start.Add(30*time.Minute))
 	default:
 		end := start.Add(sv.duration)
-		snapshot.PaymentID = booking.Ptr(g.bookingID*10 + 1)
-		if !emit(booking.Completed, "completed", end.Add(time.Duration(g.rng.IntN(20))*time.Minute)) {
-			snapshot.PaymentID = nil
-		}
+		paid = true
+		emit(booking.Completed, "completed", end.Add(time.Duration(g.rng.IntN(20))*time.Minute))
 	}
 }
 
@@ -289,22 +382,20 @@ func maxTime(a, b time.Time) time.Time {
 	return b
 }
 
-func (g *generator) emit(e booking.Event) {
+// emit holds an event until its day is written. A few events are
+// delivered twice, as a queue does: same event, later ingestion, often
+// another batch.
+func (g *generator) emit(e booking.Event, rec *bookingRecord, paid bool) {
 	e.EventID = g.uuid()
 	e.IngestedAt = e.OccurredAt.Add(time.Duration(200+g.rng.IntN(4800)) * time.Millisecond)
-	g.events = append(g.events, e)
-}
-
-// redeliver copies a few events as a queue does when it delivers a message
-// twice: same event, later ingestion, often another batch.
-func (g *generator) redeliver() {
-	n := len(g.events)
-	for i := range n {
-		if g.rng.Float64() < 0.003 {
-			dup := g.events[i]
-			dup.IngestedAt = dup.IngestedAt.Add(time.Duration(1+g.rng.IntN(180)) * time.Minute)
-			g.events = append(g.events, dup)
-		}
+	day := dayNumber(e.OccurredAt)
+	if day <= g.flushed {
+		panic(fmt.Sprintf("demo: an event of %s after that day was written", e.Day()))
+	}
+	g.byDay[day] = append(g.byDay[day], pendingEvent{event: e, booking: rec, paid: paid})
+	if g.rng.Float64() < 0.003 {
+		e.IngestedAt = e.IngestedAt.Add(time.Duration(1+g.rng.IntN(180)) * time.Minute)
+		g.byDay[day] = append(g.byDay[day], pendingEvent{event: e, booking: rec, paid: paid})
 	}
 }
 
@@ -317,31 +408,73 @@ func (g *generator) uuid() string {
 	return fmt.Sprintf("%08x-%04x-%04x-%04x-%012x", hi>>32, hi>>16&0xffff, hi&0xffff, lo>>48, lo&0xffffffffffff)
 }
 
-// Batch is one file of the demo data set.
-type Batch struct {
-	Key    string
-	Events []booking.Event
+// flushThrough writes every day up to and including last, in order.
+func (g *generator) flushThrough(ctx context.Context, last int64) error {
+	for ; g.flushed < last; g.flushed++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := g.flushDay(g.flushed + 1); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// Batches groups events as the ingest Lambda writes them: a batch per six
-// hours of ingestion, split into one file per day of occurred_at.
-func Batches(events []booking.Event) []Batch {
-	type group struct {
-		block string
-		day   string
-	}
-	var order []group
-	byGroup := map[group][]booking.Event{}
-	for _, e := range events {
-		gr := group{block: e.IngestedAt.UTC().Truncate(6 * time.Hour).Format("20060102T15"), day: e.Day()}
-		if _, ok := byGroup[gr]; !ok {
-			order = append(order, gr)
+// flushDay assigns ids to the bookings created on day, then writes the
+// events that occurred on it.
+func (g *generator) flushDay(day int64) error {
+	recs := g.created[day]
+	slices.SortFunc(recs, func(a, b *bookingRecord) int {
+		if c := a.created.Compare(b.created); c != 0 {
+			return c
 		}
-		byGroup[gr] = append(byGroup[gr], e)
+		return cmp.Compare(a.seq, b.seq)
+	})
+	for _, r := range recs {
+		g.lastID++
+		r.id = g.lastID
 	}
-	out := make([]Batch, 0, len(order))
-	for _, gr := range order {
-		out = append(out, Batch{Key: booking.Key(gr.day, "demo-"+gr.block), Events: byGroup[gr]})
+	delete(g.created, day)
+
+	pending := g.byDay[day]
+	delete(g.byDay, day)
+	if len(pending) == 0 {
+		return nil
 	}
-	return out
+	events := make([]booking.Event, len(pending))
+	for i, p := range pending {
+		e := p.event
+		e.BookingID = p.booking.id
+		if p.paid {
+			e.PaymentID = booking.Ptr(e.BookingID*10 + 1)
+		}
+		events[i] = e
+	}
+	slices.SortStableFunc(events, func(a, b booking.Event) int {
+		return a.IngestedAt.Compare(b.IngestedAt)
+	})
+	if g.perFile {
+		for _, e := range events {
+			name := e.IngestedAt.Format("2006-01-02T15-04-05") + "_" + e.EventID
+			if err := g.write(Batch{Key: booking.Key(e.Day(), name), Events: []booking.Event{e}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	// Sorted by ingestion, the events of one six-hour block are adjacent.
+	for len(events) > 0 {
+		block := events[0].IngestedAt.Truncate(6 * time.Hour)
+		n := 1
+		for n < len(events) && events[n].IngestedAt.Truncate(6*time.Hour).Equal(block) {
+			n++
+		}
+		b := Batch{Key: booking.Key(events[0].Day(), "demo-"+block.Format("20060102T15")), Events: events[:n:n]}
+		if err := g.write(b); err != nil {
+			return err
+		}
+		events = events[n:]
+	}
+	return nil
 }

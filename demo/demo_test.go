@@ -2,7 +2,11 @@ package demo_test
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,15 +22,36 @@ func options() demo.Options {
 	return o
 }
 
+// batches collects what Generate writes.
+func batches(t *testing.T, opt demo.Options) []demo.Batch {
+	t.Helper()
+	var out []demo.Batch
+	err := demo.Generate(context.Background(), opt, func(b demo.Batch) error {
+		out = append(out, b)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func events(t *testing.T, opt demo.Options) []booking.Event {
+	var out []booking.Event
+	for _, b := range batches(t, opt) {
+		out = append(out, b.Events...)
+	}
+	return out
+}
+
 func TestSameSeedSameData(t *testing.T) {
 	opt := options()
 	opt.Days = 30
-	a, b := demo.Generate(opt), demo.Generate(opt)
-	if !reflect.DeepEqual(a, b) {
+	ba, bb := batches(t, opt), batches(t, opt)
+	if !reflect.DeepEqual(ba, bb) || len(ba) == 0 {
 		t.Fatal("two runs with the same options differ")
 	}
 	// And the same bytes on disk.
-	ba, bb := demo.Batches(a), demo.Batches(b)
 	for i := range ba {
 		da, _ := booking.EncodeParquet(ba[i].Events)
 		db, _ := booking.EncodeParquet(bb[i].Events)
@@ -36,14 +61,14 @@ func TestSameSeedSameData(t *testing.T) {
 	}
 	other := opt
 	other.Seed = 2
-	if reflect.DeepEqual(a, demo.Generate(other)) {
+	if reflect.DeepEqual(ba, batches(t, other)) {
 		t.Error("another seed gives the same data")
 	}
 }
 
 // The data set has what the reports need to show something real.
 func TestDemoIsRealistic(t *testing.T) {
-	events := demo.Generate(options())
+	events := events(t, options())
 	if len(events) < 10000 {
 		t.Fatalf("only %d events", len(events))
 	}
@@ -128,12 +153,132 @@ func TestDemoIsRealistic(t *testing.T) {
 }
 
 func TestBatchesFollowTheLayout(t *testing.T) {
-	for _, b := range demo.Batches(demo.Generate(options())) {
+	last := ""
+	for _, b := range batches(t, options()) {
 		day := booking.DayOfKey(b.Key)
+		// Days are written in order, each once all its events are known:
+		// that is what lets generation stream.
+		if day < last {
+			t.Fatalf("%s written after a file of %s", b.Key, last)
+		}
+		last = day
 		for _, e := range b.Events {
 			if e.Day() != day {
 				t.Fatalf("%s holds an event of %s", b.Key, e.Day())
 			}
+		}
+	}
+}
+
+// Booking ids are one platform-wide sequence in order of creation: 1, 2, 3
+// ... by the occurred_at of each booking's created event, with the salons
+// interleaved rather than holding one block of ids each.
+func TestBookingIDsFollowCreation(t *testing.T) {
+	created := map[int64]time.Time{}
+	salonOf := map[int64]int64{}
+	for _, e := range events(t, options()) {
+		if e.EventType == "created" {
+			created[e.BookingID] = e.OccurredAt
+		}
+		if s, ok := salonOf[e.BookingID]; ok && s != e.SalonID {
+			t.Fatalf("booking %d at salons %d and %d", e.BookingID, s, e.SalonID)
+		}
+		salonOf[e.BookingID] = e.SalonID
+		if e.PaymentID != nil && *e.PaymentID != e.BookingID*10+1 {
+			t.Fatalf("booking %d has payment %d", e.BookingID, *e.PaymentID)
+		}
+	}
+	ids := make([]int64, 0, len(created))
+	for id := range created {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	if len(ids) != len(salonOf) || ids[0] != 1 || ids[len(ids)-1] != int64(len(ids)) {
+		t.Fatalf("%d created bookings of %d, ids %d..%d: want 1..N with no gaps", len(ids), len(salonOf), ids[0], ids[len(ids)-1])
+	}
+	switches := 0
+	for i := 1; i < len(ids); i++ {
+		if created[ids[i]].Before(created[ids[i-1]]) {
+			t.Fatalf("booking %d created at %s, before booking %d at %s", ids[i], created[ids[i]], ids[i-1], created[ids[i-1]])
+		}
+		if salonOf[ids[i]] != salonOf[ids[i-1]] {
+			switches++
+		}
+	}
+	// Three salons booked at random moments: consecutive ids change salon
+	// about half the time (salon 1 takes 30 of 51 bookings a day, so two
+	// neighbours share a salon with probability (30²+15²+6²)/51² = 0.45).
+	if switches < len(ids)/3 {
+		t.Errorf("consecutive ids change salon %d times in %d: ids come in blocks per salon", switches, len(ids))
+	}
+}
+
+// One file per event holds the same events as the batches.
+func TestOnePerEvent(t *testing.T) {
+	opt := options()
+	opt.Days = 10
+	want := events(t, opt)
+	opt.OnePerEvent = true
+	var got []booking.Event
+	for _, b := range batches(t, opt) {
+		if len(b.Events) != 1 || !strings.HasSuffix(b.Key, "_"+b.Events[0].EventID+".parquet") {
+			t.Fatalf("%s holds %d events", b.Key, len(b.Events))
+		}
+		got = append(got, b.Events...)
+	}
+	key := func(a, b booking.Event) int {
+		if c := strings.Compare(a.EventID, b.EventID); c != 0 {
+			return c
+		}
+		return a.IngestedAt.Compare(b.IngestedAt)
+	}
+	slices.SortFunc(want, key)
+	slices.SortFunc(got, key)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("one file per event: %d events, batches: %d", len(got), len(want))
+	}
+}
+
+func TestGenerateStops(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	calls := 0
+	err := demo.Generate(ctx, options(), func(demo.Batch) error {
+		calls++
+		if calls == 3 {
+			cancel()
+		}
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) || calls != 3 {
+		t.Errorf("canceled after 3 files: %d files written, error %v", calls, err)
+	}
+	boom := errors.New("disk full")
+	err = demo.Generate(context.Background(), options(), func(demo.Batch) error { return boom })
+	if !errors.Is(err, boom) {
+		t.Errorf("a failing write: %v", err)
+	}
+}
+
+func TestOptionBounds(t *testing.T) {
+	for _, tc := range []struct {
+		change func(*demo.Options)
+		want   string
+	}{
+		{func(o *demo.Options) { o.Salons = 0 }, "--salons must be between 1 and 500, got 0"},
+		{func(o *demo.Options) { o.Salons = 100000000 }, "--salons must be between 1 and 500, got 100000000"},
+		{func(o *demo.Options) { o.Days = 0 }, "--days must be between 1 and 3660, got 0"},
+		{func(o *demo.Options) { o.Days = 3661 }, "--days must be between 1 and 3660, got 3661"},
+		{func(o *demo.Options) { o.Ahead = -1 }, "--ahead must be between 0 and 366, got -1"},
+		{func(o *demo.Options) { o.Ahead = 367 }, "--ahead must be between 0 and 366, got 367"},
+	} {
+		opt := options()
+		tc.change(&opt)
+		err := demo.Generate(context.Background(), opt, func(demo.Batch) error {
+			t.Fatal("wrote a file")
+			return nil
+		})
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("got %v, want %q", err, tc.want)
 		}
 	}
 }

@@ -94,6 +94,10 @@ type DB struct {
 	conn   *sql.Conn
 	source Source
 	files  []string
+	// scopeIDs are the salons whose bookings' rows are in the scope_rows
+	// table that report_rows reads (see scope); nil when report_rows is
+	// stored_rows.
+	scopeIDs []int64
 	// schemaDir holds schema.parquet, an empty file with DESIGN.md's
 	// physical types that is read before the source's files (see Attach).
 	schemaDir string
@@ -199,7 +203,7 @@ func (d *DB) Attach(ctx context.Context, src Source, asOf *time.Time) error {
 	if err != nil {
 		return err
 	}
-	d.source, d.files = src, files
+	d.source, d.files, d.scopeIDs = src, files, nil
 	var asOfArg any
 	if asOf != nil {
 		asOfArg = asOf.UTC()
@@ -211,7 +215,6 @@ func (d *DB) Attach(ctx context.Context, src Source, asOf *time.Time) error {
 	}{
 		{"set files", "SET VARIABLE instudio_files = $1::VARCHAR[]", []any{literalPaths(append([]string{schemaFile}, files...))}},
 		{"set as-of", "SET VARIABLE instudio_as_of = $1::TIMESTAMP", []any{asOfArg}},
-		{"set scope", "SET VARIABLE instudio_scope = [-1]::BIGINT[]", nil},
 		{"create events view", Query("events_view"), nil},
 		{"create bookings view", Query("bookings_view"), nil},
 	}
@@ -290,6 +293,36 @@ func (d *DB) execRead(ctx context.Context, query string, args ...any) error {
 	}
 	_, err = d.conn.ExecContext(ctx, query, args...)
 	return err
+}
+
+// maxScopedSalons bounds the salons whose rows scope reads into memory: the
+// rows of many salons are most of the source, which is better read where it
+// is than held in memory.
+const maxScopedSalons = 16
+
+// scope reads the rows of the given salons' bookings from the files into
+// the scope_rows table, once, and points report_rows at it, so that every
+// query of a report run over these salons reads the table instead of the
+// files. The table stays until another scope or Attach.
+func (d *DB) scope(ctx context.Context, salonIDs []int64) error {
+	if d.scopeIDs != nil && slices.Equal(d.scopeIDs, salonIDs) {
+		return nil
+	}
+	if _, err := d.conn.ExecContext(ctx, "CREATE OR REPLACE TEMP VIEW report_rows AS SELECT * FROM stored_rows"); err != nil {
+		return fmt.Errorf("scope: %s", firstLine(err))
+	}
+	d.scopeIDs = nil
+	if len(salonIDs) == 0 || len(salonIDs) > maxScopedSalons {
+		return nil
+	}
+	if err := d.execRead(ctx, Query("scope_rows"), salonIDs); err != nil {
+		return d.readError(err)
+	}
+	if _, err := d.conn.ExecContext(ctx, Query("scope_view")); err != nil {
+		return fmt.Errorf("scope: %s", firstLine(err))
+	}
+	d.scopeIDs = slices.Clone(salonIDs)
+	return nil
 }
 
 // SalonsPresent lists every salon that appears in any event of the source.
@@ -461,6 +494,11 @@ func (d *DB) RowsLeftOut(ctx context.Context, salonIDs []int64) (LeftOut, error)
 	var arg any
 	if salonIDs != nil {
 		arg = salonIDs
+	}
+	if salonIDs != nil {
+		if err := d.scope(ctx, salonIDs); err != nil {
+			return LeftOut{}, err
+		}
 	}
 	var l LeftOut
 	var file, why sql.NullString

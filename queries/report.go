@@ -57,12 +57,15 @@ func (d *DB) Reports(ctx context.Context, req ReportRequest) ([]report.Report, e
 		return &r.Previous
 	}
 
+	// Every salon of the source needs no narrowing pass over the files:
+	// the scope is the whole source, and report_scope reads every booking.
 	var narrow any = ids
+	scopeIDs := ids
 	if req.EverySalon {
-		// Every salon of the source: no narrowing pass over the files.
-		narrow = nil
-	} else if err := d.readScope(ctx, ids); err != nil {
-		return nil, d.readError(err)
+		narrow, scopeIDs = nil, nil
+	}
+	if err := d.scope(ctx, scopeIDs); err != nil {
+		return nil, err
 	}
 	if err := d.execRead(ctx, Query("report_scope"), ids, zones, prevFrom, req.From, req.To, narrow); err != nil {
 		return nil, d.readError(err)
@@ -191,14 +194,4 @@ func (d *DB) each(ctx context.Context, name string, row func(scan func(...any) e
 		return fmt.Errorf("%s: %s", name, firstLine(err))
 	}
 	return nil
-}
-
-// readScope reads the rows of the salons' bookings once into the temp table
-// scope_rows, which the bookings and the rows left out then read.
-func (d *DB) readScope(ctx context.Context, ids []int64) error {
-	if err := d.execRead(ctx, Query("scope_rows"), ids); err != nil {
-		return err
-	}
-	_, err := d.conn.ExecContext(ctx, "SET VARIABLE instudio_scope = $1::BIGINT[]", ids)
-	return err
 }

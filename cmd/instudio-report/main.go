@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -19,6 +20,12 @@ import (
 var version, commit, date string
 
 func main() {
+	// INSTUDIO_CPUPROFILE=FILE writes a Go CPU profile, for `make bench`.
+	if path := os.Getenv("INSTUDIO_CPUPROFILE"); path != "" {
+		if f, err := os.Create(path); err == nil && pprof.StartCPUProfile(f) == nil {
+			defer f.Close()
+		}
+	}
 	// SIGINT goes to cli.Execute, which cancels the command with it (exit
 	// 130), except in the repl, where Ctrl-C cancels only the running
 	// statement. The first SIGTERM cancels the run (exit 143, 128 + its
@@ -49,6 +56,7 @@ func main() {
 	if code == cli.ExitInterrupted && errors.As(context.Cause(ctx), &sig) && sig.signal == syscall.SIGTERM {
 		code = 128 + int(syscall.SIGTERM)
 	}
+	pprof.StopCPUProfile()
 	os.Exit(code)
 }
 

@@ -57,27 +57,25 @@ CREATE OR REPLACE TEMP MACRO breaks_contract(event_id, occurred_at, ingested_at,
         WHEN status NOT BETWEEN 1 AND 5 THEN 'status ' || status || ' is outside 1..5'
     END;
 
--- scoped_rows(salon_ids) is the stored rows of the bookings that ever had a
--- row at one of those salons (NULL: every row). A report reads them once
--- into the temp table scope_rows (see Reports) and sets instudio_scope to
--- its salon ids: later reads of the same scope (the bookings, the rows
--- left out) take the table, and DuckDB drops the branch not taken while it
--- binds, because getvariable is a constant then.
-CREATE OR REPLACE TEMP TABLE scope_rows AS
-SELECT * FROM stored_rows LIMIT 0;
+-- report_rows is what scoped_rows reads for a list of salons: stored_rows,
+-- or, during a report run, the temporary table scope_rows into which
+-- queries.DB read those salons' bookings once (scope_rows.sql), so that the
+-- report's queries and its contract check do not read the files again.
+-- Every booking is always read from stored_rows.
+CREATE OR REPLACE TEMP VIEW report_rows AS
+SELECT * FROM stored_rows;
 
 CREATE OR REPLACE TEMP MACRO scoped_rows(salon_ids) AS TABLE
 SELECT *
-FROM scope_rows
-WHERE getvariable('instudio_scope') IS NOT DISTINCT FROM salon_ids
+FROM stored_rows
+WHERE salon_ids IS NULL
 UNION ALL
 SELECT *
-FROM stored_rows
-WHERE getvariable('instudio_scope') IS DISTINCT FROM salon_ids
-  AND (salon_ids IS NULL
-       OR booking_id IN (
-            SELECT booking_id FROM stored_rows WHERE list_contains(salon_ids, salon_id)
-       ));
+FROM report_rows
+WHERE salon_ids IS NOT NULL
+  AND booking_id IN (
+        SELECT booking_id FROM report_rows WHERE list_contains(salon_ids, salon_id)
+  );
 
 -- The validity test sits above the window on purpose: placed in the scan's
 -- WHERE it makes DuckDB build its hash table on every row of the source

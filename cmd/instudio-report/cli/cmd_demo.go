@@ -3,15 +3,11 @@ package cli
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"strings"
-	"sync/atomic"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
-	"golang.org/x/sync/errgroup"
 
-	"github.com/instudio/instudio-report/booking"
 	"github.com/instudio/instudio-report/demo"
 	"github.com/instudio/instudio-report/storage"
 )
@@ -23,6 +19,8 @@ type demoOptions struct {
 	days, ahead int
 	seed        uint64
 	now         string
+	force       bool
+	perEvent    bool
 }
 
 func newDemoCmd(root *rootOptions) *cobra.Command {
@@ -39,15 +37,11 @@ confirmations, completions, cancellations (some less than 24 h ahead),
 no-shows and reschedules; and a few redelivered duplicates.
 
 Dates are relative to --now, so "the last 30 days" always has data. The same
-flags write the same files; files already there are left as they are.`),
+flags write the same files; files already there are left as they are. The
+options are recorded in DIR/demo.json, and a run with other options into the
+same directory is refused unless --force: two generations would mix.`),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if o.salons < 1 {
-				return usagef("demo: --salons must be at least 1, got %d", o.salons)
-			}
-			if o.days < 1 || o.ahead < 0 {
-				return usagef("demo: --days must be at least 1 and --ahead at least 0")
-			}
 			now := o.env.Now()
 			if o.now != "" {
 				t, err := parseInstant(o.now)
@@ -60,16 +54,22 @@ flags write the same files; files already there are left as they are.`),
 			if dest == "" {
 				dest = o.settings.Source
 			}
-			return o.run(cmd.Context(), dest, demo.Options{Salons: o.salons, Days: o.days, Ahead: o.ahead, Seed: o.seed, Now: now})
+			opt := demo.Options{Salons: o.salons, Days: o.days, Ahead: o.ahead, Seed: o.seed, Now: now, OnePerEvent: o.perEvent}
+			if err := opt.Check(); err != nil {
+				return usagef("demo: %s", err)
+			}
+			return o.run(cmd.Context(), dest, opt)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.dest, "dest", "", "directory or s3://bucket[/prefix] to write to (default: --source)")
-	f.IntVar(&o.salons, "salons", demo.Defaults.Salons, "number of salons")
-	f.IntVar(&o.days, "days", demo.Defaults.Days, "days of history before --now")
-	f.IntVar(&o.ahead, "ahead", demo.Defaults.Ahead, "days of future appointments after --now")
+	f.IntVar(&o.salons, "salons", demo.Defaults.Salons, fmt.Sprintf("number of salons (at most %d)", demo.MaxSalons))
+	f.IntVar(&o.days, "days", demo.Defaults.Days, fmt.Sprintf("days of history before --now (at most %d)", demo.MaxDays))
+	f.IntVar(&o.ahead, "ahead", demo.Defaults.Ahead, fmt.Sprintf("days of future appointments after --now (at most %d)", demo.MaxAhead))
 	f.Uint64Var(&o.seed, "seed", demo.Defaults.Seed, "random seed: the same seed and --now write the same data")
 	f.StringVar(&o.now, "now", "", "the generation time, RFC 3339 or YYYY-MM-DD (default: now)")
+	f.BoolVar(&o.perEvent, "file-per-event", false, "write one file per event, as the seed's Lambda did: the worst case for readers, for benchmarks")
+	f.BoolVar(&o.force, "force", false, "write into a directory that holds demo data generated with other options")
 	return cmd
 }
 
@@ -78,49 +78,25 @@ func (o *demoOptions) run(ctx context.Context, dest string, opt demo.Options) er
 	if err != nil {
 		return err
 	}
-	events := demo.Generate(opt)
-	batches := demo.Batches(events)
-
-	var bar *progressbar.ProgressBar
+	var progress func()
 	if o.env.StderrIsTerminal {
-		bar = progressbar.NewOptions(len(batches),
+		// The number of files is known only at the end: a counter, not a bar.
+		bar := progressbar.NewOptions(-1,
 			progressbar.OptionSetWriter(o.env.Stderr),
 			progressbar.OptionSetDescription("writing demo files"),
 			progressbar.OptionShowCount(),
 			progressbar.OptionClearOnFinish(),
 		)
+		defer func() { _ = bar.Finish() }()
+		progress = func() { _ = bar.Add(1) }
 	}
-	var written, kept atomic.Int64
-	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for _, b := range batches {
-		g.Go(func() error {
-			data, err := booking.EncodeParquet(b.Events)
-			if err != nil {
-				return fmt.Errorf("demo: %s: %w", b.Key, err)
-			}
-			created, err := dir.Create(ctx, b.Key, data)
-			if err != nil {
-				return fmt.Errorf("demo: %w", err)
-			}
-			if created {
-				written.Add(1)
-			} else {
-				kept.Add(1)
-			}
-			if bar != nil {
-				_ = bar.Add(1)
-			}
-			return nil
-		})
+	start := o.env.Now()
+	res, err := demo.Write(ctx, dir, opt, o.force, progress)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
 	}
-	if err := g.Wait(); err != nil {
-		return err
-	}
-	if bar != nil {
-		_ = bar.Finish()
-	}
-	o.log.Info("demo data written", "dir", dir.String(), "events", len(events), "salons", opt.Salons,
-		"files_written", written.Load(), "files_already_there", kept.Load())
+	o.log.Debug("demo data written", "dir", res.Root, "events", res.Events, "files", res.Files,
+		"files_already_there", res.KeptFiles, "salons", opt.Salons)
+	fmt.Fprintln(o.env.Stderr, res.Summary(o.env.Now().Sub(start)))
 	return nil
 }
