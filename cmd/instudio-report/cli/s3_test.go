@@ -130,7 +130,7 @@ func TestSalonS3Cache(t *testing.T) {
 	// writes nothing (If-None-Match: * answers 412 for every file).
 	f.proxy.Reset()
 	res = f.runS3(t, nil, append([]string{"demo", "--dest", f.source}, s3DemoArgs...)...)
-	if res.code != 0 || !strings.Contains(res.stderr, "files_written=0 files_already_there="+strconv.Itoa(files)) {
+	if res.code != 0 || !strings.Contains(res.stderr, "wrote 0 events in 0 files") || !strings.Contains(res.stderr, "("+strconv.Itoa(files)+" files, ") {
 		t.Errorf("demo over S3: exit %d: %s", res.code, res.stderr)
 	}
 	if served := f.proxy.Served(); served["put"] != files {
