@@ -25,7 +25,7 @@ type salonsOptions struct {
 func newSalonsCmd(root *rootOptions) *cobra.Command {
 	o := &salonsOptions{rootOptions: root}
 	cmd := &cobra.Command{
-		Use:   "salons [--ids 1,2,...] [--from D --to D | --period P] [--out-dir DIR]",
+		Use:   "salons [--ids 1,2,...] [--from D --to D | --period P] [--as-of T] [--out FILE | --out-dir DIR]",
 		Short: "Report every salon in one pass",
 		Long: strings.TrimSpace(`
 Report many salons at once, with the figures of 'salon', computed in one pass
@@ -59,7 +59,7 @@ reports (-o json), or every full report in one document (-o html). With
 		},
 	}
 	f := cmd.Flags()
-	f.Int64SliceVar(&o.ids, "ids", nil, "salon ids, comma-separated (default every salon in the data and the config)")
+	f.Int64SliceVar(&o.ids, "ids", nil, "salon ids, comma-separated; without it, every salon in the data and the config")
 	addRangeFlags(cmd, &o.from, &o.to, &o.period, &o.asOf)
 	f.StringVar(&o.out, "out", "", "write the output to this file instead of stdout")
 	f.StringVar(&o.outDir, "out-dir", "", "write one file per salon into this directory")

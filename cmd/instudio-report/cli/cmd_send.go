@@ -28,7 +28,7 @@ type sendOptions struct {
 func newSendCmd(root *rootOptions) *cobra.Command {
 	o := &sendOptions{rootOptions: root}
 	cmd := &cobra.Command{
-		Use:   "send --config FILE [--period P | --from D --to D] [--salon N] [--dry-run DIR] [--force]",
+		Use:   "send --config FILE [--period P | --from D --to D] [--as-of T] [--salon N] [--dry-run DIR] [--force] [--ledger L]",
 		Short: "Email every configured salon its report, once per period",
 		Long: strings.TrimSpace(`
 Email each salon of the config file (salons[].email, cc) its report for the
