@@ -11,25 +11,12 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/instudio/instudio-report/booking"
+	bt "github.com/instudio/instudio-report/booking/bookingtest"
 	"github.com/instudio/instudio-report/layout"
 	"github.com/instudio/instudio-report/storage"
 )
 
-// seedRow is a file of the seed's Python Lambda as pyarrow writes it: the
-// 7 columns, int32 and nullable (pyarrow's default), booking_date a
-// timestamp('s') that Parquet stores in milliseconds without UTC
-// adjustment, snappy.
-type seedRow struct {
-	BookingID   *int32     `parquet:"booking_id,optional"`
-	BookingDate *time.Time `parquet:"booking_date,optional,timestamp(millisecond:local)"`
-	Status      *int32     `parquet:"status,optional"`
-	UserID      *int32     `parquet:"user_id,optional"`
-	SalonID     *int32     `parquet:"salon_id,optional"`
-	EmployeeID  *int32     `parquet:"employee_id,optional"`
-	PaymentID   *int32     `parquet:"payment_id,optional"`
-}
-
-// seedWithoutPayment is a seed file that lost a column.
+// seedWithoutPayment is a seed file (bt.SeedRow) that lost a column.
 type seedWithoutPayment struct {
 	BookingID   *int32     `parquet:"booking_id,optional"`
 	BookingDate *time.Time `parquet:"booking_date,optional,timestamp(millisecond:local)"`
@@ -41,20 +28,22 @@ type seedWithoutPayment struct {
 
 func i32(v int32) *int32 { return &v }
 
+// seedFile is row as a file of the seed's Python Lambda (bt.SeedParquet:
+// snappy, as pyarrow writes it).
 func seedFile[T any](t *testing.T, row T) []byte {
 	t.Helper()
-	var buf bytes.Buffer
-	if err := parquet.Write(&buf, []T{row}, parquet.Compression(&parquet.Snappy)); err != nil {
+	data, err := bt.SeedParquet([]T{row})
+	if err != nil {
 		t.Fatal(err)
 	}
-	return buf.Bytes()
+	return data
 }
 
 // seed is the message of the seed's sample SQS event, as its Lambda stored
 // it; booking and salon vary per file.
-func seed(booking, salon, status int32, date string) seedRow {
+func seed(booking, salon, status int32, date string) bt.SeedRow {
 	d, _ := time.Parse("2006-01-02T15:04:05", date)
-	return seedRow{BookingID: i32(booking), BookingDate: &d, Status: i32(status), UserID: i32(1), SalonID: i32(salon), EmployeeID: i32(1), PaymentID: i32(1)}
+	return bt.SeedRow{BookingID: i32(booking), BookingDate: &d, Status: i32(status), UserID: i32(1), SalonID: i32(salon), EmployeeID: i32(1), PaymentID: i32(1)}
 }
 
 const (
