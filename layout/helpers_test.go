@@ -1,7 +1,6 @@
 package layout_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -11,8 +10,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/parquet-go/parquet-go"
 
 	"github.com/instudio/instudio-report/booking"
 	bt "github.com/instudio/instudio-report/booking/bookingtest"
@@ -66,11 +63,7 @@ func putOther(t *testing.T, root storage.Root, key string, events ...booking.Eve
 	for i, e := range events {
 		rows[i] = bt.AsOther(e)
 	}
-	var buf bytes.Buffer
-	if err := parquet.Write(&buf, rows); err != nil {
-		t.Fatal(err)
-	}
-	put(t, root, key, buf.Bytes())
+	put(t, root, key, bt.Parquet(t, rows))
 }
 
 // fileSet is every object of a root with its bytes, as "key size sha".
@@ -217,9 +210,5 @@ func putWithNote(t *testing.T, root storage.Root, key string, e booking.Event) {
 	row := withNote{EventID: e.EventID, EventType: e.EventType, OccurredAt: e.OccurredAt, IngestedAt: e.IngestedAt,
 		BookingID: e.BookingID, BookingDate: e.BookingDate, Status: int32(e.Status), UserID: e.UserID, SalonID: e.SalonID,
 		EmployeeID: e.EmployeeID, PaymentID: e.PaymentID, Service: e.Service, AmountCents: e.AmountCents, Note: "walk-in"}
-	var buf bytes.Buffer
-	if err := parquet.Write(&buf, []withNote{row}); err != nil {
-		t.Fatal(err)
-	}
-	put(t, root, key, buf.Bytes())
+	put(t, root, key, bt.Parquet(t, []withNote{row}))
 }

@@ -1,14 +1,11 @@
 package layout_test
 
 import (
-	"bytes"
 	"context"
 	"maps"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/parquet-go/parquet-go"
 
 	"github.com/instudio/instudio-report/booking"
 	bt "github.com/instudio/instudio-report/booking/bookingtest"
@@ -250,43 +247,29 @@ func TestDecodeEvents(t *testing.T) {
 		SalonID     int64     `parquet:"salon_id"`
 	}
 	nanos := ev.OccurredAt.Add(1)
-	write := func(t *testing.T, rows any) []byte {
-		var buf bytes.Buffer
-		var err error
-		switch r := rows.(type) {
-		case []int32Ids:
-			err = parquet.Write(&buf, r)
-		case []noSalon:
-			err = parquet.Write(&buf, r)
-		case []stringIDs:
-			err = parquet.Write(&buf, r)
-		case []nanoTimes:
-			err = parquet.Write(&buf, r)
-		case []booking.Event:
-			err = booking.WriteParquet(&buf, r)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		return buf.Bytes()
-	}
 	cases := []struct {
 		name    string
 		data    func(t *testing.T) []byte
 		wantErr string
 	}{
-		{"standard", func(t *testing.T) []byte { return write(t, []booking.Event{ev}) }, ""},
+		{"standard", func(t *testing.T) []byte {
+			data, err := booking.EncodeParquet([]booking.Event{ev})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return data
+		}, ""},
 		{"int32 ids, ms and ns, flags flipped, optional columns missing", func(t *testing.T) []byte {
-			return write(t, []int32Ids{{ev.EventID, ev.EventType, ev.OccurredAt, ev.IngestedAt, 7, ev.BookingDate, 1, i32(70), 3}})
+			return bt.Parquet(t, []int32Ids{{ev.EventID, ev.EventType, ev.OccurredAt, ev.IngestedAt, 7, ev.BookingDate, 1, i32(70), 3}})
 		}, ""},
 		{"required column missing", func(t *testing.T) []byte {
-			return write(t, []noSalon{{ev.EventID, ev.EventType, ev.OccurredAt, ev.IngestedAt, 7, ev.BookingDate, 1}})
+			return bt.Parquet(t, []noSalon{{ev.EventID, ev.EventType, ev.OccurredAt, ev.IngestedAt, 7, ev.BookingDate, 1}})
 		}, "column salon_id is missing"},
 		{"ids as strings", func(t *testing.T) []byte {
-			return write(t, []stringIDs{{ev.EventID, ev.EventType, ev.OccurredAt, ev.IngestedAt, "7", ev.BookingDate, 1, 3}})
+			return bt.Parquet(t, []stringIDs{{ev.EventID, ev.EventType, ev.OccurredAt, ev.IngestedAt, "7", ev.BookingDate, 1, 3}})
 		}, "column booking_id: type"},
 		{"finer than a microsecond", func(t *testing.T) []byte {
-			return write(t, []nanoTimes{{ev.EventID, ev.EventType, nanos, ev.IngestedAt, 7, ev.BookingDate, 1, 3}})
+			return bt.Parquet(t, []nanoTimes{{ev.EventID, ev.EventType, nanos, ev.IngestedAt, 7, ev.BookingDate, 1, 3}})
 		}, "finer than the microsecond"},
 		{"not parquet", func(t *testing.T) []byte { return []byte("PAR1 nope") }, "not a readable Parquet file"},
 	}

@@ -3,11 +3,10 @@ package queries_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
-
-	"github.com/parquet-go/parquet-go"
 
 	"github.com/instudio/instudio-report/booking"
 	bt "github.com/instudio/instudio-report/booking/bookingtest"
@@ -24,7 +23,7 @@ func writeOther[T any](t *testing.T, dir, day, name string, rows []T) string {
 	if err := mkdirAll(filepath.Dir(path)); err != nil {
 		t.Fatal(err)
 	}
-	if err := parquet.WriteFile(path, rows); err != nil {
+	if err := os.WriteFile(path, bt.Parquet(t, rows), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return path

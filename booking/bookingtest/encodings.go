@@ -2,6 +2,7 @@ package bookingtest
 
 import (
 	"bytes"
+	"testing"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
@@ -32,6 +33,18 @@ func SeedParquet[T any](rows []T) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// Parquet is rows as a Parquet file in the schema of their Go type, with
+// parquet-go's defaults (no compression); it fails the test on an error.
+// For files of a shape other than booking.Event's.
+func Parquet[T any](t testing.TB, rows []T) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := parquet.Write(&buf, rows); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 // OtherProducer is a row of the 13 event columns written the way other
