@@ -1,7 +1,6 @@
 package layout_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -12,9 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parquet-go/parquet-go"
-
 	"github.com/instudio/instudio-report/booking"
+	bt "github.com/instudio/instudio-report/booking/bookingtest"
 	"github.com/instudio/instudio-report/queries"
 	"github.com/instudio/instudio-report/report"
 	"github.com/instudio/instudio-report/storage"
@@ -41,40 +39,6 @@ func s3Root(t *testing.T) (storage.Root, string) {
 // roots are the storage roots every layout test runs on.
 var roots = map[string]rootFactory{"local": localRoot, "s3": s3Root}
 
-// otherProducer writes the layout's columns the way another producer did:
-// millisecond and nanosecond units, the UTC flags flipped, 32-bit ids.
-type otherProducer struct {
-	EventID     string    `parquet:"event_id"`
-	EventType   string    `parquet:"event_type"`
-	OccurredAt  time.Time `parquet:"occurred_at,timestamp(millisecond:local)"`
-	IngestedAt  time.Time `parquet:"ingested_at,timestamp(nanosecond:utc)"`
-	BookingID   int32     `parquet:"booking_id"`
-	BookingDate time.Time `parquet:"booking_date,timestamp(millisecond:utc)"`
-	Status      int64     `parquet:"status"`
-	UserID      *int32    `parquet:"user_id,optional"`
-	SalonID     int32     `parquet:"salon_id"`
-	EmployeeID  *int32    `parquet:"employee_id,optional"`
-	PaymentID   *int32    `parquet:"payment_id,optional"`
-	Service     *string   `parquet:"service,optional"`
-	AmountCents *int32    `parquet:"amount_cents,optional"`
-}
-
-func asOther(e booking.Event) otherProducer {
-	i32 := func(p *int64) *int32 {
-		if p == nil {
-			return nil
-		}
-		v := int32(*p)
-		return &v
-	}
-	return otherProducer{
-		EventID: e.EventID, EventType: e.EventType, OccurredAt: e.OccurredAt, IngestedAt: e.IngestedAt,
-		BookingID: int32(e.BookingID), BookingDate: e.BookingDate, Status: int64(e.Status),
-		UserID: i32(e.UserID), SalonID: int32(e.SalonID), EmployeeID: i32(e.EmployeeID),
-		PaymentID: i32(e.PaymentID), Service: e.Service, AmountCents: i32(e.AmountCents),
-	}
-}
-
 func put(t *testing.T, root storage.Root, key string, data []byte) {
 	t.Helper()
 	if _, err := root.Create(context.Background(), key, data); err != nil {
@@ -93,15 +57,13 @@ func putEvents(t *testing.T, root storage.Root, key string, events ...booking.Ev
 
 func putOther(t *testing.T, root storage.Root, key string, events ...booking.Event) {
 	t.Helper()
-	rows := make([]otherProducer, len(events))
+	// The other producer's encoding: ms and ns units, the UTC flags
+	// flipped, 32-bit ids.
+	rows := make([]bt.OtherProducer, len(events))
 	for i, e := range events {
-		rows[i] = asOther(e)
+		rows[i] = bt.AsOther(e)
 	}
-	var buf bytes.Buffer
-	if err := parquet.Write(&buf, rows); err != nil {
-		t.Fatal(err)
-	}
-	put(t, root, key, buf.Bytes())
+	put(t, root, key, bt.Parquet(t, rows))
 }
 
 // fileSet is every object of a root with its bytes, as "key size sha".
@@ -248,9 +210,5 @@ func putWithNote(t *testing.T, root storage.Root, key string, e booking.Event) {
 	row := withNote{EventID: e.EventID, EventType: e.EventType, OccurredAt: e.OccurredAt, IngestedAt: e.IngestedAt,
 		BookingID: e.BookingID, BookingDate: e.BookingDate, Status: int32(e.Status), UserID: e.UserID, SalonID: e.SalonID,
 		EmployeeID: e.EmployeeID, PaymentID: e.PaymentID, Service: e.Service, AmountCents: e.AmountCents, Note: "walk-in"}
-	var buf bytes.Buffer
-	if err := parquet.Write(&buf, []withNote{row}); err != nil {
-		t.Fatal(err)
-	}
-	put(t, root, key, buf.Bytes())
+	put(t, root, key, bt.Parquet(t, []withNote{row}))
 }

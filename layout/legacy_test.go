@@ -1,35 +1,19 @@
 package layout_test
 
 import (
-	"bytes"
 	"context"
 	"maps"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/parquet-go/parquet-go"
-
 	"github.com/instudio/instudio-report/booking"
+	bt "github.com/instudio/instudio-report/booking/bookingtest"
 	"github.com/instudio/instudio-report/layout"
 	"github.com/instudio/instudio-report/storage"
 )
 
-// seedRow is a file of the seed's Python Lambda as pyarrow writes it: the
-// 7 columns, int32 and nullable (pyarrow's default), booking_date a
-// timestamp('s') that Parquet stores in milliseconds without UTC
-// adjustment, snappy.
-type seedRow struct {
-	BookingID   *int32     `parquet:"booking_id,optional"`
-	BookingDate *time.Time `parquet:"booking_date,optional,timestamp(millisecond:local)"`
-	Status      *int32     `parquet:"status,optional"`
-	UserID      *int32     `parquet:"user_id,optional"`
-	SalonID     *int32     `parquet:"salon_id,optional"`
-	EmployeeID  *int32     `parquet:"employee_id,optional"`
-	PaymentID   *int32     `parquet:"payment_id,optional"`
-}
-
-// seedWithoutPayment is a seed file that lost a column.
+// seedWithoutPayment is a seed file (bt.SeedRow) that lost a column.
 type seedWithoutPayment struct {
 	BookingID   *int32     `parquet:"booking_id,optional"`
 	BookingDate *time.Time `parquet:"booking_date,optional,timestamp(millisecond:local)"`
@@ -41,20 +25,22 @@ type seedWithoutPayment struct {
 
 func i32(v int32) *int32 { return &v }
 
+// seedFile is row as a file of the seed's Python Lambda (bt.SeedParquet:
+// snappy, as pyarrow writes it).
 func seedFile[T any](t *testing.T, row T) []byte {
 	t.Helper()
-	var buf bytes.Buffer
-	if err := parquet.Write(&buf, []T{row}, parquet.Compression(&parquet.Snappy)); err != nil {
+	data, err := bt.SeedParquet([]T{row})
+	if err != nil {
 		t.Fatal(err)
 	}
-	return buf.Bytes()
+	return data
 }
 
 // seed is the message of the seed's sample SQS event, as its Lambda stored
 // it; booking and salon vary per file.
-func seed(booking, salon, status int32, date string) seedRow {
+func seed(booking, salon, status int32, date string) bt.SeedRow {
 	d, _ := time.Parse("2006-01-02T15:04:05", date)
-	return seedRow{BookingID: i32(booking), BookingDate: &d, Status: i32(status), UserID: i32(1), SalonID: i32(salon), EmployeeID: i32(1), PaymentID: i32(1)}
+	return bt.SeedRow{BookingID: i32(booking), BookingDate: &d, Status: i32(status), UserID: i32(1), SalonID: i32(salon), EmployeeID: i32(1), PaymentID: i32(1)}
 }
 
 const (
@@ -261,43 +247,29 @@ func TestDecodeEvents(t *testing.T) {
 		SalonID     int64     `parquet:"salon_id"`
 	}
 	nanos := ev.OccurredAt.Add(1)
-	write := func(t *testing.T, rows any) []byte {
-		var buf bytes.Buffer
-		var err error
-		switch r := rows.(type) {
-		case []int32Ids:
-			err = parquet.Write(&buf, r)
-		case []noSalon:
-			err = parquet.Write(&buf, r)
-		case []stringIDs:
-			err = parquet.Write(&buf, r)
-		case []nanoTimes:
-			err = parquet.Write(&buf, r)
-		case []booking.Event:
-			err = booking.WriteParquet(&buf, r)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		return buf.Bytes()
-	}
 	cases := []struct {
 		name    string
 		data    func(t *testing.T) []byte
 		wantErr string
 	}{
-		{"standard", func(t *testing.T) []byte { return write(t, []booking.Event{ev}) }, ""},
+		{"standard", func(t *testing.T) []byte {
+			data, err := booking.EncodeParquet([]booking.Event{ev})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return data
+		}, ""},
 		{"int32 ids, ms and ns, flags flipped, optional columns missing", func(t *testing.T) []byte {
-			return write(t, []int32Ids{{ev.EventID, ev.EventType, ev.OccurredAt, ev.IngestedAt, 7, ev.BookingDate, 1, i32(70), 3}})
+			return bt.Parquet(t, []int32Ids{{ev.EventID, ev.EventType, ev.OccurredAt, ev.IngestedAt, 7, ev.BookingDate, 1, i32(70), 3}})
 		}, ""},
 		{"required column missing", func(t *testing.T) []byte {
-			return write(t, []noSalon{{ev.EventID, ev.EventType, ev.OccurredAt, ev.IngestedAt, 7, ev.BookingDate, 1}})
+			return bt.Parquet(t, []noSalon{{ev.EventID, ev.EventType, ev.OccurredAt, ev.IngestedAt, 7, ev.BookingDate, 1}})
 		}, "column salon_id is missing"},
 		{"ids as strings", func(t *testing.T) []byte {
-			return write(t, []stringIDs{{ev.EventID, ev.EventType, ev.OccurredAt, ev.IngestedAt, "7", ev.BookingDate, 1, 3}})
+			return bt.Parquet(t, []stringIDs{{ev.EventID, ev.EventType, ev.OccurredAt, ev.IngestedAt, "7", ev.BookingDate, 1, 3}})
 		}, "column booking_id: type"},
 		{"finer than a microsecond", func(t *testing.T) []byte {
-			return write(t, []nanoTimes{{ev.EventID, ev.EventType, nanos, ev.IngestedAt, 7, ev.BookingDate, 1, 3}})
+			return bt.Parquet(t, []nanoTimes{{ev.EventID, ev.EventType, nanos, ev.IngestedAt, 7, ev.BookingDate, 1, 3}})
 		}, "finer than the microsecond"},
 		{"not parquet", func(t *testing.T) []byte { return []byte("PAR1 nope") }, "not a readable Parquet file"},
 	}

@@ -12,6 +12,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"maps"
 	"math/big"
 	"mime"
 	"mime/multipart"
@@ -118,15 +119,6 @@ func delivery(t *testing.T, smtpURL, dir string) *mail.Delivery {
 	}
 }
 
-func addresses(as []mailtest.Address) []string {
-	var out []string
-	for _, a := range as {
-		out = append(out, a.Address)
-	}
-	slices.Sort(out)
-	return out
-}
-
 func outcomes(s *mail.Summary) map[int64]mail.Outcome {
 	out := map[int64]mail.Outcome{}
 	for _, r := range s.Results {
@@ -201,10 +193,10 @@ func TestDeliverThreeSalonsOnceAndForce(t *testing.T) {
 				t.Fatalf("%d messages with this subject, want 1 (subjects: %v)", len(got), msgs)
 			}
 			sum := got[0]
-			if a := addresses(sum.To); !slices.Equal(a, tt.to) {
+			if a := mailtest.Addresses(sum.To); !slices.Equal(a, tt.to) {
 				t.Errorf("To = %v, want %v", a, tt.to)
 			}
-			if a := addresses(sum.Cc); !slices.Equal(a, tt.cc) {
+			if a := mailtest.Addresses(sum.Cc); !slices.Equal(a, tt.cc) {
 				t.Errorf("Cc = %v, want %v", a, tt.cc)
 			}
 			if sum.From.Address != "reports@instudio.example" || sum.From.Name != "InStudio Reports" {
@@ -253,7 +245,7 @@ func TestDeliverThreeSalonsOnceAndForce(t *testing.T) {
 		})
 	}
 	want := map[int64]mail.Status{1: {Attempt: 1, State: mail.Sent}, 2: {Attempt: 1, State: mail.Sent}, 3: {Attempt: 1, State: mail.Sent}}
-	if got := ledgerStates(t, dir); !mapsEqual(got, want) {
+	if got := ledgerStates(t, dir); !maps.Equal(got, want) {
 		t.Errorf("ledger = %v, want %v", got, want)
 	}
 
@@ -282,18 +274,6 @@ func TestDeliverThreeSalonsOnceAndForce(t *testing.T) {
 	if got := ledgerStates(t, dir)[1]; got != (mail.Status{Attempt: 2, State: mail.Sent}) {
 		t.Errorf("ledger after force = %+v", got)
 	}
-}
-
-func mapsEqual(a, b map[int64]mail.Status) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 // killAfter stands for a process killed after n messages were accepted:
@@ -333,7 +313,7 @@ func TestDeliverResumesAfterKill(t *testing.T) {
 	d := delivery(t, srv.SMTPURL(), dir)
 	d.Sender = &killAfter{Sender: d.Sender, n: 1, cancel: cancel}
 	sum := d.Run(ctx, jobs(t, threeSalons))
-	if got, want := outcomes(sum), map[int64]mail.Outcome{1: mail.OutcomeSent, 2: mail.OutcomeNotAttempted, 3: mail.OutcomeNotAttempted}; !equalOutcomes(got, want) {
+	if got, want := outcomes(sum), map[int64]mail.Outcome{1: mail.OutcomeSent, 2: mail.OutcomeNotAttempted, 3: mail.OutcomeNotAttempted}; !maps.Equal(got, want) {
 		t.Fatalf("killed run: %v, want %v", got, want)
 	}
 	if n := len(srv.Messages(t)); n != 1 {
@@ -341,7 +321,7 @@ func TestDeliverResumesAfterKill(t *testing.T) {
 	}
 
 	sum = delivery(t, srv.SMTPURL(), dir).Run(context.Background(), jobs(t, threeSalons))
-	if got, want := outcomes(sum), map[int64]mail.Outcome{1: mail.OutcomeAlreadySent, 2: mail.OutcomeSent, 3: mail.OutcomeSent}; !equalOutcomes(got, want) {
+	if got, want := outcomes(sum), map[int64]mail.Outcome{1: mail.OutcomeAlreadySent, 2: mail.OutcomeSent, 3: mail.OutcomeSent}; !maps.Equal(got, want) {
 		t.Fatalf("resumed run: %v, want %v", got, want)
 	}
 	for subject, ms := range bySubject(t, srv) {
@@ -352,18 +332,6 @@ func TestDeliverResumesAfterKill(t *testing.T) {
 	if n := len(srv.Messages(t)); n != 3 {
 		t.Errorf("after resume mailpit holds %d messages, want 3", n)
 	}
-}
-
-func equalOutcomes(a, b map[int64]mail.Outcome) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 func TestDeliverCrashAfterAcceptIsPossiblySent(t *testing.T) {
@@ -475,7 +443,7 @@ func TestDeliverRejectedAddressIsolated(t *testing.T) {
 	specs := slices.Clone(threeSalons)
 	specs[1].to = []string{"owner2@rejected.test"}
 	sum := delivery(t, srv.SMTPURL(), dir).Run(context.Background(), jobs(t, specs))
-	if got, want := outcomes(sum), map[int64]mail.Outcome{1: mail.OutcomeSent, 2: mail.OutcomeFailed, 3: mail.OutcomeSent}; !equalOutcomes(got, want) {
+	if got, want := outcomes(sum), map[int64]mail.Outcome{1: mail.OutcomeSent, 2: mail.OutcomeFailed, 3: mail.OutcomeSent}; !maps.Equal(got, want) {
 		t.Fatalf("outcomes %v, want %v", got, want)
 	}
 	// A 5xx is permanent: no retry.
@@ -486,7 +454,7 @@ func TestDeliverRejectedAddressIsolated(t *testing.T) {
 		t.Errorf("mailpit holds %d, want 2", n)
 	}
 	want := map[int64]mail.Status{1: {Attempt: 1, State: mail.Sent}, 2: {Attempt: 1, State: mail.Failed}, 3: {Attempt: 1, State: mail.Sent}}
-	if got := ledgerStates(t, dir); !mapsEqual(got, want) {
+	if got := ledgerStates(t, dir); !maps.Equal(got, want) {
 		t.Errorf("ledger = %v, want %v", got, want)
 	}
 	var buf bytes.Buffer
@@ -772,7 +740,7 @@ func TestSkipEmpty(t *testing.T) {
 	d.SkipEmpty = true
 	sum := d.Run(context.Background(), jobs(t, threeSalons))
 	// Salon 3 had no bookings in the period.
-	if got, want := outcomes(sum), map[int64]mail.Outcome{1: mail.OutcomeSent, 2: mail.OutcomeSent, 3: mail.OutcomeSkipped}; !equalOutcomes(got, want) {
+	if got, want := outcomes(sum), map[int64]mail.Outcome{1: mail.OutcomeSent, 2: mail.OutcomeSent, 3: mail.OutcomeSkipped}; !maps.Equal(got, want) {
 		t.Fatalf("outcomes %v, want %v", got, want)
 	}
 	if r := sum.Results[2]; !strings.Contains(r.Detail, "no bookings") {

@@ -3,11 +3,10 @@ package queries_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
-
-	"github.com/parquet-go/parquet-go"
 
 	"github.com/instudio/instudio-report/booking"
 	bt "github.com/instudio/instudio-report/booking/bookingtest"
@@ -15,15 +14,16 @@ import (
 	"github.com/instudio/instudio-report/report"
 )
 
-// writeOther writes rows of the other producer's encoding (INT32 ids, ms
-// and ns units, UTC adjustment flipped) as bookings/dt=<day>/<name>.parquet.
-func writeOther(t *testing.T, dir, day, name string, rows []otherProducer) string {
+// writeOther writes rows as bookings/dt=<day>/<name>.parquet, in the
+// schema of their Go type: bt.OtherProducer (INT32 ids, ms and ns units,
+// UTC adjustment flipped) or bt.NullableRow.
+func writeOther[T any](t *testing.T, dir, day, name string, rows []T) string {
 	t.Helper()
 	path := filepath.Join(dir, "bookings", "dt="+day, name+".parquet")
 	if err := mkdirAll(filepath.Dir(path)); err != nil {
 		t.Fatal(err)
 	}
-	if err := parquet.WriteFile(path, rows); err != nil {
+	if err := os.WriteFile(path, bt.Parquet(t, rows), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return path
@@ -48,8 +48,8 @@ func TestMixedIdWidthsInEitherFileOrder(t *testing.T) {
 	for id := int64(1); id <= 60; id++ {
 		standard = append(standard, bt.Event(t, fmt.Sprintf("s%d", id), id, 5, booking.Pending, "2026-02-21 10:00", "2026-03-04 09:00"))
 	}
-	created := []otherProducer{{EventID: "o1", EventType: "created", OccurredAt: at("2026-02-21 10:00"), IngestedAt: at("2026-02-21 10:00"), BookingID: 501, BookingDate: at("2026-03-03 15:00"), Status: 1, SalonID: 5}}
-	canceled := []otherProducer{{EventID: "o2", EventType: "canceled", OccurredAt: at("2026-03-02 16:00"), IngestedAt: at("2026-03-02 16:00"), BookingID: 501, BookingDate: at("2026-03-03 15:00"), Status: 4, SalonID: 5}}
+	created := []bt.OtherProducer{{EventID: "o1", EventType: "created", OccurredAt: at("2026-02-21 10:00"), IngestedAt: at("2026-02-21 10:00"), BookingID: 501, BookingDate: at("2026-03-03 15:00"), Status: 1, SalonID: 5}}
+	canceled := []bt.OtherProducer{{EventID: "o2", EventType: "canceled", OccurredAt: at("2026-03-02 16:00"), IngestedAt: at("2026-03-02 16:00"), BookingID: 501, BookingDate: at("2026-03-03 15:00"), Status: 4, SalonID: 5}}
 
 	for _, tc := range []struct {
 		name, otherFile string
@@ -85,24 +85,6 @@ func TestMixedIdWidthsInEitherFileOrder(t *testing.T) {
 	}
 }
 
-// contractRow is a row as a careless producer writes it: any column may be
-// null, status may be anything.
-type contractRow struct {
-	EventID     *string    `parquet:"event_id,optional"`
-	EventType   string     `parquet:"event_type"`
-	OccurredAt  time.Time  `parquet:"occurred_at,timestamp(microsecond:utc)"`
-	IngestedAt  time.Time  `parquet:"ingested_at,timestamp(microsecond:utc)"`
-	BookingID   *int64     `parquet:"booking_id,optional"`
-	BookingDate *time.Time `parquet:"booking_date,optional,timestamp(microsecond:local)"`
-	Status      *int32     `parquet:"status,optional"`
-	UserID      *int64     `parquet:"user_id,optional"`
-	SalonID     *int64     `parquet:"salon_id,optional"`
-	EmployeeID  *int64     `parquet:"employee_id,optional"`
-	PaymentID   *int64     `parquet:"payment_id,optional"`
-	Service     *string    `parquet:"service,optional"`
-	AmountCents *int64     `parquet:"amount_cents,optional"`
-}
-
 // Rows outside the contract are left out of both views and counted. The
 // good file holds booking 1 (pending), 2 (canceled), 3 (completed), all at
 // salon 7 on 03-03 10:00. The bad file, which sorts after it, holds:
@@ -127,8 +109,8 @@ func TestRowsOutsideTheContractAreLeftOut(t *testing.T) {
 	}})
 	at := bt.Time(t, "2026-03-01 09:00")
 	date := bt.Time(t, "2026-03-03 09:00")
-	row := func(id string, b int64, st int32) contractRow {
-		return contractRow{EventID: &id, EventType: "created", OccurredAt: at, IngestedAt: at, BookingID: &b, BookingDate: &date, Status: &st, SalonID: booking.Ptr(int64(7))}
+	row := func(id string, b int64, st int32) bt.NullableRow {
+		return bt.NullableRow{EventID: &id, EventType: "created", OccurredAt: at, IngestedAt: at, BookingID: &b, BookingDate: &date, Status: &st, SalonID: booking.Ptr(int64(7))}
 	}
 	nullBooking := row("n1", 0, 1)
 	nullBooking.BookingID = nil
@@ -142,7 +124,7 @@ func TestRowsOutsideTheContractAreLeftOut(t *testing.T) {
 	nullSalon.SalonID = nil
 	later := row("n5", 1, 9)
 	later.OccurredAt = bt.Time(t, "2026-03-02 09:00")
-	bad := writeOtherRows(t, dir, "2026-03-01", "b-bad", []contractRow{
+	bad := writeOther(t, dir, "2026-03-01", "b-bad", []bt.NullableRow{
 		row("x4", 4, 0), row("x5", 5, 9), nullStatus, nullBooking, nullDate, nullEvent, later, nullSalon,
 	})
 
@@ -184,18 +166,6 @@ func TestRowsOutsideTheContractAreLeftOut(t *testing.T) {
 	if events != 3 || bookings != 3 || valid != 3 {
 		t.Errorf("events = %d, bookings = %d (valid %d); want 3, 3, 3", events, bookings, valid)
 	}
-}
-
-func writeOtherRows(t *testing.T, dir, day, name string, rows []contractRow) string {
-	t.Helper()
-	path := filepath.Join(dir, "bookings", "dt="+day, name+".parquet")
-	if err := mkdirAll(filepath.Dir(path)); err != nil {
-		t.Fatal(err)
-	}
-	if err := parquet.WriteFile(path, rows); err != nil {
-		t.Fatal(err)
-	}
-	return path
 }
 
 // Two copies of one event_id that differ: both views take the copy with

@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parquet-go/parquet-go"
-
 	"github.com/instudio/instudio-report/booking"
 	bt "github.com/instudio/instudio-report/booking/bookingtest"
 )
@@ -138,7 +136,7 @@ func TestBadSources(t *testing.T) {
 			name: "wrong schema",
 			source: func(t *testing.T, src string) {
 				good(t, src)
-				writeRaw(t, src, "bookings/dt=2026-03-02/old.parquet", encoded(t, []noStatus{{EventID: "x", BookingID: 9, SalonID: 1}}))
+				writeRaw(t, src, "bookings/dt=2026-03-02/old.parquet", bt.Parquet(t, []noStatus{{EventID: "x", BookingID: 9, SalonID: 1}}))
 			},
 			code:   1,
 			stderr: "instudio-report: salon 1: read SRC/bookings/dt=2026-03-02/old.parquet: column event_type is missing (a booking file has the 13 columns of DESIGN.md)\n",
@@ -147,21 +145,22 @@ func TestBadSources(t *testing.T) {
 			name: "string salon id",
 			source: func(t *testing.T, src string) {
 				good(t, src)
-				writeRaw(t, src, "bookings/dt=2026-03-02/str.parquet", encoded(t, []stringSalon{{EventID: "x", EventType: "created", BookingID: 9, Status: 1, SalonID: "studio-1", OccurredAt: at(t, "2026-03-02 09:00"), IngestedAt: at(t, "2026-03-02 09:00"), BookingDate: at(t, "2026-03-03 09:00")}}))
+				writeRaw(t, src, "bookings/dt=2026-03-02/str.parquet", bt.Parquet(t, []stringSalon{{EventID: "x", EventType: "created", BookingID: 9, Status: 1, SalonID: "studio-1", OccurredAt: at(t, "2026-03-02 09:00"), IngestedAt: at(t, "2026-03-02 09:00"), BookingDate: at(t, "2026-03-03 09:00")}}))
 			},
 			code:   1,
 			stderr: "instudio-report: salon 1: read SRC/bookings/dt=2026-03-02/str.parquet: column salon_id holds strings or bytes, want integers\n",
 		},
 		{
-			// The legacy file sorts first and has INT32 ids: booking 4,
-			// pending at 03-04 09:00, adds one pending booking; so does
-			// booking 3,000,000,000 in a standard file, an id too wide for
-			// INT32 (read as INT32, the legacy file's type, it failed).
+			// The legacy file (bt.OtherProducer) sorts first and has
+			// INT32 ids: booking 4, pending at 03-04 09:00, adds one
+			// pending booking; so does booking 3,000,000,000 in a
+			// standard file, an id too wide for INT32 (read as INT32, the
+			// legacy file's type, it failed).
 			name: "int32 ids first",
 			source: func(t *testing.T, src string) {
 				good(t, src)
 				bt.WriteFiles(t, src, map[string][]booking.Event{"wide": {bt.Event(t, "wa", 3_000_000_000, 1, booking.Pending, "2026-03-01 10:00", "2026-03-04 10:00")}})
-				writeRaw(t, src, "bookings/dt=2026-03-01/a-legacy.parquet", encoded(t, []legacyRow{{EventID: "4a", EventType: "created", OccurredAt: at(t, "2026-03-01 09:00"), IngestedAt: at(t, "2026-03-01 09:00"), BookingID: 4, BookingDate: at(t, "2026-03-04 09:00"), Status: 1, SalonID: 1}}))
+				writeRaw(t, src, "bookings/dt=2026-03-01/a-legacy.parquet", bt.Parquet(t, []bt.OtherProducer{{EventID: "4a", EventType: "created", OccurredAt: at(t, "2026-03-01 09:00"), IngestedAt: at(t, "2026-03-01 09:00"), BookingID: 4, BookingDate: at(t, "2026-03-04 09:00"), Status: 1, SalonID: 1}}))
 			},
 			want: &counts{Bookings: 5, Pending: 3, Completed: 1, Canceled: 1},
 		},
@@ -171,7 +170,7 @@ func TestBadSources(t *testing.T) {
 			name: "invalid status",
 			source: func(t *testing.T, src string) {
 				good(t, src)
-				writeRaw(t, src, "bookings/dt=2026-03-01/z-bad.parquet", encoded(t, []nullableRow{
+				writeRaw(t, src, "bookings/dt=2026-03-01/z-bad.parquet", bt.Parquet(t, []bt.NullableRow{
 					nullable(t, "4a", 4, 1, ptr[int32](9)),
 					nullable(t, "5a", 5, 1, nil),
 				}))
@@ -192,7 +191,7 @@ func TestBadSources(t *testing.T) {
 				noDate.BookingDate = nil
 				noBooking := nullable(t, "6a", 6, 1, ptr[int32](1))
 				noBooking.BookingID = nil
-				writeRaw(t, src, "bookings/dt=2026-03-01/z-bad.parquet", encoded(t, []nullableRow{noEvent, noDate, noBooking}))
+				writeRaw(t, src, "bookings/dt=2026-03-01/z-bad.parquet", bt.Parquet(t, []bt.NullableRow{noEvent, noDate, noBooking}))
 			},
 			stderr: "instudio-report: warning: left out 2 rows of these salons' bookings that break the data contract, first in SRC/bookings/dt=2026-03-01/z-bad.parquet (event_id is null)\n",
 			want:   &counts{Bookings: 3, Pending: 1, Completed: 1, Canceled: 1},
@@ -294,16 +293,6 @@ func TestBadSources(t *testing.T) {
 	}
 }
 
-// encoded is rows as a Parquet file, in the schema of their Go type.
-func encoded[T any](t *testing.T, rows []T) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	if err := parquet.Write(&buf, rows); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
 func at(t *testing.T, s string) time.Time { return bt.Time(t, s) }
 
 func ptr[T any](v T) *T { return &v }
@@ -332,43 +321,9 @@ type stringSalon struct {
 	AmountCents *int64    `parquet:"amount_cents,optional"`
 }
 
-// legacyRow has INT32 ids and millisecond times, as the seed's Lambda wrote.
-type legacyRow struct {
-	EventID     string    `parquet:"event_id"`
-	EventType   string    `parquet:"event_type"`
-	OccurredAt  time.Time `parquet:"occurred_at,timestamp(millisecond:local)"`
-	IngestedAt  time.Time `parquet:"ingested_at,timestamp(nanosecond:utc)"`
-	BookingID   int32     `parquet:"booking_id"`
-	BookingDate time.Time `parquet:"booking_date,timestamp(millisecond:utc)"`
-	Status      int32     `parquet:"status"`
-	UserID      *int32    `parquet:"user_id,optional"`
-	SalonID     int32     `parquet:"salon_id"`
-	EmployeeID  *int32    `parquet:"employee_id,optional"`
-	PaymentID   *int32    `parquet:"payment_id,optional"`
-	Service     *string   `parquet:"service,optional"`
-	AmountCents *int32    `parquet:"amount_cents,optional"`
-}
-
-// nullableRow lets any required column be null.
-type nullableRow struct {
-	EventID     *string    `parquet:"event_id,optional"`
-	EventType   string     `parquet:"event_type"`
-	OccurredAt  time.Time  `parquet:"occurred_at,timestamp(microsecond:utc)"`
-	IngestedAt  time.Time  `parquet:"ingested_at,timestamp(microsecond:utc)"`
-	BookingID   *int64     `parquet:"booking_id,optional"`
-	BookingDate *time.Time `parquet:"booking_date,optional,timestamp(microsecond:local)"`
-	Status      *int32     `parquet:"status,optional"`
-	UserID      *int64     `parquet:"user_id,optional"`
-	SalonID     *int64     `parquet:"salon_id,optional"`
-	EmployeeID  *int64     `parquet:"employee_id,optional"`
-	PaymentID   *int64     `parquet:"payment_id,optional"`
-	Service     *string    `parquet:"service,optional"`
-	AmountCents *int64     `parquet:"amount_cents,optional"`
-}
-
 // nullable is a created event of booking b at salon, booked 03-04 09:00.
-func nullable(t *testing.T, id string, b, salon int64, status *int32) nullableRow {
-	return nullableRow{
+func nullable(t *testing.T, id string, b, salon int64, status *int32) bt.NullableRow {
+	return bt.NullableRow{
 		EventID: &id, EventType: "created",
 		OccurredAt: at(t, "2026-03-01 09:00"), IngestedAt: at(t, "2026-03-01 09:00"),
 		BookingID: &b, BookingDate: ptr(at(t, "2026-03-04 09:00")), Status: status, SalonID: &salon,

@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -171,6 +172,17 @@ type Message struct {
 		ContentType string
 		PartID      string
 	}
+}
+
+// Addresses is the addresses of as, sorted, to compare a message's To or
+// Cc with the expected recipients.
+func Addresses(as []Address) []string {
+	var out []string
+	for _, a := range as {
+		out = append(out, a.Address)
+	}
+	slices.Sort(out)
+	return out
 }
 
 var (

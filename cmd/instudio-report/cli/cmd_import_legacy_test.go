@@ -1,25 +1,14 @@
 package cli
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/parquet-go/parquet-go"
+	bt "github.com/instudio/instudio-report/booking/bookingtest"
 )
-
-// legacyRow is a file of the seed's Lambda: 7 nullable int32/timestamp(ms,
-// not UTC-adjusted) columns, as pyarrow writes them.
-type legacyRow struct {
-	BookingID   *int32     `parquet:"booking_id,optional"`
-	BookingDate *time.Time `parquet:"booking_date,optional,timestamp(millisecond:local)"`
-	Status      *int32     `parquet:"status,optional"`
-	UserID      *int32     `parquet:"user_id,optional"`
-	SalonID     *int32     `parquet:"salon_id,optional"`
-	EmployeeID  *int32     `parquet:"employee_id,optional"`
-	PaymentID   *int32     `parquet:"payment_id,optional"`
-}
 
 func TestImportLegacyCommand(t *testing.T) {
 	legacy, dest := t.TempDir(), t.TempDir()
@@ -32,8 +21,13 @@ func TestImportLegacyCommand(t *testing.T) {
 		"2024-10-05T19-00-00_1c2e4d63-7c6a-4cc2-8b9f-1b4d2a7a5f22.parquet": 2,
 		"export.parquet": 1,
 	} {
-		row := legacyRow{one(1), &date, one(status), one(1), one(1), one(1), one(1)}
-		if err := parquet.WriteFile(filepath.Join(legacy, name), []legacyRow{row}, parquet.Compression(&parquet.Snappy)); err != nil {
+		// A file of the seed's Lambda (bt.SeedRow: 7 nullable int32/timestamp(ms,
+		// not UTC-adjusted) columns, snappy, as pyarrow writes them).
+		data, err := bt.SeedParquet([]bt.SeedRow{{BookingID: one(1), BookingDate: &date, Status: one(status), UserID: one(1), SalonID: one(1), EmployeeID: one(1), PaymentID: one(1)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(legacy, name), data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	bt "github.com/instudio/instudio-report/booking/bookingtest"
 	"github.com/instudio/instudio-report/storage/s3test"
 )
 
@@ -65,7 +66,7 @@ func TestLayoutCommandsOnS3(t *testing.T) {
 	one := func(v int32) *int32 { return &v }
 	date := time.Date(2026, 3, 20, 18, 0, 0, 0, time.UTC)
 	var buf bytes.Buffer
-	if err := parquet.Write(&buf, []legacyRow{{one(90001), &date, one(1), one(5), one(1), one(3), nil}}); err != nil {
+	if err := parquet.Write(&buf, []bt.SeedRow{{BookingID: one(90001), BookingDate: &date, Status: one(1), UserID: one(5), SalonID: one(1), EmployeeID: one(3)}}); err != nil {
 		t.Fatal(err)
 	}
 	f.srv.Put(t, f.bucket, "2026-03-01T10-00-00_0b9d3c52-6b59-4bb1-9a8f-0a3c1f6f4e11.parquet", buf.Bytes())

@@ -169,10 +169,10 @@ func TestSendThreeSalonsOncePerPeriod(t *testing.T) {
 			if i < 0 {
 				t.Fatalf("no message with this subject in %+v", msgs)
 			}
-			if got := mailAddresses(msgs[i].To); !slices.Equal(got, tt.to) {
+			if got := mailtest.Addresses(msgs[i].To); !slices.Equal(got, tt.to) {
 				t.Errorf("To = %v, want %v", got, tt.to)
 			}
-			if got := mailAddresses(msgs[i].Cc); !slices.Equal(got, tt.cc) {
+			if got := mailtest.Addresses(msgs[i].Cc); !slices.Equal(got, tt.cc) {
 				t.Errorf("Cc = %v, want %v", got, tt.cc)
 			}
 			m := srv.Message(t, msgs[i].ID)
@@ -229,15 +229,6 @@ func TestSendThreeSalonsOncePerPeriod(t *testing.T) {
 	if n := len(srv.Messages(t)); n != 4 {
 		t.Errorf("after --force mailpit holds %d messages, want 4", n)
 	}
-}
-
-func mailAddresses(as []mailtest.Address) []string {
-	var out []string
-	for _, a := range as {
-		out = append(out, a.Address)
-	}
-	slices.Sort(out)
-	return out
 }
 
 func TestSendRejectedAddress(t *testing.T) {

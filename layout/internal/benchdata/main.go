@@ -7,32 +7,20 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"flag"
 	"fmt"
 	"os"
 	"runtime"
-	"time"
 
-	"github.com/parquet-go/parquet-go"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/instudio/instudio-report/booking"
+	"github.com/instudio/instudio-report/booking/bookingtest"
 	"github.com/instudio/instudio-report/layout"
 	"github.com/instudio/instudio-report/storage"
 )
-
-type seedRow struct {
-	BookingID   *int32     `parquet:"booking_id,optional"`
-	BookingDate *time.Time `parquet:"booking_date,optional,timestamp(millisecond:local)"`
-	Status      *int32     `parquet:"status,optional"`
-	UserID      *int32     `parquet:"user_id,optional"`
-	SalonID     *int32     `parquet:"salon_id,optional"`
-	EmployeeID  *int32     `parquet:"employee_id,optional"`
-	PaymentID   *int32     `parquet:"payment_id,optional"`
-}
 
 func main() {
 	from := flag.String("from", "", "layout to take events from")
@@ -101,13 +89,10 @@ func encode(mode string, i int, e booking.Event) (string, []byte, error) {
 		return i32(*p)
 	}
 	bd := e.BookingDate
-	row := seedRow{i32(e.BookingID), &bd, i32(int64(e.Status)), opt(e.UserID), i32(e.SalonID), opt(e.EmployeeID), opt(e.PaymentID)}
+	row := bookingtest.SeedRow{BookingID: i32(e.BookingID), BookingDate: &bd, Status: i32(int64(e.Status)), UserID: opt(e.UserID), SalonID: i32(e.SalonID), EmployeeID: opt(e.EmployeeID), PaymentID: opt(e.PaymentID)}
 	h := fmt.Sprintf("%x", sha256.Sum256([]byte(e.EventID)))
 	uuid := h[0:8] + "-" + h[8:12] + "-4" + h[13:16] + "-8" + h[17:20] + "-" + h[20:32]
 	name := fmt.Sprintf("%s_%s.parquet", e.OccurredAt.UTC().Format("2006-01-02T15-04-05"), uuid)
-	var buf bytes.Buffer
-	if err := parquet.Write(&buf, []seedRow{row}, parquet.Compression(&parquet.Snappy)); err != nil {
-		return "", nil, err
-	}
-	return name, buf.Bytes(), nil
+	data, err := bookingtest.SeedParquet([]bookingtest.SeedRow{row})
+	return name, data, err
 }
