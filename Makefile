@@ -176,11 +176,13 @@ bench-s3: build bench-1m $(VERSITYGW) ## the S3 cache against versitygw: cold an
 # set (against one sorted file), and import-legacy over 100k seed files. Its
 # data sets are cached in BENCH_LAYOUT_DIR.
 BENCH_LAYOUT_DIR ?= $(CURDIR)/.bench-layout
+# The 10M data set of bench-report, compacted too when it exists.
+BENCH_10M_DIR    ?= $(BENCH_DIR)/10m
 
 .PHONY: bench-layout
-bench-layout: build bench-1m ## time compact and import-legacy, and salon before and after them (BENCH_5M=1 adds 5M events)
+bench-layout: build bench-1m ## time compact and import-legacy, and salon before and after them (1M, 10M when bench-report made it; BENCH_5M=1 adds 5M)
 	$(GO) build -o bin/benchdata ./layout/internal/benchdata
-	bash layout/bench.sh ./$(BIN) bin/benchdata $(BENCH_1M) $(BENCH_LAYOUT_DIR) 3 "$(BENCH_DEMO)"
+	BENCH_10M_DIR=$(BENCH_10M_DIR) bash layout/bench.sh ./$(BIN) bin/benchdata $(BENCH_1M) $(BENCH_LAYOUT_DIR) 3 "$(BENCH_DEMO)"
 
 .PHONY: lambda
 lambda: deps ## build the ingest Lambda: dist/instudio-ingest.zip (bootstrap for provided.al2023)

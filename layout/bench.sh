@@ -9,6 +9,8 @@
 #   3. The 1M demo data set: salon over its batch files, after compact, and
 #      over one sorted file of the same data (the target: within 1.2x).
 #   4. With BENCH_5M=1, the same over about 5M events (200 salons).
+#   5. With BENCH_10M_DIR set (make bench sets it to the 10M data set of
+#      bench-report), the same over about 10M events (410 salons).
 #
 # Usage: layout/bench.sh BIN BENCHDATA BENCH_DIR WORK RUNS "DEMO FLAGS"
 set -euo pipefail
@@ -93,4 +95,8 @@ if [ "${BENCH_5M:-}" = 1 ]; then
 		"$bin" demo --dest "$work/5m-src" ${demo_flags/--salons 40/--salons 200}
 	fi
 	bench_set 5m "$work/5m-src"
+fi
+
+if [ -n "${BENCH_10M_DIR:-}" ] && compgen -G "$BENCH_10M_DIR/bookings/dt=*/*.parquet" >/dev/null; then
+	bench_set 10m "$BENCH_10M_DIR"
 fi

@@ -103,8 +103,10 @@ func run() error {
 	defer conn.Close()
 
 	prevFrom, _ := report.Before(from, to)
-	// The parameters of report_scope, as queries.Reports binds them.
-	scopeArgs := []any{[]int64{*salon}, []string{"UTC"}, prevFrom, from, to}
+	// The parameters of report_scope, as queries.Reports binds them for one
+	// salon: the ids, their zones, the periods, and the ids again as the
+	// narrowing read.
+	scopeArgs := []any{[]int64{*salon}, []string{"UTC"}, prevFrom, from, to, []int64{*salon}}
 	steps := []struct {
 		sql  string
 		args []any
