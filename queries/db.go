@@ -315,8 +315,22 @@ func (d *DB) scope(ctx context.Context, salonIDs []int64) error {
 	if len(salonIDs) == 0 || len(salonIDs) > maxScopedSalons {
 		return nil
 	}
-	if err := d.execRead(ctx, Query("scope_rows"), salonIDs); err != nil {
-		return d.readError(err)
+	// The salons' own rows, then the rows their bookings have elsewhere:
+	// the second read is two narrow columns, and the third runs only when
+	// a booking did move.
+	for _, name := range []string{"scope_rows", "scope_moved_ids"} {
+		if err := d.execRead(ctx, Query(name), salonIDs); err != nil {
+			return d.readError(err)
+		}
+	}
+	var moved int64
+	if err := d.conn.QueryRowContext(ctx, "SELECT count(*) FROM scope_moved").Scan(&moved); err != nil {
+		return fmt.Errorf("scope: %s", firstLine(err))
+	}
+	if moved > 0 {
+		if err := d.execRead(ctx, Query("scope_moved_rows"), salonIDs); err != nil {
+			return d.readError(err)
+		}
 	}
 	if _, err := d.conn.ExecContext(ctx, Query("scope_view")); err != nil {
 		return fmt.Errorf("scope: %s", firstLine(err))
