@@ -26,8 +26,9 @@ MAILPIT             := $(TOOLS_DIR)/mailpit-$(MAILPIT_VERSION)
 
 # Debian packages: the C toolchain that cgo needs for the embedded DuckDB,
 # GNU time for `make bench`, zip for `make lambda`, and chromium (headless)
-# with a font for the tests that render the HTML report.
-DEBIAN_PACKAGES := gcc g++ libc6-dev time zip chromium fonts-dejavu-core
+# with a font for the tests that render the HTML report; util-linux for
+# setpriv, with which the tests run as root read a source as nobody.
+DEBIAN_PACKAGES := gcc g++ libc6-dev time zip chromium fonts-dejavu-core util-linux
 
 # The ingest Lambda: provided.al2023, static, no cgo, no RPC shim.
 LAMBDA_ZIP   := dist/instudio-ingest.zip
