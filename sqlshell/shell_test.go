@@ -375,3 +375,19 @@ func TestMissingTableHints(t *testing.T) {
 		t.Errorf("RunScript: %v", err)
 	}
 }
+
+// At a terminal the error is printed whole, over several lines: the hint
+// on the line after the error goes too, and the rest stays.
+func TestDropForeignHintMultiLine(t *testing.T) {
+	conn := openConn(t)
+	msg := "Catalog Error: Table with name nope does not exist!\nDid you mean \"pg_enum\"?\n\nLINE 1: SELECT * FROM nope\n                      ^"
+	want := "Catalog Error: Table with name nope does not exist!\n\nLINE 1: SELECT * FROM nope\n                      ^"
+	if got := dropForeignHint(context.Background(), conn, msg); got != want {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+	// Other hints (a function's) are DuckDB's to give.
+	fn := `Catalog Error: Scalar Function with name cont does not exist! Did you mean "count"?`
+	if got := dropForeignHint(context.Background(), conn, fn); got != fn {
+		t.Errorf("function hint: got %q", got)
+	}
+}
