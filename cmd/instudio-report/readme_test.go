@@ -56,7 +56,7 @@ func TestReadmeExamples(t *testing.T) {
 	for i, ex := range examples {
 		name := fmt.Sprintf("example-%d.sh", i+1)
 		script.Files = append(script.Files, txtar.File{Name: name, Data: []byte(ex.command + "\n")})
-		fmt.Fprintf(&b, "# README.md:%d: %s\n", ex.line, ex.command)
+		fmt.Fprintf(&b, "# README.md:%d: %s\n", ex.line, strings.ReplaceAll(ex.command, "\n", " "))
 		if ex.wantError == "" {
 			fmt.Fprintf(&b, "exec sh %s\n\n", name)
 			continue
