@@ -155,6 +155,28 @@ func Write(ctx context.Context, root Root, opt Options, force bool, progress fun
 	return res, err
 }
 
+// RecordedNow is the --now of the demo data already at root, if there is
+// any: a run that names no --now takes it, so that running demo twice with
+// no options adds nothing instead of being refused.
+func RecordedNow(ctx context.Context, root Root) (time.Time, bool, error) {
+	data, err := root.Read(ctx, StampKey)
+	if errors.Is(err, fs.ErrNotExist) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	var there stamp
+	if err := json.Unmarshal(data, &there); err != nil {
+		return time.Time{}, false, fmt.Errorf("%s/%s: %w", root, StampKey, err)
+	}
+	now, err := time.Parse(time.RFC3339, there.Now)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("%s/%s: now: %w", root, StampKey, err)
+	}
+	return now, true, nil
+}
+
 // checkStamp compares the options with those recorded at the root, and
 // records them when the root has none.
 func checkStamp(ctx context.Context, root Root, opt Options, force bool) error {

@@ -361,9 +361,29 @@ func (p *Pipeline) decode(r Record, now time.Time) decoded {
 		IngestedAt: now,
 	})
 	if err != nil {
+		// JSON's own complaint ("invalid character 'h' in literal true")
+		// points the wrong way for a line that is not JSON at all.
+		var syntax *json.SyntaxError
+		if errors.As(err, &syntax) {
+			return decoded{reason: "not JSON: it starts with " + firstBytes(r.Body)}
+		}
 		return decoded{reason: err.Error()}
 	}
 	return decoded{event: e, day: e.Day()}
+}
+
+// firstBytes quotes the start of a body (valid UTF-8) for a message.
+func firstBytes(body []byte) string {
+	const most = 24
+	body = bytes.TrimSpace(body)
+	if len(body) <= most {
+		return fmt.Sprintf("%q", body)
+	}
+	cut := most
+	for cut > 0 && !utf8.RuneStart(body[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%q…", body[:cut])
 }
 
 // eventsKey names a day's batch file by its event ids: the same set of

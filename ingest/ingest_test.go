@@ -275,8 +275,8 @@ func TestMixedBatch(t *testing.T) {
 	}
 	oversized := `{"booking_id": 1, "salon_id": 1, "status": 1, "booking_date": "2024-10-06T20:00:00", "pad": "` + strings.Repeat("x", 70<<10) + `"}`
 	bad := []struct{ body, reason string }{
-		{`{"booking_id": 1, "booking_date": `, "not a JSON object"},
-		{`not json at all`, "not a JSON object"},
+		{`{"booking_id": 1, "booking_date": `, `not JSON: it starts with "{\"booking_id\": 1, \"booki"…`},
+		{`not json at all`, `not JSON: it starts with "not json at all"`},
 		{`[1, 2]`, "not a JSON object"},
 		{`null`, "not a JSON object"},
 		{``, "body is empty"},

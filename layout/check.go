@@ -21,9 +21,13 @@ type Health struct {
 	NewestOccurredAt *time.Time `json:"newest_occurred_at"`
 	NewestIngestedAt *time.Time `json:"newest_ingested_at"`
 	// Lag is how long ago the newest event occurred; Stale is Lag > MaxLag.
-	Lag    Duration `json:"lag"`
-	MaxLag Duration `json:"max_lag"`
-	Stale  bool     `json:"stale"`
+	// The text is rounded to the second; LagSeconds and MaxLagSeconds are
+	// the same in whole seconds, for scripts (0 when Empty).
+	Lag           Duration `json:"lag"`
+	LagSeconds    int64    `json:"lag_seconds"`
+	MaxLag        Duration `json:"max_lag"`
+	MaxLagSeconds int64    `json:"max_lag_seconds"`
+	Stale         bool     `json:"stale"`
 	// LastDay is the newest dt= partition, with its files and events.
 	LastDay       string `json:"last_day"`
 	LastDayFiles  int    `json:"last_day_files"`
@@ -38,13 +42,17 @@ type Health struct {
 	RejectedRecords int64 `json:"rejected_records"`
 }
 
-// Duration prints as Go's duration string in JSON ("1h30m0s").
+// Duration prints as Go's duration string rounded to the second
+// ("1h30m0s", "16s"): a lag to the nanosecond only hides its size.
 type Duration time.Duration
 
 // MarshalText implements encoding.TextMarshaler.
-func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 
-func (d Duration) String() string { return time.Duration(d).String() }
+func (d Duration) String() string { return time.Duration(d).Round(time.Second).String() }
+
+// Seconds is d rounded to whole seconds.
+func (d Duration) Seconds() int64 { return int64(time.Duration(d).Round(time.Second) / time.Second) }
 
 // CheckOptions tune Check.
 type CheckOptions struct {
@@ -57,7 +65,7 @@ type CheckOptions struct {
 // files that reach it (a batch file holds one day, so older files cannot
 // hold newer events).
 func Check(ctx context.Context, root storage.Root, opt CheckOptions) (*Health, error) {
-	h := &Health{Source: root.String(), MaxLag: Duration(opt.MaxLag)}
+	h := &Health{Source: root.String(), MaxLag: Duration(opt.MaxLag), MaxLagSeconds: Duration(opt.MaxLag).Seconds()}
 	files, err := ListFiles(ctx, root)
 	if err != nil {
 		return nil, err
@@ -124,6 +132,7 @@ func Check(ctx context.Context, root storage.Root, opt CheckOptions) (*Health, e
 		return h, nil
 	}
 	h.Lag = Duration(opt.Now.Sub(*h.NewestOccurredAt))
+	h.LagSeconds = h.Lag.Seconds()
 	h.Stale = time.Duration(h.Lag) > opt.MaxLag
 	return h, nil
 }
@@ -141,7 +150,7 @@ func (h *Health) Summary() string {
 		return fmt.Sprintf("no booking events in %s", h.Source)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "newest event occurred %s ago (%s)", time.Duration(h.Lag).Round(time.Second), h.NewestOccurredAt.Format(time.RFC3339))
+	fmt.Fprintf(&b, "newest event occurred %s ago (%s)", h.Lag, h.NewestOccurredAt.Format(time.RFC3339))
 	if h.Stale {
 		fmt.Fprintf(&b, ", more than --max-lag %s", time.Duration(h.MaxLag))
 	}

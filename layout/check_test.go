@@ -33,7 +33,8 @@ func TestCheck(t *testing.T) {
 				}
 				want := layout.Health{
 					Source: root.String(), MaxLag: layout.Duration(c.maxLag), Stale: c.stale,
-					Lag:     layout.Duration(3 * time.Hour),
+					MaxLagSeconds: int64(c.maxLag / time.Second),
+					Lag:           layout.Duration(3 * time.Hour), LagSeconds: 3 * 60 * 60,
 					LastDay: "2026-03-10", LastDayFiles: 1, LastDayEvents: 1,
 					// 7 files; the 5 of 03-01..03-03 are before
 					// yesterday (03-09) and wait for compaction.

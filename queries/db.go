@@ -118,9 +118,16 @@ func (d *DB) fileName(file string) string {
 }
 
 // NoBookingFilesError says that a source holds no booking files.
-type NoBookingFilesError struct{ Pattern string }
+type NoBookingFilesError struct {
+	Pattern string
+	// MissingDir, when set, is the source directory, which does not exist.
+	MissingDir string
+}
 
 func (e *NoBookingFilesError) Error() string {
+	if e.MissingDir != "" {
+		return fmt.Sprintf("source directory %s does not exist; run `instudio-report demo` to create sample data there, or point --source at the directory that holds bookings/", e.MissingDir)
+	}
 	return fmt.Sprintf("no booking files match %s; run `instudio-report demo` to create sample data there, or point --source at the directory that holds bookings/", e.Pattern)
 }
 

@@ -87,9 +87,16 @@ func Days(from, to time.Time) int64 {
 	return (Date(to).Unix() - Date(from).Unix()) / (24 * 60 * 60)
 }
 
-// Before returns the equally long period just before [from, to).
+// Before returns the equally long period just before [from, to), cut at
+// MinDate: dates before it are not supported, so the period before a very
+// long or very early one is shorter (and empty for one that starts at
+// MinDate).
 func Before(from, to time.Time) (time.Time, time.Time) {
-	return from.AddDate(0, 0, -int(Days(from, to))), from
+	prev := from.AddDate(0, 0, -int(Days(from, to)))
+	if prev.Before(MinDate) {
+		prev = MinDate
+	}
+	return prev, from
 }
 
 // Date is t's calendar date, as midnight UTC.

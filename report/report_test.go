@@ -73,6 +73,20 @@ func TestBefore(t *testing.T) {
 	if !from.Equal(day(t, "2026-01-29")) {
 		t.Errorf("31 days before 2026-03-01 = %v, want 2026-01-29", from)
 	}
+	// The period before is cut at 1900-01-01, the first supported date.
+	// 1950 to 2000 and 1900 to 1950 both hold 12 leap days: 18,262 days,
+	// so the period before 1950..2000 just fits.
+	for _, tc := range []struct{ from, to, want string }{
+		{"1950-01-01", "2000-01-01", "1900-01-01"},
+		{"1926-09-16", "2026-12-01", "1900-01-01"}, // last-36600d on 2026-12-01
+		{"1900-01-01", "1950-01-01", "1900-01-01"}, // empty
+		{"1900-01-02", "1900-01-05", "1900-01-01"},
+	} {
+		from, to := report.Before(day(t, tc.from), day(t, tc.to))
+		if !from.Equal(day(t, tc.want)) || !to.Equal(day(t, tc.from)) {
+			t.Errorf("Before(%s, %s) = %v..%v, want %s..%s", tc.from, tc.to, from, to, tc.want, tc.from)
+		}
+	}
 }
 
 func TestPeakHour(t *testing.T) {

@@ -7,8 +7,10 @@ package source
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
@@ -78,6 +80,12 @@ func Attach(ctx context.Context, db *queries.DB, opt Options) (queries.Source, e
 		return nil, fmt.Errorf("source %s: cannot be read", root)
 	}
 	if err := db.Attach(ctx, src, opt.AsOf); err != nil {
+		var none *queries.NoBookingFilesError
+		if dir, ok := root.(*storage.Dir); ok && errors.As(err, &none) {
+			if _, serr := os.Stat(dir.Path); errors.Is(serr, fs.ErrNotExist) {
+				none.MissingDir = dir.Path
+			}
+		}
 		return nil, err
 	}
 	return src, nil

@@ -19,8 +19,10 @@ type command struct {
 	name string
 	args string
 	help string
-	// values are the words the argument may be, for completion.
+	// values are the words the argument may be, for completion; files
+	// says that it may be a file name.
 	values []string
+	files  bool
 	run    func(s *Shell, ctx context.Context, arg string) error
 }
 
@@ -35,8 +37,8 @@ func commands() []command {
 		{name: ".mode", args: strings.Join(modes(), "|"), help: "set the output mode (no argument: show it)", values: modes(), run: (*Shell).setMode},
 		{name: ".timer", args: "on|off", help: "print how long each statement took", values: []string{"on", "off"}, run: (*Shell).setTimer},
 		{name: ".maxrows", args: "N", help: "print at most N rows of a result, 0 for all (no argument: show it)", run: (*Shell).setMaxRows},
-		{name: ".output", args: "FILE|stdout", help: "write results to FILE (truncated first), or back to stdout", values: []string{"stdout"}, run: (*Shell).output},
-		{name: ".read", args: "FILE", help: "run the statements and dot-commands of FILE", run: (*Shell).read},
+		{name: ".output", args: "FILE|stdout", help: "write results to FILE (truncated first), or back to stdout", values: []string{"stdout"}, files: true, run: (*Shell).output},
+		{name: ".read", args: "FILE", help: "run the statements and dot-commands of FILE", files: true, run: (*Shell).read},
 		{name: ".quit", help: "end the session (so does Ctrl-D)", run: (*Shell).quitCmd},
 	}
 }
@@ -66,8 +68,8 @@ func (s *Shell) help(_ context.Context, _ string) error {
 	}
 	b.WriteString(`
 A statement ends with ";" and may span lines. At a terminal, Tab completes
-commands, tables and columns; Ctrl-C cancels a running statement or clears
-the line; Ctrl-D ends the session.
+commands, file names, tables and columns; Ctrl-C cancels a running statement
+or clears the line; Ctrl-D ends the session.
 `)
 	_, err := io.WriteString(s.stdout, b.String())
 	return err

@@ -1,7 +1,10 @@
 package sqlshell
 
 import (
+	"cmp"
 	"context"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -68,13 +71,22 @@ func (s *Shell) Complete(line string, pos int) (head string, completions []strin
 	runes := []rune(line)
 	pos = min(max(pos, 0), len(runes))
 	head, tail = string(runes[:pos]), string(runes[pos:])
+
+	if strings.HasPrefix(strings.TrimSpace(line), ".") {
+		// A dot-command's argument is the rest of the line (a file name
+		// may hold '/', '-' or spaces), so the word is all of it.
+		lead := len(head) - len(strings.TrimLeft(head, " \t"))
+		end := strings.IndexAny(head[lead:], " \t")
+		if end < 0 {
+			return head[:lead], s.completeCommand("", head[lead:]), tail
+		}
+		end += lead
+		argStart := len(head) - len(strings.TrimLeft(head[end:], " \t"))
+		return head[:argStart], s.completeCommand(head[lead:end], head[argStart:]), tail
+	}
 	start := strings.LastIndexAny(head, " \t(,=<>+-*/|;") + 1
 	word := head[start:]
 	head = head[:start]
-
-	if strings.HasPrefix(strings.TrimSpace(line), ".") {
-		return head, s.completeCommand(strings.TrimSpace(head), word), tail
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	n, err := s.loadNames(ctx)
@@ -132,6 +144,9 @@ func (s *Shell) completeCommand(before, word string) []string {
 					out = append(out, v)
 				}
 			}
+			if c.files {
+				out = append(out, completeFiles(word)...)
+			}
 			if c.name == ".schema" {
 				ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 				if n, err := s.loadNames(ctx); err == nil {
@@ -144,6 +159,31 @@ func (s *Shell) completeCommand(before, word string) []string {
 				cancel()
 			}
 		}
+	}
+	return out
+}
+
+// completeFiles offers the files and directories whose path starts with
+// word, relative to the working directory as .read and .output open them;
+// a directory ends with "/" so that Tab goes on into it. Hidden entries
+// are offered only once their dot is typed.
+func completeFiles(word string) []string {
+	dir, base := filepath.Split(word)
+	entries, err := os.ReadDir(cmp.Or(dir, "."))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasPrefix(name, base) || (strings.HasPrefix(name, ".") && !strings.HasPrefix(base, ".")) {
+			continue
+		}
+		path := dir + name
+		if info, err := os.Stat(path); err == nil && info.IsDir() {
+			path += "/"
+		}
+		out = append(out, path)
 	}
 	return out
 }

@@ -51,6 +51,7 @@ func RunScript(ctx context.Context, conn *sql.Conn, script, mode string, w io.Wr
 				return ctx.Err()
 			}
 			msg, line := errorMessage(err, st.Line)
+			msg = dropForeignHint(ctx, conn, msg)
 			return &StatementError{Statement: i + 1, Line: line, Message: msg, Err: err}
 		}
 	}

@@ -232,9 +232,10 @@ func (s *Shell) execute(ctx context.Context, st Statement, in Input) {
 	case qctx.Err() != nil:
 		fmt.Fprintln(s.stderr, "Error: query canceled")
 	case in.Interactive:
-		fmt.Fprintf(s.stderr, "Error: %s\n", strings.TrimRight(err.Error(), "\n"))
+		fmt.Fprintf(s.stderr, "Error: %s\n", dropForeignHint(ctx, s.conn, strings.TrimRight(err.Error(), "\n")))
 	default:
 		msg, line := errorMessage(err, st.Line)
+		msg = dropForeignHint(ctx, s.conn, msg)
 		s.printError(in, line, msg)
 	}
 }

@@ -324,3 +324,70 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// After .read and .output, Tab completes file names, relative to the
+// working directory as the commands open them.
+func TestCompleteFileNames(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"monthly.sql", "weekly.sql", ".hidden.sql", "more/inner.sql"} {
+		must(t, os.MkdirAll(filepath.Join(dir, filepath.Dir(f)), 0o755))
+		must(t, os.WriteFile(filepath.Join(dir, f), []byte("SELECT 1;\n"), 0o644))
+	}
+	t.Chdir(dir)
+	sh := New(openConn(t), Options{Stdout: io.Discard, Stderr: io.Discard})
+	for _, tt := range []struct {
+		line       string
+		head       string
+		candidates []string
+	}{
+		{".read m", ".read ", []string{"monthly.sql", "more/"}},
+		{".read more/", ".read ", []string{"more/inner.sql"}},
+		{".read more/in", ".read ", []string{"more/inner.sql"}},
+		{".read .", ".read ", []string{".hidden.sql"}},
+		{".read x", ".read ", nil},
+		{".output w", ".output ", []string{"weekly.sql"}},
+		{".output ", ".output ", []string{"stdout", "monthly.sql", "more/", "weekly.sql"}},
+		{"  .read  mo", "  .read  ", []string{"monthly.sql", "more/"}},
+		// Other commands take no file.
+		{".mode m", ".mode ", []string{"md"}},
+	} {
+		head, got, tail := sh.Complete(tt.line, len([]rune(tt.line)))
+		if head != tt.head || tail != "" || !reflect.DeepEqual(got, tt.candidates) {
+			t.Errorf("Complete(%q) = %q, %q, %q; want %q, %q", tt.line, head, got, tail, tt.head, tt.candidates)
+		}
+	}
+}
+
+// A missing table's "Did you mean" stays only when it names one of the
+// session's own tables or views: DuckDB offers its catalog views too.
+func TestMissingTableHints(t *testing.T) {
+	conn := openConn(t)
+	_, err := conn.ExecContext(context.Background(), "CREATE TEMP TABLE salons (salon_id BIGINT)")
+	must(t, err)
+	_, stderr := runScript(t, conn, Options{Mode: "csv"}, "SELECT * FROM nope;\nSELECT * FROM salon;\n")
+	want := "Error: script:1: Catalog Error: Table with name nope does not exist!\n" +
+		"Error: script:2: Catalog Error: Table with name salon does not exist! Did you mean \"salons\"?\n"
+	if stderr != want {
+		t.Errorf("stderr:\n%s\nwant:\n%s", stderr, want)
+	}
+	err = RunScript(context.Background(), conn, "SELECT 1;\nSELECT * FROM nope;", "csv", io.Discard)
+	if err == nil || err.Error() != "statement 2 (line 2): Catalog Error: Table with name nope does not exist!" {
+		t.Errorf("RunScript: %v", err)
+	}
+}
+
+// At a terminal the error is printed whole, over several lines: the hint
+// on the line after the error goes too, and the rest stays.
+func TestDropForeignHintMultiLine(t *testing.T) {
+	conn := openConn(t)
+	msg := "Catalog Error: Table with name nope does not exist!\nDid you mean \"pg_enum\"?\n\nLINE 1: SELECT * FROM nope\n                      ^"
+	want := "Catalog Error: Table with name nope does not exist!\n\nLINE 1: SELECT * FROM nope\n                      ^"
+	if got := dropForeignHint(context.Background(), conn, msg); got != want {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+	// Other hints (a function's) are DuckDB's to give.
+	fn := `Catalog Error: Scalar Function with name cont does not exist! Did you mean "count"?`
+	if got := dropForeignHint(context.Background(), conn, fn); got != fn {
+		t.Errorf("function hint: got %q", got)
+	}
+}

@@ -35,7 +35,7 @@ func TestCheckExitCodes(t *testing.T) {
 			if err := json.Unmarshal([]byte(res.stdout), &h); err != nil {
 				t.Fatalf("stdout is not JSON: %v\n%s", err, res.stdout)
 			}
-			if c.name == "fresh" && (h["newest_occurred_at"] != "2026-03-12T11:30:00Z" || h["lag"] != "21h30m0s" || h["last_day"] != "2026-03-12" || h["last_day_events"] != 1.0) {
+			if c.name == "fresh" && (h["newest_occurred_at"] != "2026-03-12T11:30:00Z" || h["lag"] != "21h30m0s" || h["lag_seconds"] != 77400.0 || h["max_lag_seconds"] != 86400.0 || h["last_day"] != "2026-03-12" || h["last_day_events"] != 1.0) {
 				t.Errorf("health = %v", h)
 			}
 		})

@@ -86,6 +86,7 @@ func (o *compactOptions) run(ctx context.Context, opt layout.CompactOptions) err
 		return err
 	}
 	opt.Progress = o.progress("compacting")
+	start := o.env.Now()
 	res, err := layout.Compact(ctx, root, opt)
 	if res != nil {
 		verb := "wrote"
@@ -109,8 +110,11 @@ func (o *compactOptions) run(ctx context.Context, opt layout.CompactOptions) err
 	if err != nil {
 		return err
 	}
-	o.log.Info("compact done", "source", root.String(), "before", opt.Before, "day", opt.Day, "dry_run", opt.DryRun,
+	o.log.Debug("compact done", "source", root.String(), "before", opt.Before, "day", opt.Day, "dry_run", opt.DryRun,
 		"files_before", res.FilesBefore, "files_after", res.FilesAfter, "written", len(res.Outputs), "left_alone", len(res.LeftAlone))
+	if o.summaryWanted(ctx) {
+		fmt.Fprintln(o.env.Stderr, compactSummary(root.String(), res, opt.DryRun, o.env.Now().Sub(start)))
+	}
 	return nil
 }
 

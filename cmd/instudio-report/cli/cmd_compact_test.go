@@ -36,10 +36,20 @@ func TestCompactKeepsTheReport(t *testing.T) {
 	if dry.code != 0 || !strings.HasPrefix(dry.stdout, "would write ") || len(files()) != 7 {
 		t.Fatalf("dry run: exit %d\n%s%s", dry.code, dry.stdout, dry.stderr)
 	}
+	// One plain summary line on stderr (the test clock stands still: 0.0 s).
+	if want := "would write 13 events in 1 file to " + src + " (7 files now, 2 after)\n"; dry.stderr != want {
+		t.Errorf("dry run stderr %q, want %q", dry.stderr, want)
+	}
 	res := run(t, runOpts{}, "--source", src, "compact")
 	want := regexp.MustCompile(`^wrote .*dt=2026-02-20/compact-to-2026-03-10-n13-[0-9a-f]{16}\.parquet: 13 events from 6 files, 2026-02-20 to 2026-03-10\n$`)
 	if res.code != 0 || !want.MatchString(res.stdout) {
 		t.Fatalf("exit %d\nstdout %q\nstderr %s", res.code, res.stdout, res.stderr)
+	}
+	if want := "wrote 13 events in 1 file to " + src + " in 0.0 s (7 files before, 2 after)\n"; res.stderr != want {
+		t.Errorf("stderr %q, want %q", res.stderr, want)
+	}
+	if quiet := run(t, runOpts{}, "--source", src, "--log-level", "warn", "compact"); quiet.code != 0 || quiet.stderr != "" {
+		t.Errorf("--log-level warn: exit %d, stderr %q, want no summary", quiet.code, quiet.stderr)
 	}
 	if n := len(files()); n != 2 {
 		t.Errorf("%d files after compaction, want 2", n)
@@ -54,6 +64,14 @@ func TestCompactKeepsTheReport(t *testing.T) {
 	} {
 		if res := run(t, runOpts{}, append([]string{"--source", src}, args...)...); res.code != 2 {
 			t.Errorf("%v: exit %d, want 2 (%s)", args, res.code, res.stderr)
+		}
+	}
+}
+
+func TestGrouped(t *testing.T) {
+	for n, want := range map[int64]string{0: "0", 7: "7", 999: "999", 1000: "1,000", 16927: "16,927", 1057265: "1,057,265", -1234: "-1,234"} {
+		if got := grouped(n); got != want {
+			t.Errorf("grouped(%d) = %q, want %q", n, got, want)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -39,10 +40,12 @@ no-shows and reschedules; and a few redelivered duplicates.
 Dates are relative to --now, so "the last 30 days" always has data. The same
 flags write the same files; files already there are left as they are. The
 options are recorded in DIR/demo.json, and a run with other options into the
-same directory is refused unless --force: two generations would mix.`),
+same directory is refused unless --force: two generations would mix. Without
+--now, a directory that already holds demo data keeps its --now, so running
+demo twice adds nothing.`),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			now := o.env.Now()
+			var now time.Time
 			if o.now != "" {
 				t, err := parseInstant(o.now)
 				if err != nil {
@@ -67,7 +70,7 @@ same directory is refused unless --force: two generations would mix.`),
 	f.IntVar(&o.days, "days", demo.Defaults.Days, fmt.Sprintf("days of history before --now (at most %d)", demo.MaxDays))
 	f.IntVar(&o.ahead, "ahead", demo.Defaults.Ahead, fmt.Sprintf("days of future appointments after --now (at most %d)", demo.MaxAhead))
 	f.Uint64Var(&o.seed, "seed", demo.Defaults.Seed, "random seed: the same seed and --now write the same data")
-	f.StringVar(&o.now, "now", "", "the generation time, RFC 3339 or YYYY-MM-DD (default: now)")
+	f.StringVar(&o.now, "now", "", "the generation time, RFC 3339 or YYYY-MM-DD (default: the --now of the demo data already in DIR, else now)")
 	f.BoolVar(&o.perEvent, "file-per-event", false, "write one file per event, as the seed's Lambda did: the worst case for readers, for benchmarks")
 	f.BoolVar(&o.force, "force", false, "write into a directory that holds demo data generated with other options")
 	return cmd
@@ -77,6 +80,20 @@ func (o *demoOptions) run(ctx context.Context, dest string, opt demo.Options) er
 	dir, err := storage.Open(ctx, dest, o.s3Options())
 	if err != nil {
 		return err
+	}
+	if o.now == "" {
+		// Without --now, a directory that holds demo data keeps its clock:
+		// a second plain run adds nothing instead of being refused.
+		recorded, ok, err := demo.RecordedNow(ctx, dir)
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		opt.Now = o.env.Now()
+		if ok && !o.force {
+			opt.Now = recorded
+			fmt.Fprintf(o.env.Stderr, "demo: %s holds demo data generated with --now %s: using it (delete %s, or pass --now, for data up to another time)\n",
+				dir, recorded.Format(time.RFC3339), dir)
+		}
 	}
 	var progress func()
 	if o.env.StderrIsTerminal {

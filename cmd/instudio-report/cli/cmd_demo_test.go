@@ -96,6 +96,16 @@ func TestDemoIntoADirectoryWithDemoData(t *testing.T) {
 		t.Errorf("same options again: exit %d, stderr %q; want 0 written, %d files and %d events already there", same.code, same.stderr, files, events)
 	}
 
+	// Without --now, the clock (2026-03-13 09:00) gives way to the --now
+	// recorded there: nothing new, and a note says which clock it used.
+	plain := run(t, runOpts{}, base...)
+	note, summary, _ := strings.Cut(plain.stderr, "\n")
+	m = summaryRE.FindStringSubmatch(summary)
+	if plain.code != 0 || note != "demo: "+dest+" holds demo data generated with --now 2026-03-10T12:00:00Z: using it (delete "+dest+", or pass --now, for data up to another time)" ||
+		m == nil || m[1] != "0" || m[2] != "0" || atoi(t, m[4]) != files {
+		t.Errorf("no --now: exit %d, stderr %q", plain.code, plain.stderr)
+	}
+
 	other := run(t, runOpts{}, append(base, "--now", "2026-03-11T12:00:00Z")...)
 	want := "instudio-report: demo: " + dest + " holds demo data generated with --now 2026-03-10T12:00:00Z --seed 1 --salons 1 --days 5 --ahead 0; " +
 		"this run uses --now 2026-03-11T12:00:00Z --seed 1 --salons 1 --days 5 --ahead 0: mixing two generations gives wrong numbers, so use another --dest, delete " + dest + " first, or pass --force\n"

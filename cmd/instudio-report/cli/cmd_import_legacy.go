@@ -63,6 +63,7 @@ func (o *importLegacyOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	start := o.env.Now()
 	res, err := layout.ImportLegacy(ctx, from, dest, layout.ImportOptions{DryRun: o.dryRun, Progress: o.progress("importing")})
 	if err != nil {
 		return err
@@ -77,7 +78,10 @@ func (o *importLegacyOptions) run(ctx context.Context) error {
 	for _, s := range res.LeftAlone {
 		fmt.Fprintf(o.env.Stdout, "left alone %s: %s\n", s.Key, s.Reason)
 	}
-	o.log.Info("import-legacy done", "from", from.String(), "dest", dest.String(), "dry_run", o.dryRun,
+	o.log.Debug("import-legacy done", "from", from.String(), "dest", dest.String(), "dry_run", o.dryRun,
 		"imported", res.Imported, "already_imported", res.AlreadyImported, "files_written", len(res.Written), "left_alone", len(res.LeftAlone))
+	if o.summaryWanted(ctx) {
+		fmt.Fprintln(o.env.Stderr, importSummary(dest.String(), res, o.dryRun, o.env.Now().Sub(start)))
+	}
 	return nil
 }

@@ -54,7 +54,7 @@ not json
 	if res.code != 1 ||
 		!strings.Contains(res.stdout, "4 records: 2 stored, 2 rejected, 0 not stored; 2 files written") ||
 		!strings.Contains(res.stdout, "  rejected "+in+":2: status: must be 1..5, got 8\n") ||
-		!strings.Contains(res.stdout, "  rejected "+in+":5: not a JSON object") ||
+		!strings.Contains(res.stdout, "  rejected "+in+":5: not JSON: it starts with \"not json\"\n") ||
 		!strings.Contains(res.stderr, "instudio-report: ingest "+in+": 2 of 4 records rejected; kept with their reasons under "+filepath.Join(dest, "bookings-rejected")) {
 		t.Errorf("exit %d\nstdout %s\nstderr %s", res.code, res.stdout, res.stderr)
 	}

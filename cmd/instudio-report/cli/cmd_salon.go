@@ -81,6 +81,13 @@ type reportRange struct {
 // reportRange validates the period flags; every mistake is a usage error.
 func (o *rootOptions) reportRange(from, to, period, asOf string) (reportRange, error) {
 	var r reportRange
+	if asOf != "" {
+		t, err := parseInstant(asOf)
+		if err != nil {
+			return r, usagef("--as-of: %s", err)
+		}
+		r.asOf = &t
+	}
 	switch {
 	case period != "" && (from != "" || to != ""):
 		return r, usagef("give either --period or --from and --to, not both")
@@ -104,28 +111,32 @@ func (o *rootOptions) reportRange(from, to, period, asOf string) (reportRange, e
 		if period == "" {
 			period = "last-30d"
 		}
+		// A relative period ends at the as-of day: the books as they stood
+		// then, over the days before then, rather than a page of zeros.
+		today := o.today()
+		if r.asOf != nil {
+			today = o.dateOf(*r.asOf)
+		}
 		var err error
-		if r.from, r.to, err = report.ParsePeriod(period, o.today()); err != nil {
+		if r.from, r.to, err = report.ParsePeriod(period, today); err != nil {
 			return r, usagef("--period: %s", err)
 		}
-	}
-	if asOf != "" {
-		t, err := parseInstant(asOf)
-		if err != nil {
-			return r, usagef("--as-of: %s", err)
-		}
-		r.asOf = &t
 	}
 	return r, nil
 }
 
 // today is the current date in the platform time zone.
 func (o *rootOptions) today() time.Time {
+	return o.dateOf(o.env.Now())
+}
+
+// dateOf is t's date in the platform time zone.
+func (o *rootOptions) dateOf(t time.Time) time.Time {
 	loc, err := time.LoadLocation(o.settings.TimeZone)
 	if err != nil {
 		loc = time.UTC
 	}
-	return report.Date(o.env.Now().In(loc))
+	return report.Date(t.In(loc))
 }
 
 // parseInstant reads RFC 3339, a date-time without offset (UTC), or a date

@@ -129,7 +129,7 @@ func TestSalonErrors(t *testing.T) {
 		{"no booking files", []string{"--source", empty, "salon", "--id", "1"}, 1,
 			"instudio-report: no booking files match " + empty + "/bookings/dt=*/*.parquet; run `instudio-report demo`"},
 		{"missing source", []string{"--source", empty + "/nope", "salon", "--id", "1"}, 1,
-			"no booking files match " + empty + "/nope/bookings/dt=*/*.parquet"},
+			"instudio-report: source directory " + empty + "/nope does not exist; run `instudio-report demo` to create sample data there, or point --source at the directory that holds bookings/\n"},
 		{"corrupt file", []string{"--source", corrupt, "salon", "--id", "1"}, 1, bad},
 		{"from after to", []string{"--source", dir, "salon", "--id", "1", "--from", "2026-03-10", "--to", "2026-03-01"}, 2,
 			"--from 2026-03-10 must be before --to 2026-03-01"},
@@ -264,5 +264,34 @@ func TestCompletion(t *testing.T) {
 	res := run(t, runOpts{}, "completion", "bash")
 	if res.code != 0 || !strings.Contains(res.stdout, "__start_instudio-report") {
 		t.Errorf("completion bash: exit %d, %d bytes", res.code, len(res.stdout))
+	}
+}
+
+// A relative period ends at the --as-of day, not at today: the books as
+// they stood then, over the days before then.
+func TestRelativePeriodEndsAtAsOf(t *testing.T) {
+	dir := writeSmallFixture(t)
+	// last-7d as of 2026-03-10 00:00 is [03-03, 03-10): booking 1 (03-09,
+	// completed 03-09 11:00) and booking 6 (03-03, canceled 02-28). The
+	// week before, [02-24, 03-03), holds booking 5 (03-02, completed).
+	res := run(t, runOpts{}, "--source", dir, "salon", "--id", "1", "--period", "last-7d", "--as-of", "2026-03-10", "-o", "json")
+	for _, want := range []string{
+		`"from": "2026-03-03"`, `"to": "2026-03-10"`, `"as_of": "2026-03-10T00:00:00Z"`,
+		`"bookings": 2,`, `"completed": 1,`, `"canceled": 1,`,
+		`"previous": {` + "\n" + `    "from": "2026-02-24",`,
+	} {
+		if !strings.Contains(res.stdout, want) {
+			t.Errorf("missing %s in\n%s", want, res.stdout)
+		}
+	}
+	// The default period too: the 30 days before 2026-03-10.
+	res = run(t, runOpts{}, "--source", dir, "salon", "--id", "1", "--as-of", "2026-03-10", "-o", "json")
+	if !strings.Contains(res.stdout, `"from": "2026-02-08"`) || !strings.Contains(res.stdout, `"to": "2026-03-10"`) {
+		t.Errorf("default period as of 2026-03-10:\n%s", res.stdout)
+	}
+	// An explicit period is what it says.
+	res = run(t, runOpts{}, "--source", dir, "salon", "--id", "1", "--period", "2026-03", "--as-of", "2026-03-10", "-o", "json")
+	if !strings.Contains(res.stdout, `"from": "2026-03-01"`) || !strings.Contains(res.stdout, `"to": "2026-04-01"`) {
+		t.Errorf("2026-03 as of 2026-03-10:\n%s", res.stdout)
 	}
 }

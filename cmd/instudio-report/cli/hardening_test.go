@@ -45,15 +45,15 @@ func TestMemoryLimitShare(t *testing.T) {
 }
 
 // The previous period of a 100-year span is as many calendar days before
-// it. [1926-01-01, 2026-01-01) has 36,500 + 25 leap days (1928..2024, 2000
-// included) = 36,525 days. [1826-01-01, 1926-01-01) has only 24 (1828..1924
-// without 1900) = 36,524, so the previous period starts one day earlier:
-// 1825-12-31. Before, time.Duration overflowed and the previous period
-// ended in the wrong century.
+// it, cut at 1900-01-01, the first supported date. [1926-01-01,
+// 2026-01-01) has 36,525 days; as many days before would start in 1825, so
+// the previous period is [1900-01-01, 1926-01-01). Before, time.Duration
+// overflowed and the previous period ended in the wrong century; then it
+// started in 1825, a date that --from refuses.
 func TestLongPeriodPrevious(t *testing.T) {
 	res := run(t, runOpts{}, "--source", writeSmallFixture(t), "salon", "--id", "1", "--from", "1926-01-01", "--to", "2026-01-01", "-o", "json")
-	if res.code != 0 || !strings.Contains(res.stdout, `"from": "1825-12-31"`) {
-		t.Errorf("exit %d, stderr %q, previous period not from 1825-12-31:\n%.2000s", res.code, res.stderr, res.stdout)
+	if res.code != 0 || !strings.Contains(res.stdout, "\"previous\": {\n    \"from\": \"1900-01-01\",\n    \"to\": \"1926-01-01\",") {
+		t.Errorf("exit %d, stderr %q, previous period not [1900-01-01, 1926-01-01):\n%.2000s", res.code, res.stderr, res.stdout)
 	}
 }
 
