@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -337,4 +338,22 @@ var labels = map[string]map[string]string{
 		"rebooked_pct":           "% nueva reserva",
 		"footer":                 "Las cifras cuentan las citas por su fecha y su último estado. Generado por instudio-report.",
 	},
+}
+
+// MissingWords lists the words that the English report has and lang
+// lacks (they print as their keys); nil for a complete or unknown
+// language.
+func MissingWords(lang string) []string {
+	words, ok := labels[Options{Lang: lang}.lang()]
+	if !ok {
+		return nil
+	}
+	var missing []string
+	for key := range labels["en"] {
+		if _, ok := words[key]; !ok {
+			missing = append(missing, key)
+		}
+	}
+	slices.Sort(missing)
+	return missing
 }
