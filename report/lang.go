@@ -212,6 +212,7 @@ var monthNames = map[string][12]string{
 var labels = map[string]map[string]string{
 	"en": {
 		"title":                  "Salon report",
+		"index":                  "Salons in this report",
 		"salon":                  "Salon",
 		"salons":                 "Salons",
 		"appointments":           "Appointments",
@@ -276,6 +277,7 @@ var labels = map[string]map[string]string{
 	},
 	"es": {
 		"title":                  "Reporte del salón",
+		"index":                  "Salones de este reporte",
 		"salon":                  "Salón",
 		"salons":                 "Salones",
 		"appointments":           "Citas",
