@@ -19,8 +19,23 @@ var parseHTML = sync.OnceValues(func() (*template.Template, error) {
 	return template.New("report.html").Funcs(template.FuncMap{
 		"mso":         mso,
 		"staffHeader": staffHeader,
+		"valueSize":   valueSize,
 	}).ParseFS(templates.FS, "report.html")
 })
+
+// valueSize is the font size in px of a tile's figure: 22 as on a
+// desktop for the usual figures ("S/ 1,234.50" has 11 characters), smaller
+// for long amounts, so that a figure fits a tile two to a row on a 320 px
+// phone.
+func valueSize(value string) int {
+	switch n := len([]rune(value)); {
+	case n <= 11:
+		return 22
+	case n <= 14:
+		return 18
+	}
+	return 15
+}
 
 // mso wraps markup for Outlook's Word engine alone: the fixed-width ghost
 // tables that stand in for max-width and inline-block there. html/template
@@ -388,13 +403,29 @@ type heatmap struct {
 
 type heatRow struct {
 	Day   string
-	Cells []heatCell
+	Cells []heatCellView
 }
 
-type heatCell struct {
+type heatCellView struct {
 	Count        int64
 	Text, Bg, Fg string
 	Title        string
+}
+
+// heatCell is the cell of weekday wd at hour h with n bookings.
+func heatCell(f formatter, wd string, h int, n, peak int64) heatCellView {
+	c := heatCellView{Count: n, Bg: "#f8fafc", Fg: colorMuted, Title: fmt.Sprintf("%s %02d:00: %s", wd, h, f.Count(n))}
+	if n > 0 {
+		c.Text = f.Count(n)
+		share := float64(n) / float64(peak)
+		c.Bg = mix("#e0e7ff", "#3730a3", share)
+		if share > 0.5 {
+			c.Fg = "#ffffff"
+		} else {
+			c.Fg = colorInk
+		}
+	}
+	return c
 }
 
 func newHeatmap(f formatter, m [7][24]int64) heatmap {
@@ -410,6 +441,9 @@ func newHeatmap(f formatter, m [7][24]int64) heatmap {
 	if first < 0 {
 		return heatmap{}
 	}
+	if last-first+1 > maxHeatColumns {
+		return transposedHeatmap(f, m, first, last, peak)
+	}
 	var hm heatmap
 	for h := first; h <= last; h++ {
 		hm.Hours = append(hm.Hours, fmt.Sprintf("%02d", h))
@@ -419,22 +453,34 @@ func newHeatmap(f formatter, m [7][24]int64) heatmap {
 		wd := f.Weekday(mondayFirst(d))
 		r := heatRow{Day: wd}
 		for h := first; h <= last; h++ {
-			n := row[h]
-			c := heatCell{Count: n, Bg: "#f8fafc", Fg: colorMuted, Title: fmt.Sprintf("%s %02d:00: %s", wd, h, f.Count(n))}
-			if n > 0 {
-				c.Text = f.Count(n)
-				share := float64(n) / float64(peak)
-				c.Bg = mix("#e0e7ff", "#3730a3", share)
-				if share > 0.5 {
-					c.Fg = "#ffffff"
-				} else {
-					c.Fg = colorInk
-				}
-			}
-			r.Cells = append(r.Cells, c)
+			r.Cells = append(r.Cells, heatCell(f, wd, h, row[h], peak))
 		}
 		hm.Rows = append(hm.Rows, r)
 	}
+	return hm
+}
+
+// maxHeatColumns is the most hours the heat map shows as columns: 12
+// columns and the day names fit a 320 px phone with readable counts. A
+// salon open longer gets the map turned: a row per hour, a column per
+// weekday, which fits any width.
+const maxHeatColumns = 12
+
+// transposedHeatmap is the heat map with the hours as rows: Hours then
+// holds the weekdays (the column headings) and each row's Day its hour.
+func transposedHeatmap(f formatter, m [7][24]int64, first, last int, peak int64) heatmap {
+	var hm heatmap
+	for d := range m {
+		hm.Hours = append(hm.Hours, f.Weekday(mondayFirst(d)))
+	}
+	for h := first; h <= last; h++ {
+		r := heatRow{Day: fmt.Sprintf("%02d:00", h)}
+		for d := range m {
+			r.Cells = append(r.Cells, heatCell(f, f.Weekday(mondayFirst(d)), h, m[d][h], peak))
+		}
+		hm.Rows = append(hm.Rows, r)
+	}
+	hm.MaxWidth = 40 + 56*len(hm.Hours)
 	return hm
 }
 

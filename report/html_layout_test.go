@@ -31,7 +31,9 @@ window.onload = function () {
     r.selectNodeContents(el);
     var b = r.getBoundingClientRect();
     out.figures++;
+    var tile = el.parentElement.getBoundingClientRect();
     if (b.left < 0 || b.right > vw + 0.5) out.outside.push(el.textContent + ' at ' + b.left + '..' + b.right);
+    else if (b.left < tile.left - 0.5 || b.right > tile.right + 0.5) out.outside.push(el.textContent + ' spills out of its tile ' + tile.left + '..' + tile.right + ' at ' + b.left + '..' + b.right);
   });
   var pre = document.createElement('pre');
   pre.id = 'measure';
@@ -42,15 +44,43 @@ window.onload = function () {
 
 var measured = regexp.MustCompile(`<pre id="measure">([^<]*)</pre>`)
 
+// wide is full stretched to what makes a report widest: a 31-day
+// period with bookings every day, every hour of every weekday busy (24
+// heat-map columns), eight staff, a long salon name and amounts in the
+// millions.
+func wide(t *testing.T) report.Report {
+	r := full(t)
+	r.SalonName = "Peluquería y Spa Internacional de Miraflores"
+	c := &r.Current
+	c.To = c.From.AddDate(0, 0, 31)
+	var days []report.Day
+	for d := c.From; d.Before(c.To); d = d.AddDate(0, 0, 1) {
+		days = append(days, report.Day{Date: d, Bookings: 40, Canceled: 5})
+	}
+	c.FillDaily(days)
+	for h := range 24 {
+		c.ByHour[h] = int64(100 + h)
+		for d := range 7 {
+			c.ByWeekdayHour[d][h] = int64(10 + d + h)
+		}
+	}
+	c.RevenueCents, c.AvgTicketCents = ptrInt(123456789012), ptr(12345678.0)
+	c.Staff = nil
+	for i := range 8 {
+		c.Staff = append(c.Staff, report.Staff{EmployeeID: int64(1000 + i), Bookings: int64(200 + i), Completed: 150, Canceled: 30, NoShow: 20, RevenueCents: ptrInt(9876543210)})
+	}
+	return r
+}
+
 // TestHTMLFitsPhones renders the report in Chromium at phone and desktop
 // widths, in both languages: the document is never wider than the
-// viewport and every headline figure (the 12 tiles of full) lies inside
+// viewport and every headline figure (12 tiles per report) lies inside
 // it.
 func TestHTMLFitsPhones(t *testing.T) {
 	browser := chromium(t)
 	for _, lang := range []string{"en", "es"} {
 		var buf bytes.Buffer
-		if err := report.WriteHTML(&buf, []report.Report{full(t)}, report.Options{Lang: lang}); err != nil {
+		if err := report.WriteHTML(&buf, []report.Report{full(t), wide(t)}, report.Options{Lang: lang}); err != nil {
 			t.Fatal(err)
 		}
 		for _, width := range []int{320, 375, 600} {
@@ -77,8 +107,8 @@ func TestHTMLFitsPhones(t *testing.T) {
 				if got.Document > got.Viewport {
 					t.Errorf("the document is %d px wide in a %d px viewport", got.Document, got.Viewport)
 				}
-				if got.Figures != 12 || len(got.Outside) > 0 {
-					t.Errorf("%d headline figures, want 12; outside the viewport: %q", got.Figures, got.Outside)
+				if got.Figures != 24 || len(got.Outside) > 0 {
+					t.Errorf("%d headline figures, want 24; outside the viewport or its tile: %q", got.Figures, got.Outside)
 				}
 			})
 		}
