@@ -423,3 +423,30 @@ func TestDryRunSummary(t *testing.T) {
 		}
 	}
 }
+
+// The default ledger is absolute or an error: a relative one would follow
+// the directory cron starts in and lose what was sent.
+func TestLedgerLocation(t *testing.T) {
+	env := func(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
+	for _, tc := range []struct {
+		name, flag string
+		s          mail.Settings
+		env        map[string]string
+		want       string
+		err        bool
+	}{
+		{"flag first", "/l/flag", mail.Settings{Ledger: "/l/conf"}, map[string]string{"INSTUDIO_LEDGER": "/l/env"}, "/l/flag", false},
+		{"env before config", "", mail.Settings{Ledger: "/l/conf"}, map[string]string{"INSTUDIO_LEDGER": "/l/env"}, "/l/env", false},
+		{"config", "", mail.Settings{Ledger: "s3://b/ledger"}, nil, "s3://b/ledger", false},
+		{"XDG state", "", mail.Settings{}, map[string]string{"XDG_STATE_HOME": "/var/lib", "HOME": "/home/x"}, "/var/lib/instudio-report/ledger", false},
+		{"HOME", "", mail.Settings{}, map[string]string{"HOME": "/home/x"}, "/home/x/.local/state/instudio-report/ledger", false},
+		{"relative XDG falls to HOME", "", mail.Settings{}, map[string]string{"XDG_STATE_HOME": "state", "HOME": "/home/x"}, "/home/x/.local/state/instudio-report/ledger", false},
+		{"HOME unset", "", mail.Settings{}, nil, "", true},
+		{"HOME relative", "", mail.Settings{}, map[string]string{"HOME": "home"}, "", true},
+	} {
+		got, err := mail.LedgerLocation(tc.flag, tc.s, env(tc.env))
+		if got != tc.want || (err != nil) != tc.err {
+			t.Errorf("%s: %q, %v; want %q (error %v)", tc.name, got, err, tc.want, tc.err)
+		}
+	}
+}

@@ -157,3 +157,79 @@ func TestHTMLOutlookGhostTablesBalance(t *testing.T) {
 		t.Errorf("two reports make %d bytes of HTML; one email must stay under 100 KB", n)
 	}
 }
+
+// Papercut: a change that rounds to zero has no arrow and the neutral
+// colour. Lead time 2.54 against 2.5 days is +0.04, shown +0.0 days.
+func TestHTMLChangeRoundingToZeroHasNoArrow(t *testing.T) {
+	r := full(t)
+	r.Current.LeadTimeMedian = ptr(2.54)
+	r.Previous.LeadTimeMedian = ptr(2.5)
+	var buf bytes.Buffer
+	if err := report.WriteHTML(&buf, []report.Report{r}, report.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	html := buf.String()
+	if strings.Contains(html, "▲ &#43;0.0 days") || strings.Contains(html, "▲ +0.0 days") {
+		t.Error("a change of +0.0 days carries an arrow")
+	}
+	if !strings.Contains(html, `color:#6b7280">= 0.0 days</div>`) {
+		t.Errorf("no neutral \"= 0.0 days\" in:\n%s", html)
+	}
+}
+
+// Papercut: a document of several salons starts with an index that links
+// to each salon's card.
+func TestHTMLIndexOfSalons(t *testing.T) {
+	one, two := full(t), sample(t)
+	two.SalonID, two.SalonName = 7, "Salon Siete"
+	var buf bytes.Buffer
+	if err := report.WriteHTML(&buf, []report.Report{one, two}, report.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	html := buf.String()
+	for _, want := range []string{`href="#salon-1"`, `href="#salon-7"`, `id="salon-1"`, `id="salon-7"`, "Salons in this report"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the document lacks %s", want)
+		}
+	}
+	if i, j := strings.Index(html, "Salons in this report"), strings.Index(html, "<h1"); i < 0 || i > j {
+		t.Error("the index does not come before the first report")
+	}
+	buf.Reset()
+	if err := report.WriteHTML(&buf, []report.Report{one}, report.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), "Salons in this report") {
+		t.Error("a single report has an index")
+	}
+}
+
+// Papercut: the subject's words live with the report's, in both languages.
+func TestSubject(t *testing.T) {
+	r := full(t) // 2026-03-01 to 2026-03-03
+	if got := report.Subject(r, report.Options{Lang: "es"}); got != "Studio Miraflores: reporte de reservas del 2026-03-01 al 2026-03-03" {
+		t.Errorf("es subject = %q", got)
+	}
+	r.SalonName = ""
+	if got := report.Subject(r, report.Options{}); got != "Salon 1: bookings report 2026-03-01 to 2026-03-03" {
+		t.Errorf("en subject = %q", got)
+	}
+	for _, lang := range report.Languages {
+		if missing := report.MissingWords(lang); len(missing) > 0 {
+			t.Errorf("%s lacks %v", lang, missing)
+		}
+	}
+}
+
+// Papercut: an empty period says so once, not once per chart.
+func TestHTMLEmptyPeriodSaysItOnce(t *testing.T) {
+	r := report.Report{SalonID: 4, Current: report.Period{From: day(t, "2026-03-01"), To: day(t, "2026-03-08")}, Previous: report.Period{From: day(t, "2026-02-22"), To: day(t, "2026-03-01")}}
+	r.Current.FillDaily(nil)
+	var buf bytes.Buffer
+	if err := report.WriteHTML(&buf, []report.Report{r}, report.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(buf.String(), "No bookings in this period."); n != 1 {
+		t.Errorf("\"No bookings in this period.\" appears %d times, want 1", n)
+	}
+}

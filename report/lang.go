@@ -213,6 +213,7 @@ var labels = map[string]map[string]string{
 	"en": {
 		"title":                  "Salon report",
 		"index":                  "Salons in this report",
+		"email_subject":          "%s: bookings report %s to %s",
 		"salon":                  "Salon",
 		"salons":                 "Salons",
 		"appointments":           "Appointments",
@@ -278,6 +279,7 @@ var labels = map[string]map[string]string{
 	"es": {
 		"title":                  "Reporte del salón",
 		"index":                  "Salones de este reporte",
+		"email_subject":          "%s: reporte de reservas del %s al %s",
 		"salon":                  "Salón",
 		"salons":                 "Salones",
 		"appointments":           "Citas",
