@@ -67,10 +67,10 @@ check; --force sends anyway. 'instudio-report sent' lists what went out.`),
 	f := cmd.Flags()
 	addRangeFlags(cmd, &o.from, &o.to, &o.period, &o.asOf)
 	f.Int64Var(&o.salon, "salon", 0, "send only to this salon of the config file")
-	f.StringVar(&o.dryRun, "dry-run", "", "write one .eml per salon into this directory and send nothing")
-	f.BoolVar(&o.force, "force", false, "send again to salons the ledger lists as sent or possibly sent")
+	f.StringVar(&o.dryRun, "dry-run", "", "write one .eml per salon and summary.json into this directory and send nothing")
+	f.BoolVar(&o.force, "force", false, "send again to salons the ledger lists as sent or possibly sent, and send on a stale source")
 	f.StringVar(&o.now, "now", "", "act as if it were this time (RFC 3339, or YYYY-MM-DD for 00:00 UTC): the clock of periods, send_at and staleness; later events are not seen (as --as-of)")
-	f.StringVar(&o.ledger, "ledger", "", "where deliveries are recorded: a directory or s3://bucket/prefix (env INSTUDIO_LEDGER; default $XDG_STATE_HOME/instudio-report/ledger)")
+	f.StringVar(&o.ledger, "ledger", "", "where deliveries are recorded: a directory or s3://bucket/prefix (env INSTUDIO_LEDGER; default smtp.ledger, then $XDG_STATE_HOME or $HOME/.local/state, /instudio-report/ledger)")
 	return cmd
 }
 
