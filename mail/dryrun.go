@@ -193,7 +193,8 @@ func warnings(d DryRunSalon, job Job, opt report.Options) []string {
 	cur := d.Figures.Bookings
 	if d.LastSent != nil {
 		if old := d.LastSent.Figures.Bookings; old > 0 && cur*2 < old {
-			out = append(out, fmt.Sprintf("bookings dropped by more than half: %d against %d sent for %s to %s", cur, old, d.LastSent.From, d.LastSent.To))
+			to, _ := time.Parse(time.DateOnly, d.LastSent.To)
+			out = append(out, fmt.Sprintf("bookings dropped by more than half: %d against %d sent for %s to %s", cur, old, d.LastSent.From, to.AddDate(0, 0, -1).Format(time.DateOnly)))
 		}
 	} else if old := job.Previous; old > 0 && cur*2 < old {
 		out = append(out, fmt.Sprintf("bookings dropped by more than half: %d against %d in the period before", cur, old))

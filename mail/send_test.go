@@ -417,7 +417,7 @@ func TestDryRunSummary(t *testing.T) {
 			}
 		case 2:
 			if d.Change.Bookings != -7 || *d.Change.BookingsPercent != -70 || len(d.Warnings) != 1 ||
-				d.Warnings[0] != "bookings dropped by more than half: 3 against 10 sent for 2026-11-09 to 2026-11-16" {
+				d.Warnings[0] != "bookings dropped by more than half: 3 against 10 sent for 2026-11-09 to 2026-11-15" {
 				t.Errorf("salon 2: change %+v, warnings %q", d.Change, d.Warnings)
 			}
 		}

@@ -181,3 +181,62 @@ func TestSendStaleSource(t *testing.T) {
 		t.Errorf("--force: exit %d, %d emails, want 0 and 3: %s", res.code, len(srv.Messages(t)), res.stderr)
 	}
 }
+
+// The dry-run summary of the week after the fixture's: salon 1 had 4
+// bookings sent for the week of 03-02 and has none in the week of 03-09
+// (a drop and no bookings), salon 2 had 2 and has 1 (booking 23: exactly
+// half, not more than half), salon 3 had 2 and has none.
+func TestSendDryRunSummaryAgainstTheLedger(t *testing.T) {
+	srv := mailtest.Start(t)
+	ledger := t.TempDir()
+	conf := writeSendConfig(t, writeSendFixture(t), srv.SMTPURL(), "owner2@example.com")
+	if res := run(t, runOpts{}, "--config", conf, "send", "--period", "last-week", "--ledger", ledger); res.code != 0 {
+		t.Fatalf("send: exit %d: %s", res.code, res.stderr)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	res := run(t, runOpts{}, "--config", conf, "send", "--period", "last-week", "--ledger", ledger, "--now", "2026-03-16T09:00:00Z", "--dry-run", out)
+	if res.code != 0 {
+		t.Fatalf("dry run: exit %d: %s", res.code, res.stderr)
+	}
+	data, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum struct {
+		Salons []struct {
+			SalonID  int64 `json:"salon_id"`
+			From     string
+			Figures  struct{ Bookings int64 }
+			LastSent *struct {
+				From    string
+				Figures struct{ Bookings int64 }
+			} `json:"last_sent"`
+			Change   struct{ Bookings int64 }
+			Warnings []string
+		}
+	}
+	if err := json.Unmarshal(data, &sum); err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64]struct {
+		now, sent, change int64
+		warnings          []string
+	}{
+		1: {0, 4, -4, []string{"bookings dropped by more than half: 0 against 4 sent for 2026-03-02 to 2026-03-08", "no bookings at all in the period"}},
+		2: {1, 2, -1, []string{}},
+		3: {0, 2, -2, []string{"bookings dropped by more than half: 0 against 2 sent for 2026-03-02 to 2026-03-08", "no bookings at all in the period"}},
+	}
+	if len(sum.Salons) != 3 {
+		t.Fatalf("summary lists %d salons:\n%s", len(sum.Salons), data)
+	}
+	for _, s := range sum.Salons {
+		w := want[s.SalonID]
+		if s.From != "2026-03-09" || s.Figures.Bookings != w.now || s.LastSent == nil || s.LastSent.Figures.Bookings != w.sent ||
+			s.Change.Bookings != w.change || !slices.Equal(s.Warnings, w.warnings) {
+			t.Errorf("salon %d: %+v, want %+v", s.SalonID, s, w)
+		}
+	}
+	if !strings.Contains(res.stderr, "salon 1 (Salon Uno): warning: no bookings at all in the period") {
+		t.Errorf("stderr lacks the warnings:\n%s", res.stderr)
+	}
+}
