@@ -155,7 +155,7 @@ func TestSendRetriesPossiblySentAndForce(t *testing.T) {
 	if err := s.Run(context.Background()); !errors.As(err, &fe) || fe.Failed != 1 {
 		t.Fatalf("first run: %v, want 1 failed", err)
 	}
-	if n := sender.calls[mail.MessageID(1, week, 1, settings.From)]; n != 3 {
+	if n := sender.calls["instudio-report.salon-1.2026-11-16_2026-11-23.1@instudio.example"]; n != 3 {
 		t.Errorf("madrid: %d SMTP transactions, want 3 (two 421s, then accepted)", n)
 	}
 	st := ledgerStates(t, dir)
