@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -91,6 +92,15 @@ func TestSendAtHourlyThroughMailpit(t *testing.T) {
 		if !strings.Contains(res.stdout, line) {
 			t.Errorf("sent lacks %q:\n%s%s", line, res.stdout, res.stderr)
 		}
+	}
+
+	table := run(t, runOpts{terminal: true}, "--config", conf, "sent", "--ledger", ledger, "--salon", "2")
+	if !regexp.MustCompile(`(?m)^2\s+2026-03-02\s+2026-03-09\s+sent\s+1\s+2026-03-09T12:00:00Z\s+\S+\s+2\s+1\s+50\.0%`).MatchString(table.stdout) || strings.Contains(table.stdout, "madrid") {
+		t.Errorf("sent --salon 2 on a terminal:\n%s%s", table.stdout, table.stderr)
+	}
+	if res := run(t, runOpts{}, "--config", conf, "sent", "--ledger", ledger, "--salon", "9", "--period", "2026-03-02_2026-03-09", "-o", "json"); res.code != 1 ||
+		!strings.Contains(res.stderr, "instudio-report: sent: the ledger has no sent email for salon 9 and 2026-03-02_2026-03-09") {
+		t.Errorf("sent for an unknown salon: exit %d: %s", res.code, res.stderr)
 	}
 
 	// The archived report is salon -o json as of the send time, key by key.
