@@ -244,8 +244,11 @@ func (o *sendOptions) freshness(ctx context.Context, now time.Time, maxLag time.
 	if h.Empty {
 		return mail.Freshness{Stale: true, Why: "no booking events in " + h.Source}, nil
 	}
+	// The newest event is told from check's lag, so that the message
+	// follows whichever time check judges by.
+	lag := time.Duration(h.Lag)
 	why := fmt.Sprintf("newest event occurred %s, %s before %s",
-		h.NewestOccurredAt.UTC().Format(time.RFC3339), time.Duration(h.Lag).Round(time.Minute), now.UTC().Format(time.RFC3339))
+		now.Add(-lag).UTC().Format(time.RFC3339), lag.Round(time.Minute), now.UTC().Format(time.RFC3339))
 	return mail.Freshness{Stale: h.Stale, Why: why}, nil
 }
 
