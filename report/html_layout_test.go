@@ -125,6 +125,13 @@ func TestHTMLOutlookGhostTablesBalance(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc := buf.String()
+	var widest bytes.Buffer
+	if err := report.WriteHTML(&widest, []report.Report{wide(t)}, report.Options{Lang: "es"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := widest.Len(); n > 100_000 {
+		t.Errorf("the widest report is %d bytes of HTML; an email must stay under 100 KB", n)
+	}
 	if strings.Count(doc, "<!--[if mso]>") != strings.Count(doc, "<![endif]-->") {
 		t.Fatalf("%d <!--[if mso]> against %d <![endif]-->", strings.Count(doc, "<!--[if mso]>"), strings.Count(doc, "<![endif]-->"))
 	}
@@ -152,9 +159,6 @@ func TestHTMLOutlookGhostTablesBalance(t *testing.T) {
 	// The ghost tables make the widths that max-width gives elsewhere.
 	if !strings.Contains(doc, `<!--[if mso]><table role="presentation" width="640"`) {
 		t.Error("no 640 px ghost table around the card")
-	}
-	if n := len(doc); n > 100_000 {
-		t.Errorf("two reports make %d bytes of HTML; one email must stay under 100 KB", n)
 	}
 }
 
