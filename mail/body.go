@@ -3,7 +3,6 @@ package mail
 import (
 	"bytes"
 	"fmt"
-	"time"
 
 	"github.com/instudio/instudio-report/report"
 )
@@ -24,24 +23,8 @@ func RenderBody(r report.Report, opt report.Options) (text, html string, err err
 	return t.String(), h.String(), nil
 }
 
-// subjects are the subject lines by language: salon name, first and last
-// day of the period.
-var subjects = map[string]string{
-	"en": "%s: bookings report %s to %s",
-	"es": "%s: reporte de reservas del %s al %s",
-}
-
-// Subject is the subject line of a salon's report email. The period's end
-// is shown inclusive, as people read dates.
+// Subject is the subject line of a salon's report email; its words are
+// the report's (report/lang.go).
 func Subject(r report.Report, lang string) string {
-	name := r.SalonName
-	if name == "" {
-		name = fmt.Sprintf("Salon %d", r.SalonID)
-	}
-	format, ok := subjects[lang]
-	if !ok {
-		format = subjects["en"]
-	}
-	last := r.Current.To.AddDate(0, 0, -1)
-	return fmt.Sprintf(format, name, r.Current.From.Format(time.DateOnly), last.Format(time.DateOnly))
+	return report.Subject(r, report.Options{Lang: lang})
 }

@@ -2,12 +2,12 @@ package mail
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 )
@@ -26,8 +26,15 @@ type Delivery struct {
 	Backoff time.Duration
 	// Sleep waits between retries; nil sleeps for real. Tests inject it.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Now is the run's clock: the ledger's times. Clock measures the SMTP
+	// time; nil uses Now.
 	Now   func() time.Time
+	Clock func() time.Time
 	Log   *slog.Logger
+	// Hold holds the salons that smtp.send_at keeps out of this run (not
+	// yet, or their day has passed), with the outcome to report unless
+	// the ledger already settles them.
+	Hold map[int64]Result
 
 	statuses map[int64]Status // the ledger as Load read it
 }
@@ -62,6 +69,7 @@ const (
 	OutcomeSkipped      Outcome = "skipped"
 	OutcomeFailed       Outcome = "failed"
 	OutcomeNotAttempted Outcome = "not attempted"
+	OutcomeNotYet       Outcome = "not yet"
 )
 
 // Result is one salon's outcome.
@@ -105,6 +113,9 @@ func (s *Summary) Write(w io.Writer) {
 	if n := s.Count(OutcomeNotAttempted); n > 0 {
 		fmt.Fprintf(w, ", %d not attempted", n)
 	}
+	if n := s.Count(OutcomeNotYet); n > 0 {
+		fmt.Fprintf(w, ", %d not yet", n)
+	}
 	fmt.Fprintf(w, " (reports %s, render %s, smtp %s)\n", s.ReportTime.Round(time.Millisecond),
 		s.RenderTime.Round(time.Millisecond), s.SMTPTime.Round(time.Millisecond))
 	for _, r := range s.Results {
@@ -141,6 +152,10 @@ func (d *Delivery) Run(ctx context.Context, jobs []Job) *Summary {
 		switch {
 		case loadErr != nil:
 			res.Outcome, res.Detail = OutcomeFailed, loadErr.Error()
+		case d.Hold[job.SalonID].Outcome != "" && d.statuses[job.SalonID].State != Sent:
+			res.Outcome, res.Detail = d.Hold[job.SalonID].Outcome, d.Hold[job.SalonID].Detail
+		case d.Hold[job.SalonID].Outcome != "":
+			res.Outcome = OutcomeAlreadySent
 		case ctx.Err() != nil:
 			res.Outcome, res.Detail = OutcomeNotAttempted, "the run was interrupted first"
 		default:
@@ -173,7 +188,8 @@ func (d *Delivery) deliver(ctx context.Context, job Job, st Status, sum *Summary
 	msg := job.Message
 	attempt := st.Attempt + 1
 	msg.MessageID = MessageID(job.SalonID, d.Period, attempt, msg.From)
-	entry := Entry{SalonID: job.SalonID, Attempt: attempt, MessageID: msg.MessageID, Recipients: msg.Recipients()}
+	entry := Entry{SalonID: job.SalonID, Attempt: attempt, MessageID: msg.MessageID, Recipients: msg.Recipients(),
+		Report: job.Report, HTMLSHA256: sha256Hex(msg.HTML), TextSHA256: sha256Hex(msg.Text)}
 	entry.State, entry.At = Sending.String(), d.Now().UTC()
 	claimed, err := d.Ledger.Write(ctx, d.Period, entry)
 	switch {
@@ -190,13 +206,17 @@ func (d *Delivery) deliver(ctx context.Context, job Job, st Status, sum *Summary
 	// interrupted: they record what the server did.
 	record := context.WithoutCancel(ctx)
 	backoff := d.Backoff
+	clock := d.Clock
+	if clock == nil {
+		clock = d.Now
+	}
 	for {
 		res.Attempts++
-		start := d.Now()
+		start := clock()
 		err = d.Sender.Send(ctx, &msg)
-		sum.SMTPTime += d.Now().Sub(start)
+		sum.SMTPTime += clock().Sub(start)
 		if err == nil {
-			entry.State, entry.At = Sent.String(), d.Now().UTC()
+			entry.State, entry.At, entry.Error = Sent.String(), d.Now().UTC(), ""
 			if _, werr := d.Ledger.Write(record, d.Period, entry); werr != nil {
 				res.Outcome = OutcomeFailed
 				res.Detail = fmt.Sprintf("delivered, but the ledger did not record it (it stays \"sending\"): %v", werr)
@@ -233,6 +253,11 @@ func (d *Delivery) deliver(ctx context.Context, job Job, st Status, sum *Summary
 	}
 }
 
+func sha256Hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
 func (d *Delivery) wait(ctx context.Context, dur time.Duration) error {
 	if d.Sleep != nil {
 		return d.Sleep(ctx, dur)
@@ -245,34 +270,4 @@ func (d *Delivery) wait(ctx context.Context, dur time.Duration) error {
 // fold duplicates by it) and a forced resend a new one.
 func MessageID(salon int64, p Period, attempt int, from string) string {
 	return fmt.Sprintf("instudio-report.salon-%d.%s.%d@%s", salon, p.Key(), attempt, domainOf(from))
-}
-
-// WriteDrafts writes each job as <dir>/salon-<id>.eml, the message a run
-// would send as its first attempt, and sends nothing.
-func WriteDrafts(dir string, p Period, jobs []Job) ([]string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("dry run: %w", err)
-	}
-	var written []string
-	for _, job := range jobs {
-		if len(job.Message.To) == 0 {
-			continue
-		}
-		msg := job.Message
-		msg.MessageID = MessageID(job.SalonID, p, 1, msg.From)
-		path := filepath.Join(dir, fmt.Sprintf("salon-%d.eml", job.SalonID))
-		f, err := os.Create(path)
-		if err != nil {
-			return written, fmt.Errorf("dry run: %w", err)
-		}
-		err = msg.WriteEML(f)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return written, fmt.Errorf("dry run: write %s: %w", path, err)
-		}
-		written = append(written, path)
-	}
-	return written, nil
 }

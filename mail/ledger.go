@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -56,6 +57,12 @@ type Entry struct {
 	Recipients []string  `json:"recipients,omitempty"`
 	At         time.Time `json:"at"`
 	Error      string    `json:"error,omitempty"`
+	// Report is the salon's report as salon -o json prints it for the
+	// period as of the run's time: what the email showed. HTMLSHA256 and
+	// TextSHA256 are the hex SHA-256 of the two parts of the message.
+	Report     json.RawMessage `json:"report,omitempty"`
+	HTMLSHA256 string          `json:"html_sha256,omitempty"`
+	TextSHA256 string          `json:"text_sha256,omitempty"`
 }
 
 // Status is a salon's latest attempt for a period.
@@ -146,4 +153,28 @@ func parseKey(key string) (salon int64, attempt int, state State, ok bool) {
 		}
 	}
 	return 0, 0, 0, false
+}
+
+// LedgerLocation is where a run records its deliveries: flag (--ledger),
+// else INSTUDIO_LEDGER, else smtp.ledger, else the XDG state directory
+// ($XDG_STATE_HOME, else $HOME/.local/state, then instudio-report/ledger).
+// The default is always an absolute path: a relative one would move with
+// the directory cron starts in, and a run from elsewhere would not find
+// what was sent and send again.
+func LedgerLocation(flag string, s Settings, getenv func(string) string) (string, error) {
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	for _, v := range []string{flag, getenv("INSTUDIO_LEDGER"), s.Ledger} {
+		if v != "" {
+			return v, nil
+		}
+	}
+	if dir := getenv("XDG_STATE_HOME"); filepath.IsAbs(dir) {
+		return filepath.Join(dir, "instudio-report", "ledger"), nil
+	}
+	if home := getenv("HOME"); filepath.IsAbs(home) {
+		return filepath.Join(home, ".local", "state", "instudio-report", "ledger"), nil
+	}
+	return "", ErrNoStateDir
 }

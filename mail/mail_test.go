@@ -202,7 +202,8 @@ func TestDeliverThreeSalonsOnceAndForce(t *testing.T) {
 			if sum.From.Address != "reports@instudio.example" || sum.From.Name != "InStudio Reports" {
 				t.Errorf("From = %+v", sum.From)
 			}
-			if want := mail.MessageID(tt.salon, week, 1, settings.From); sum.MessageID != want {
+			// Written out: salon, period key, attempt, the domain of from.
+			if want := fmt.Sprintf("instudio-report.salon-%d.2026-11-16_2026-11-23.1@instudio.example", tt.salon); sum.MessageID != want {
 				t.Errorf("Message-ID = %q, want %q", sum.MessageID, want)
 			}
 			m := srv.Message(t, sum.ID)
@@ -268,7 +269,7 @@ func TestDeliverThreeSalonsOnceAndForce(t *testing.T) {
 	if n := len(srv.Messages(t)); n != 4 {
 		t.Errorf("forced run: mailpit holds %d messages, want 4", n)
 	}
-	if got := srv.Messages(t)[0].MessageID; got != mail.MessageID(1, week, 2, settings.From) {
+	if got := srv.Messages(t)[0].MessageID; got != "instudio-report.salon-1.2026-11-16_2026-11-23.2@instudio.example" {
 		t.Errorf("forced resend Message-ID = %q, want attempt 2", got)
 	}
 	if got := ledgerStates(t, dir)[1]; got != (mail.Status{Attempt: 2, State: mail.Sent}) {
@@ -534,7 +535,7 @@ func TestDryRunWritesEML(t *testing.T) {
 	if got := msg.Header.Get("Subject"); got != "Salon Dos: bookings report 2026-11-16 to 2026-11-22" {
 		t.Errorf("Subject = %q", got)
 	}
-	if got := msg.Header.Get("Message-Id"); got != "<"+mail.MessageID(2, week, 1, settings.From)+">" {
+	if got := msg.Header.Get("Message-Id"); got != "<instudio-report.salon-2.2026-11-16_2026-11-23.1@instudio.example>" {
 		t.Errorf("Message-ID = %q", got)
 	}
 	if d, err := msg.Header.Date(); err != nil || !d.Equal(sentAt) {

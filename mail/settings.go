@@ -2,6 +2,7 @@ package mail
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -42,6 +43,13 @@ type Settings struct {
 	// Ledger is where deliveries are recorded: a directory or
 	// s3://bucket/prefix; empty for the XDG state directory.
 	Ledger string `yaml:"ledger"`
+	// SendAt is "HH:MM", the salon's wall time after which its report of
+	// a period goes out, on the first day after the period; "" sends
+	// whenever send runs.
+	SendAt string `yaml:"send_at"`
+	// MaxLag is how old the newest event may be at send time before the
+	// source counts as stale and nothing is sent; 0 for the default.
+	MaxLag time.Duration `yaml:"max_lag"`
 }
 
 // Defaults of the smtp settings.
@@ -49,7 +57,46 @@ const (
 	DefaultRetries      = 3
 	DefaultRetryBackoff = 5 * time.Second
 	DefaultTimeout      = 30 * time.Second
+	// DefaultMaxLag is 48 hours: salons close on Sundays and at night, so
+	// at 07:00 on a Monday the newest event of a healthy pipeline can be
+	// Saturday evening's, some 35 to 40 hours old; 48 hours leaves room
+	// for a salon that closes early on Saturday, and still stops the
+	// Monday email of a pipeline that has been down since Friday night.
+	DefaultMaxLag = 48 * time.Hour
 )
+
+// Backoff is the configured first retry wait, or the default.
+func (s Settings) Backoff() time.Duration {
+	if s.RetryBackoff == 0 {
+		return DefaultRetryBackoff
+	}
+	return s.RetryBackoff
+}
+
+// MaxLagOrDefault is the configured max_lag, or the default.
+func (s Settings) MaxLagOrDefault() time.Duration {
+	if s.MaxLag == 0 {
+		return DefaultMaxLag
+	}
+	return s.MaxLag
+}
+
+// ClockTime is a wall-clock time of day, as smtp.send_at gives it.
+type ClockTime struct{ Hour, Minute int }
+
+func (c ClockTime) String() string { return fmt.Sprintf("%02d:%02d", c.Hour, c.Minute) }
+
+// SendAtTime parses smtp.send_at; nil when it is not set.
+func (s Settings) SendAtTime() (*ClockTime, error) {
+	if s.SendAt == "" {
+		return nil, nil
+	}
+	t, err := time.Parse("15:04", s.SendAt)
+	if err != nil || len(s.SendAt) != 5 {
+		return nil, fmt.Errorf("smtp.send_at: %q is not a time of day: use HH:MM, such as 07:00", s.SendAt)
+	}
+	return &ClockTime{Hour: t.Hour(), Minute: t.Minute()}, nil
+}
 
 // RetryCount is the configured number of retries, or the default.
 func (s Settings) RetryCount() int {
@@ -85,6 +132,12 @@ func (s Settings) Check() error {
 	}
 	if s.RetryBackoff < 0 || s.Timeout < 0 {
 		return errors.New("smtp.retry_backoff and smtp.timeout must not be negative")
+	}
+	if _, err := s.SendAtTime(); err != nil {
+		return err
+	}
+	if s.MaxLag < 0 {
+		return fmt.Errorf("smtp.max_lag: %s must not be negative", s.MaxLag)
 	}
 	return nil
 }
@@ -148,6 +201,12 @@ type Job struct {
 	// Empty is true when the salon had no bookings in the period.
 	Empty   bool
 	Message Message // complete but for its Message-ID
+	// Report is the report as salon -o json prints it, for the ledger.
+	Report json.RawMessage
+	// Figures are the report's headline figures, for summaries;
+	// Previous the bookings of the period before.
+	Figures  Figures
+	Previous int64
 }
 
 // Compose builds a salon's email from its report. now is the Date header.
@@ -156,10 +215,17 @@ func Compose(r report.Report, to Recipient, s Settings, now time.Time) (Job, err
 	if err != nil {
 		return Job{}, err
 	}
+	var archived bytes.Buffer
+	if err := report.WriteJSON(&archived, []report.Report{r}, false); err != nil {
+		return Job{}, fmt.Errorf("salon %d: render json: %w", r.SalonID, err)
+	}
 	job := Job{
 		SalonID:   r.SalonID,
 		SalonName: r.SalonName,
 		Empty:     r.Current.Counts.Bookings == 0,
+		Report:    bytes.TrimRight(archived.Bytes(), "\n"),
+		Figures:   FiguresOf(r),
+		Previous:  r.Previous.Counts.Bookings,
 		Message: Message{
 			From:            s.From,
 			To:              to.To,

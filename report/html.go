@@ -6,6 +6,8 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -14,8 +16,34 @@ import (
 
 // parseHTML parses the embedded HTML template once, on first use.
 var parseHTML = sync.OnceValues(func() (*template.Template, error) {
-	return template.New("report.html").ParseFS(templates.FS, "report.html")
+	return template.New("report.html").Funcs(template.FuncMap{
+		"mso":         mso,
+		"staffHeader": staffHeader,
+		"valueSize":   valueSize,
+	}).ParseFS(templates.FS, "report.html")
 })
+
+// valueSize is the font size in px of a tile's figure: 22 as on a
+// desktop for the usual figures ("S/ 1,234.50" has 11 characters), smaller
+// for long amounts, so that a figure fits a tile two to a row on a 320 px
+// phone.
+func valueSize(value string) int {
+	switch n := len([]rune(value)); {
+	case n <= 11:
+		return 22
+	case n <= 14:
+		return 18
+	}
+	return 15
+}
+
+// mso wraps markup for Outlook's Word engine alone: the fixed-width ghost
+// tables that stand in for max-width and inline-block there. html/template
+// drops the comments of a template, so they are written by this function;
+// its argument is always a constant of the template, never data.
+func mso(markup string) template.HTML {
+	return template.HTML("<!--[if mso]>" + markup + "<![endif]-->")
+}
 
 // WriteHTML renders the reports as one self-contained HTML document: no
 // script, no external resource, every style inline, the charts built from
@@ -48,14 +76,18 @@ type htmlDoc struct {
 
 type htmlReport struct {
 	Title, Span, Days, PrevSpan, AsOf string
-	Empty                             bool
-	Tiles                             [][]tile
-	Status                            []statusRow
-	Daily                             dailyChart
-	Hours                             []hourBar
-	Heat                              heatmap
-	Staff                             []staffRow
-	Clients                           clientsView
+	// Anchor is the id of the report's card, which the index of a
+	// document of several salons links to; Headline, HeadlineChange and
+	// HeadlineColor are its bookings figure there.
+	Anchor, Headline, HeadlineChange, HeadlineColor string
+	Empty                                           bool
+	Tiles                                           [][]tile
+	Status                                          []statusRow
+	Daily                                           dailyChart
+	Hours                                           []hourBar
+	Heat                                            heatmap
+	Staff                                           []staffRow
+	Clients                                         clientsView
 }
 
 // Colors of the report.
@@ -88,8 +120,10 @@ func change(text string, delta float64, dir direction) (string, string) {
 		return "", colorMuted
 	}
 	switch {
-	case text == "0.0%" || text == "0.0 pp" || math.Abs(delta) < 1e-12:
-		return "= " + text, colorMuted
+	case roundsToZero(text) || math.Abs(delta) < 1e-12:
+		// No arrow on a change that shows as zero: "▼ -0.0 days" would
+		// point at nothing.
+		return "= " + strings.TrimLeft(text, "+-"), colorMuted
 	case delta > 0:
 		text = "▲ " + text
 	default:
@@ -102,6 +136,20 @@ func change(text string, delta float64, dir direction) (string, string) {
 		return text, colorGood
 	}
 	return text, colorBad
+}
+
+// roundsToZero is true when a formatted change has no digit but 0.
+func roundsToZero(text string) bool {
+	digits := false
+	for _, c := range text {
+		switch {
+		case c >= '1' && c <= '9':
+			return false
+		case c == '0':
+			digits = true
+		}
+	}
+	return digits
 }
 
 func countTile(f formatter, label string, cur, old int64, dir direction) tile {
@@ -177,6 +225,9 @@ func newHTMLReport(f formatter, r Report) htmlReport {
 		leadTile,
 		peak,
 	}
+	h.Anchor = fmt.Sprintf("salon-%d", r.SalonID)
+	h.Headline = tiles[0].Label + " " + tiles[0].Value
+	h.HeadlineChange, h.HeadlineColor = tiles[0].Change, tiles[0].ChangeColor
 	for i := 0; i < len(tiles); i += 3 {
 		h.Tiles = append(h.Tiles, tiles[i:min(i+3, len(tiles))])
 	}
@@ -225,10 +276,18 @@ func statusRows(f formatter, cur, prev Counts) []statusRow {
 // when the period is long), each column split into kept and canceled.
 type dailyChart struct {
 	Columns []dayColumn
-	Peak    string // the tallest column's bookings
-	Width   int    // px per column
-	Height  int    // px of the tallest column
-	Per     string // "" for days, else the span of a column
+	// Labels are the dates under the columns, each spanning the columns
+	// up to the next, so that a label never widens the chart.
+	Labels []chartLabel
+	Peak   string // the tallest column's bookings
+	Width  int    // px per column
+	Height int    // px of the tallest column
+	Per    string // "" for days, else the span of a column
+}
+
+type chartLabel struct {
+	Text string
+	Span int
 }
 
 type dayColumn struct {
@@ -286,6 +345,7 @@ func newDailyChart(f formatter, days []Day) dailyChart {
 		}
 		if i%labelEvery == 0 {
 			col.Label = f.ShortDate(g.first.Date)
+			c.Labels = append(c.Labels, chartLabel{Text: col.Label, Span: min(labelEvery, len(groups)-i)})
 		}
 		c.Columns = append(c.Columns, col)
 	}
@@ -296,6 +356,7 @@ type hourBar struct {
 	Hour  string
 	Count int64
 	Px    int
+	Pct   string // the bar's width as a share of the widest: "61.1%"
 }
 
 // newHourBars covers the hours from the first to the last with bookings,
@@ -314,7 +375,7 @@ func newHourBars(byHour [24]int64) []hourBar {
 		if n > 0 && px == 0 {
 			px = 1
 		}
-		bars = append(bars, hourBar{Hour: fmt.Sprintf("%02d:00", h), Count: n, Px: px})
+		bars = append(bars, hourBar{Hour: fmt.Sprintf("%02d:00", h), Count: n, Px: px, Pct: pct(px, width)})
 	}
 	return bars
 }
@@ -335,17 +396,36 @@ func openHours(byHour []int64) (first, last int) {
 type heatmap struct {
 	Hours []string
 	Rows  []heatRow
+	// MaxWidth keeps the cells as wide as they were on a desktop (35 px)
+	// while letting them narrow on a phone.
+	MaxWidth int
 }
 
 type heatRow struct {
 	Day   string
-	Cells []heatCell
+	Cells []heatCellView
 }
 
-type heatCell struct {
+type heatCellView struct {
 	Count        int64
 	Text, Bg, Fg string
 	Title        string
+}
+
+// heatCell is the cell of weekday wd at hour h with n bookings.
+func heatCell(f formatter, wd string, h int, n, peak int64) heatCellView {
+	c := heatCellView{Count: n, Bg: "#f8fafc", Fg: colorMuted, Title: fmt.Sprintf("%s %02d:00: %s", wd, h, f.Count(n))}
+	if n > 0 {
+		c.Text = f.Count(n)
+		share := float64(n) / float64(peak)
+		c.Bg = mix("#e0e7ff", "#3730a3", share)
+		if share > 0.5 {
+			c.Fg = "#ffffff"
+		} else {
+			c.Fg = colorInk
+		}
+	}
+	return c
 }
 
 func newHeatmap(f formatter, m [7][24]int64) heatmap {
@@ -361,30 +441,46 @@ func newHeatmap(f formatter, m [7][24]int64) heatmap {
 	if first < 0 {
 		return heatmap{}
 	}
+	if last-first+1 > maxHeatColumns {
+		return transposedHeatmap(f, m, first, last, peak)
+	}
 	var hm heatmap
 	for h := first; h <= last; h++ {
 		hm.Hours = append(hm.Hours, fmt.Sprintf("%02d", h))
 	}
+	hm.MaxWidth = 40 + 35*len(hm.Hours)
 	for d, row := range m {
 		wd := f.Weekday(mondayFirst(d))
 		r := heatRow{Day: wd}
 		for h := first; h <= last; h++ {
-			n := row[h]
-			c := heatCell{Count: n, Bg: "#f8fafc", Fg: colorMuted, Title: fmt.Sprintf("%s %02d:00: %s", wd, h, f.Count(n))}
-			if n > 0 {
-				c.Text = f.Count(n)
-				share := float64(n) / float64(peak)
-				c.Bg = mix("#e0e7ff", "#3730a3", share)
-				if share > 0.5 {
-					c.Fg = "#ffffff"
-				} else {
-					c.Fg = colorInk
-				}
-			}
-			r.Cells = append(r.Cells, c)
+			r.Cells = append(r.Cells, heatCell(f, wd, h, row[h], peak))
 		}
 		hm.Rows = append(hm.Rows, r)
 	}
+	return hm
+}
+
+// maxHeatColumns is the most hours the heat map shows as columns: 12
+// columns and the day names fit a 320 px phone with readable counts. A
+// salon open longer gets the map turned: a row per hour, a column per
+// weekday, which fits any width.
+const maxHeatColumns = 12
+
+// transposedHeatmap is the heat map with the hours as rows: Hours then
+// holds the weekdays (the column headings) and each row's Day its hour.
+func transposedHeatmap(f formatter, m [7][24]int64, first, last int, peak int64) heatmap {
+	var hm heatmap
+	for d := range m {
+		hm.Hours = append(hm.Hours, f.Weekday(mondayFirst(d)))
+	}
+	for h := first; h <= last; h++ {
+		r := heatRow{Day: fmt.Sprintf("%02d:00", h)}
+		for d := range m {
+			r.Cells = append(r.Cells, heatCell(f, f.Weekday(mondayFirst(d)), h, m[d][h], peak))
+		}
+		hm.Rows = append(hm.Rows, r)
+	}
+	hm.MaxWidth = 40 + 56*len(hm.Hours)
 	return hm
 }
 
@@ -403,6 +499,14 @@ func mix(a, b string, share float64) string {
 type staffRow struct {
 	Name, Bookings, Completed, Canceled, NoShow, CancellationRate, Revenue string
 	Px                                                                     int
+	Pct                                                                    string
+	Header                                                                 bool // the row of column names
+}
+
+// staffHeader is the staff table's row of column names.
+func staffHeader(f formatter) staffRow {
+	return staffRow{Header: true, Completed: f.T("completed_t"), Canceled: f.T("canceled_t"), NoShow: f.T("no_show_t"),
+		CancellationRate: f.T("cancellation_rate"), Revenue: f.T("revenue")}
 }
 
 // staffRows lists the staff busiest first.
@@ -430,6 +534,7 @@ func staffRows(f formatter, staff []Staff) []staffRow {
 			Revenue:          f.Money(s.RevenueCents),
 			Px:               int(math.Round(float64(s.Bookings) * 80 / float64(max(peak, 1)))),
 		}
+		rows[i].Pct = pct(rows[i].Px, 80)
 	}
 	return rows
 }
@@ -438,6 +543,13 @@ type clientsView struct {
 	Clients, New, Returning, NewShare, ReturningShare, Rebooking string
 	PrevClients, PrevNew, PrevReturning, PrevRebooking           string
 	NewPx, ReturningPx                                           int
+	NewPct, ReturningPct                                         string
+}
+
+// pct is px of width as a CSS percentage, so that a bar drawn for a
+// desktop width scales to a phone's.
+func pct(px, width int) string {
+	return strconv.FormatFloat(float64(px)*100/float64(width), 'f', 1, 64) + "%"
 }
 
 func newClientsView(f formatter, cur, prev Clients) clientsView {
@@ -452,6 +564,7 @@ func newClientsView(f formatter, cur, prev Clients) clientsView {
 	if cur.Clients > 0 {
 		v.NewPx = int(math.Round(float64(cur.New) * width / float64(cur.Clients)))
 		v.ReturningPx = width - v.NewPx
+		v.NewPct, v.ReturningPct = pct(v.NewPx, width), pct(v.ReturningPx, width)
 	}
 	return v
 }

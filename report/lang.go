@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -211,6 +212,8 @@ var monthNames = map[string][12]string{
 var labels = map[string]map[string]string{
 	"en": {
 		"title":                  "Salon report",
+		"index":                  "Salons in this report",
+		"email_subject":          "%s: bookings report %s to %s",
 		"salon":                  "Salon",
 		"salons":                 "Salons",
 		"appointments":           "Appointments",
@@ -275,6 +278,8 @@ var labels = map[string]map[string]string{
 	},
 	"es": {
 		"title":                  "Reporte del salón",
+		"index":                  "Salones de este reporte",
+		"email_subject":          "%s: reporte de reservas del %s al %s",
 		"salon":                  "Salón",
 		"salons":                 "Salones",
 		"appointments":           "Citas",
@@ -337,4 +342,22 @@ var labels = map[string]map[string]string{
 		"rebooked_pct":           "% nueva reserva",
 		"footer":                 "Las cifras cuentan las citas por su fecha y su último estado. Generado por instudio-report.",
 	},
+}
+
+// MissingWords lists the words that the English report has and lang
+// lacks (they print as their keys); nil for a complete or unknown
+// language.
+func MissingWords(lang string) []string {
+	words, ok := labels[Options{Lang: lang}.lang()]
+	if !ok {
+		return nil
+	}
+	var missing []string
+	for key := range labels["en"] {
+		if _, ok := words[key]; !ok {
+			missing = append(missing, key)
+		}
+	}
+	slices.Sort(missing)
+	return missing
 }

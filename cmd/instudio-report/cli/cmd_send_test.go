@@ -76,6 +76,8 @@ func writeSendFixture(t *testing.T) string {
 }
 
 // writeSendConfig writes a config for the fixture; salon 4 has no email.
+// The newest event (23b, 03-09 13:00) is 92 hours older than the tests'
+// clock (03-13 09:00), so max_lag is 100h to keep the source fresh.
 func writeSendConfig(t *testing.T, source, smtpURL, salon2Email string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "report.yaml")
@@ -87,6 +89,7 @@ smtp:
   retries: 1
   retry_backoff: 10ms
   timeout: 5s
+  max_lag: 100h
 salons:
   - id: 1
     name: Salon Uno
