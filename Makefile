@@ -132,7 +132,7 @@ repl: build ## write demo data to ./data if it has none, then open the SQL shell
 	./$(BIN) --source $(DATA) repl
 
 .PHONY: test
-test: tools ## check formatting, vet, staticcheck, and run every test
+test: tools test-deploy ## check formatting, vet, staticcheck, and run every test
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
@@ -143,6 +143,25 @@ test: tools ## check formatting, vet, staticcheck, and run every test
 	CGO_ENABLED=0 $(GO) build $(LAMBDA_FLAGS) -o /dev/null ./cmd/instudio-ingest
 	$(GO) test -count=1 ./...
 	$(GO) test -count=1 -race ./booking/... ./demo/... ./report/... ./storage/... ./sqlshell/... ./ingest/... ./mail/...
+
+# deploy/terraform is planned offline by deploy/plan_test.go (part of `go
+# test ./...`) with Terraform and the AWS provider from a filesystem mirror
+# of the machine image. This target says up front whether that check can
+# run: under CI=true a missing Terraform or mirror fails make test.
+TF_PLUGIN_DIR ?= $(firstword $(foreach d,/opt/tf-plugins /usr/local/share/terraform/plugins /usr/share/terraform/plugins $(HOME)/.terraform.d/plugins,$(if $(wildcard $(d)/registry.terraform.io/hashicorp/aws),$(d))))
+export TF_PLUGIN_DIR
+
+.PHONY: test-deploy
+test-deploy: ## check that Terraform and its AWS provider mirror are here, and terraform fmt of deploy/terraform
+	@missing=""; \
+	command -v terraform >/dev/null || missing="terraform is not on PATH"; \
+	[ -n "$(TF_PLUGIN_DIR)" ] || missing="$${missing:+$$missing; }no registry.terraform.io/hashicorp/aws mirror (set TF_PLUGIN_DIR)"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$CI" = true ]; then echo "deploy check cannot run under CI=true: $$missing"; exit 1; fi; \
+		echo "NOTE: the deploy check (terraform plan of deploy/terraform) did not run: $$missing"; exit 0; \
+	fi; \
+	terraform -chdir=deploy/terraform fmt -check -recursive -diff && \
+	echo "deploy check: terraform $$(terraform version -json | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p'), provider mirror $(TF_PLUGIN_DIR); go test ./deploy/ plans deploy/terraform offline"
 
 .PHONY: bench
 bench: ## every benchmark; writes BENCHMARKS.md (about 25 min the first time, on 2 cores)
