@@ -132,7 +132,7 @@ repl: build ## write demo data to ./data if it has none, then open the SQL shell
 	./$(BIN) --source $(DATA) repl
 
 .PHONY: test
-test: tools test-deploy ## check formatting, vet, staticcheck, and run every test
+test: tools test-deploy athena-parser ## check formatting, vet, staticcheck, and run every test
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
@@ -162,6 +162,16 @@ test-deploy: ## check that Terraform and its AWS provider mirror are here, and t
 	fi; \
 	terraform -chdir=deploy/terraform fmt -check -recursive -diff && \
 	echo "deploy check: terraform $$(terraform version -json | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p'), provider mirror $(TF_PLUGIN_DIR); go test ./deploy/ plans deploy/terraform offline"
+
+# dt-sql-parser (Trino's grammar), pinned in athena/trino/package-lock.json:
+# athena's test parses the Athena views and the salon query with it.
+.PHONY: athena-parser
+athena-parser: athena/trino/node_modules/.package-lock.json ## install the pinned Trino SQL parser the athena tests use (npm ci)
+athena/trino/node_modules/.package-lock.json: athena/trino/package-lock.json
+	@command -v npm >/dev/null || { sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq nodejs npm >/dev/null; }
+	cd athena/trino && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 .PHONY: bench
 bench: ## every benchmark; writes BENCHMARKS.md (about 25 min the first time, on 2 cores)

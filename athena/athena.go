@@ -154,7 +154,7 @@ func render(name string, values map[string]string) (string, error) {
 		return "", fmt.Errorf("athena: %s: %w", name, err)
 	}
 	var missing []string
-	out := placeholder.ReplaceAllStringFunc(string(text), func(m string) string {
+	out := placeholder.ReplaceAllStringFunc(StripHeader(string(text)), func(m string) string {
 		key := placeholder.FindStringSubmatch(m)[1]
 		v, ok := values[key]
 		if !ok {
