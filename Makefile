@@ -23,6 +23,10 @@ VERSITYGW           := $(TOOLS_DIR)/versitygw-$(VERSITYGW_VERSION)
 # mailpit: the SMTP server the send tests deliver to (found as .tools/mailpit).
 MAILPIT_VERSION     := v1.33.1
 MAILPIT             := $(TOOLS_DIR)/mailpit-$(MAILPIT_VERSION)
+# AWS's Lambda Runtime Interface Emulator: the Lambdas' tests run their
+# bootstrap under it (cmd/internal/rietest finds .tools/aws-lambda-rie).
+RIE_VERSION         := v0.0.0-20261030222936-bef5c4ba774d
+RIE                 := $(TOOLS_DIR)/aws-lambda-rie-$(RIE_VERSION)
 
 # Debian packages: the C toolchain that cgo needs for the embedded DuckDB,
 # GNU time for `make bench`, zip for `make lambda`, and chromium (headless)
@@ -30,8 +34,10 @@ MAILPIT             := $(TOOLS_DIR)/mailpit-$(MAILPIT_VERSION)
 # setpriv, with which the tests run as root read a source as nobody.
 DEBIAN_PACKAGES := gcc g++ libc6-dev time zip chromium fonts-dejavu-core util-linux
 
-# The ingest Lambda: provided.al2023, static, no cgo, no RPC shim.
+# The ingest Lambda: provided.al2023, static, no cgo, no RPC shim. The
+# jobs Lambda: the same runtime, cgo with DuckDB linked in.
 LAMBDA_ZIP   := dist/instudio-ingest.zip
+JOBS_ZIP     := dist/instudio-jobs.zip
 LAMBDA_ARCH  ?= amd64
 LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w"
 
@@ -93,7 +99,7 @@ deps: ## install the Debian packages the build and tests need, when missing
 	fi
 
 .PHONY: tools
-tools: deps $(STATICCHECK) $(VERSITYGW) $(MAILPIT) ## install everything: Debian packages, pinned Go tools, Go modules
+tools: deps $(STATICCHECK) $(VERSITYGW) $(MAILPIT) $(RIE) ## install everything: Debian packages, pinned Go tools, Go modules
 	$(GO) mod download
 
 $(STATICCHECK):
@@ -106,6 +112,12 @@ $(VERSITYGW):
 	GOBIN=$(TOOLS_DIR) $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
 	mv $(TOOLS_DIR)/versitygw $@
 	ln -sfn $(notdir $@) $(TOOLS_DIR)/versitygw
+$(RIE):
+	@mkdir -p $(TOOLS_DIR)
+	rm -f $(TOOLS_DIR)/aws-lambda-rie
+	GOBIN=$(TOOLS_DIR) $(GO) install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@$(RIE_VERSION)
+	mv $(TOOLS_DIR)/aws-lambda-rie $@
+	ln -sf $(notdir $@) $(TOOLS_DIR)/aws-lambda-rie
 $(MAILPIT):
 	@mkdir -p $(TOOLS_DIR)
 	rm -f $(TOOLS_DIR)/mailpit
@@ -215,12 +227,17 @@ bench-layout: build bench-1m ## time compact and import-legacy, and salon before
 	BENCH_10M_DIR=$(BENCH_10M_DIR) bash layout/bench.sh ./$(BIN) bin/benchdata $(BENCH_1M) $(BENCH_LAYOUT_DIR) 3 "$(BENCH_DEMO)"
 
 .PHONY: lambda
-lambda: deps ## build the ingest Lambda: dist/instudio-ingest.zip (bootstrap for provided.al2023)
-	@mkdir -p dist/lambda
+lambda: deps ## build both Lambdas: dist/instudio-ingest.zip and dist/instudio-jobs.zip (bootstrap for provided.al2023)
+	@mkdir -p dist/lambda dist/jobs
 	CGO_ENABLED=0 GOOS=linux GOARCH=$(LAMBDA_ARCH) $(GO) build $(LAMBDA_FLAGS) -o dist/lambda/bootstrap ./cmd/instudio-ingest
 	@rm -f $(LAMBDA_ZIP)
 	cd dist/lambda && zip -q -X -9 ../$(notdir $(LAMBDA_ZIP)) bootstrap
 	@echo "$(LAMBDA_ZIP): $$(stat -c %s $(LAMBDA_ZIP) | numfmt --to=iec-i --suffix=B) zipped, bootstrap $$(stat -c %s dist/lambda/bootstrap | numfmt --to=iec-i --suffix=B) ($(LAMBDA_ARCH), static)"
+	@# cgo: GOARCH other than the host's needs a cross C compiler (CC=...).
+	CGO_ENABLED=1 GOOS=linux GOARCH=$(LAMBDA_ARCH) $(GO) build $(LAMBDA_FLAGS) -o dist/jobs/bootstrap ./cmd/instudio-jobs
+	@rm -f $(JOBS_ZIP)
+	cd dist/jobs && zip -q -X -9 ../$(notdir $(JOBS_ZIP)) bootstrap
+	@echo "$(JOBS_ZIP): $$(stat -c %s $(JOBS_ZIP) | numfmt --to=iec-i --suffix=B) zipped, bootstrap $$(stat -c %s dist/jobs/bootstrap | numfmt --to=iec-i --suffix=B) ($(LAMBDA_ARCH), DuckDB linked in; Lambda's limit: 50 MiB zipped, 250 MiB unzipped)"
 
 .PHONY: bench-ingest
 bench-ingest: ## ingest throughput: events/s through decode, encode and write, batches of 10, 1,000, 10,000 vs one file per event
