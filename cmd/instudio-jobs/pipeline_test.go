@@ -37,6 +37,7 @@ type jobsFixture struct {
 	srv    *s3test.Server
 	bucket string
 	mail   *mailtest.Server
+	env    map[string]string
 	getenv func(string) string
 }
 
@@ -69,7 +70,7 @@ salons:
 		"AWS_LAMBDA_FUNCTION_NAME": "instudio-jobs", "TMPDIR": t.TempDir(),
 		"AWS_ENDPOINT_URL_S3": srv.Endpoint,
 	}
-	return &jobsFixture{srv: srv, bucket: bucket, mail: mp, getenv: func(k string) string { return env[k] }}
+	return &jobsFixture{srv: srv, bucket: bucket, mail: mp, env: env, getenv: func(k string) string { return env[k] }}
 }
 
 func (f *jobsFixture) keys(t *testing.T, prefix string) []string {
