@@ -39,7 +39,9 @@ resource "aws_lambda_function" "jobs" {
   ephemeral_storage {
     size = var.jobs_ephemeral_storage_mb
   }
-  # One compaction at a time: two would read the same inputs.
+  # At most two jobs at once, so that a check can run while a compaction
+  # or a send does; the schedules never start two compactions (daily, no
+  # retries), and send's ledger keeps two sends from mailing twice.
   reserved_concurrent_executions = 2
   environment {
     variables = {
