@@ -23,6 +23,10 @@ VERSITYGW           := $(TOOLS_DIR)/versitygw-$(VERSITYGW_VERSION)
 # mailpit: the SMTP server the send tests deliver to (found as .tools/mailpit).
 MAILPIT_VERSION     := v1.33.1
 MAILPIT             := $(TOOLS_DIR)/mailpit-$(MAILPIT_VERSION)
+# AWS's Lambda Runtime Interface Emulator: the Lambdas' tests run their
+# bootstrap under it (cmd/internal/rietest finds .tools/aws-lambda-rie).
+RIE_VERSION         := v0.0.0-20261030222936-bef5c4ba774d
+RIE                 := $(TOOLS_DIR)/aws-lambda-rie-$(RIE_VERSION)
 
 # Debian packages: the C toolchain that cgo needs for the embedded DuckDB,
 # GNU time for `make bench`, zip for `make lambda`, and chromium (headless)
@@ -30,8 +34,10 @@ MAILPIT             := $(TOOLS_DIR)/mailpit-$(MAILPIT_VERSION)
 # setpriv, with which the tests run as root read a source as nobody.
 DEBIAN_PACKAGES := gcc g++ libc6-dev time zip chromium fonts-dejavu-core util-linux
 
-# The ingest Lambda: provided.al2023, static, no cgo, no RPC shim.
+# The ingest Lambda: provided.al2023, static, no cgo, no RPC shim. The
+# jobs Lambda: the same runtime, cgo with DuckDB linked in.
 LAMBDA_ZIP   := dist/instudio-ingest.zip
+JOBS_ZIP     := dist/instudio-jobs.zip
 LAMBDA_ARCH  ?= amd64
 LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w"
 
@@ -93,7 +99,7 @@ deps: ## install the Debian packages the build and tests need, when missing
 	fi
 
 .PHONY: tools
-tools: deps $(STATICCHECK) $(VERSITYGW) $(MAILPIT) ## install everything: Debian packages, pinned Go tools, Go modules
+tools: deps $(STATICCHECK) $(VERSITYGW) $(MAILPIT) $(RIE) ## install everything: Debian packages, pinned Go tools, Go modules
 	$(GO) mod download
 
 $(STATICCHECK):
@@ -106,6 +112,12 @@ $(VERSITYGW):
 	GOBIN=$(TOOLS_DIR) $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
 	mv $(TOOLS_DIR)/versitygw $@
 	ln -sfn $(notdir $@) $(TOOLS_DIR)/versitygw
+$(RIE):
+	@mkdir -p $(TOOLS_DIR)
+	rm -f $(TOOLS_DIR)/aws-lambda-rie
+	GOBIN=$(TOOLS_DIR) $(GO) install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@$(RIE_VERSION)
+	mv $(TOOLS_DIR)/aws-lambda-rie $@
+	ln -sf $(notdir $@) $(TOOLS_DIR)/aws-lambda-rie
 $(MAILPIT):
 	@mkdir -p $(TOOLS_DIR)
 	rm -f $(TOOLS_DIR)/mailpit
@@ -132,7 +144,7 @@ repl: build ## write demo data to ./data if it has none, then open the SQL shell
 	./$(BIN) --source $(DATA) repl
 
 .PHONY: test
-test: tools ## check formatting, vet, staticcheck, and run every test
+test: tools test-deploy athena-parser ## check formatting, vet, staticcheck, and run every test
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
@@ -143,6 +155,35 @@ test: tools ## check formatting, vet, staticcheck, and run every test
 	CGO_ENABLED=0 $(GO) build $(LAMBDA_FLAGS) -o /dev/null ./cmd/instudio-ingest
 	$(GO) test -count=1 ./...
 	$(GO) test -count=1 -race ./booking/... ./demo/... ./report/... ./storage/... ./sqlshell/... ./ingest/... ./mail/...
+
+# deploy/terraform is planned offline by deploy/plan_test.go (part of `go
+# test ./...`) with Terraform and the AWS provider from a filesystem mirror
+# of the machine image. This target says up front whether that check can
+# run: under CI=true a missing Terraform or mirror fails make test.
+TF_PLUGIN_DIR ?= $(firstword $(foreach d,/opt/tf-plugins /usr/local/share/terraform/plugins /usr/share/terraform/plugins $(HOME)/.terraform.d/plugins,$(if $(wildcard $(d)/registry.terraform.io/hashicorp/aws),$(d))))
+export TF_PLUGIN_DIR
+
+.PHONY: test-deploy
+test-deploy: ## check that Terraform and its AWS provider mirror are here, and terraform fmt of deploy/terraform
+	@missing=""; \
+	command -v terraform >/dev/null || missing="terraform is not on PATH"; \
+	[ -n "$(TF_PLUGIN_DIR)" ] || missing="$${missing:+$$missing; }no registry.terraform.io/hashicorp/aws mirror (set TF_PLUGIN_DIR)"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$CI" = true ]; then echo "deploy check cannot run under CI=true: $$missing"; exit 1; fi; \
+		echo "NOTE: the deploy check (terraform plan of deploy/terraform) did not run: $$missing"; exit 0; \
+	fi; \
+	terraform -chdir=deploy/terraform fmt -check -recursive -diff && \
+	echo "deploy check: terraform $$(terraform version -json | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p'), provider mirror $(TF_PLUGIN_DIR); go test ./deploy/ plans deploy/terraform offline"
+
+# dt-sql-parser (Trino's grammar), pinned in athena/trino/package-lock.json:
+# athena's test parses the Athena views and the salon query with it.
+.PHONY: athena-parser
+athena-parser: athena/trino/node_modules/.package-lock.json ## install the pinned Trino SQL parser the athena tests use (npm ci)
+athena/trino/node_modules/.package-lock.json: athena/trino/package-lock.json
+	@command -v npm >/dev/null || { sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq nodejs npm >/dev/null; }
+	cd athena/trino && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 .PHONY: bench
 bench: ## every benchmark; writes BENCHMARKS.md (about 25 min the first time, on 2 cores)
@@ -186,12 +227,17 @@ bench-layout: build bench-1m ## time compact and import-legacy, and salon before
 	BENCH_10M_DIR=$(BENCH_10M_DIR) bash layout/bench.sh ./$(BIN) bin/benchdata $(BENCH_1M) $(BENCH_LAYOUT_DIR) 3 "$(BENCH_DEMO)"
 
 .PHONY: lambda
-lambda: deps ## build the ingest Lambda: dist/instudio-ingest.zip (bootstrap for provided.al2023)
-	@mkdir -p dist/lambda
+lambda: deps ## build both Lambdas: dist/instudio-ingest.zip and dist/instudio-jobs.zip (bootstrap for provided.al2023)
+	@mkdir -p dist/lambda dist/jobs
 	CGO_ENABLED=0 GOOS=linux GOARCH=$(LAMBDA_ARCH) $(GO) build $(LAMBDA_FLAGS) -o dist/lambda/bootstrap ./cmd/instudio-ingest
 	@rm -f $(LAMBDA_ZIP)
 	cd dist/lambda && zip -q -X -9 ../$(notdir $(LAMBDA_ZIP)) bootstrap
 	@echo "$(LAMBDA_ZIP): $$(stat -c %s $(LAMBDA_ZIP) | numfmt --to=iec-i --suffix=B) zipped, bootstrap $$(stat -c %s dist/lambda/bootstrap | numfmt --to=iec-i --suffix=B) ($(LAMBDA_ARCH), static)"
+	@# cgo: GOARCH other than the host's needs a cross C compiler (CC=...).
+	CGO_ENABLED=1 GOOS=linux GOARCH=$(LAMBDA_ARCH) $(GO) build $(LAMBDA_FLAGS) -o dist/jobs/bootstrap ./cmd/instudio-jobs
+	@rm -f $(JOBS_ZIP)
+	cd dist/jobs && zip -q -X -9 ../$(notdir $(JOBS_ZIP)) bootstrap
+	@echo "$(JOBS_ZIP): $$(stat -c %s $(JOBS_ZIP) | numfmt --to=iec-i --suffix=B) zipped, bootstrap $$(stat -c %s dist/jobs/bootstrap | numfmt --to=iec-i --suffix=B) ($(LAMBDA_ARCH), DuckDB linked in; Lambda's limit: 50 MiB zipped, 250 MiB unzipped)"
 
 .PHONY: bench-ingest
 bench-ingest: ## ingest throughput: events/s through decode, encode and write, batches of 10, 1,000, 10,000 vs one file per event

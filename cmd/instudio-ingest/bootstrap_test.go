@@ -1,22 +1,18 @@
 package main
 
 import (
-	"bytes"
+	"context"
 	"debug/elf"
 	"encoding/json"
-	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/instudio/instudio-report/cmd/internal/rietest"
 	"github.com/instudio/instudio-report/storage/s3test"
 )
 
@@ -72,104 +68,81 @@ func TestBootstrapStaticAndStarts(t *testing.T) {
 	}
 }
 
-// fakeRuntime is the Lambda Runtime API, enough for one invocation: it
-// hands out the event once and records the function's response.
-type fakeRuntime struct {
-	srv      *httptest.Server
-	response chan string
-}
-
-func startRuntime(t *testing.T, event []byte) *fakeRuntime {
-	t.Helper()
-	rt := &fakeRuntime{response: make(chan string, 1)}
-	served := make(chan struct{}, 1)
-	served <- struct{}{}
-	rt.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case r.Method == http.MethodGet && r.URL.Path == "/2018-06-01/runtime/invocation/next":
-			select {
-			case <-served:
-			case <-r.Context().Done():
-				return
-			}
-			w.Header().Set("Lambda-Runtime-Aws-Request-Id", "req-1")
-			w.Header().Set("Lambda-Runtime-Deadline-Ms", fmt.Sprint(time.Now().Add(time.Minute).UnixMilli()))
-			w.Header().Set("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:123456789012:function:instudio-ingest")
-			_, _ = w.Write(event)
-		case r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/2018-06-01/runtime/invocation/req-1/"):
-			body, _ := io.ReadAll(r.Body)
-			rt.response <- strings.TrimPrefix(r.URL.Path, "/2018-06-01/runtime/invocation/req-1/") + " " + string(body)
-			w.WriteHeader(http.StatusAccepted)
-		default:
-			http.NotFound(w, r)
-		}
-	}))
-	t.Cleanup(rt.srv.Close)
-	return rt
-}
-
-// The built bootstrap end to end: the seed's SQS event through a fake
-// Runtime API into versitygw. The response has no batch item failures,
-// stdout carries exactly one EMF line, and the event is in the bucket.
-func TestBootstrapEndToEnd(t *testing.T) {
+// The built bootstrap end to end under AWS's Runtime Interface Emulator,
+// into versitygw: the seed's SQS event, an MSK batch and an API Gateway
+// request, one after another in one function instance. Each answers as
+// Lambda's caller expects, stdout carries one EMF line per invocation,
+// and the events are in the bucket.
+func TestBootstrapUnderEmulator(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the Lambda binary")
 	}
 	srv := s3test.Start(t)
 	bucket := srv.CreateBucket(t, "analytics-bucket-s3")
 	bin := buildBootstrap(t)
-	rt := startRuntime(t, fixture(t, "sqs-seed.json"))
-
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(bin)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	cmd.Env = []string{
-		"AWS_LAMBDA_RUNTIME_API=" + strings.TrimPrefix(rt.srv.URL, "http://"),
-		"AWS_LAMBDA_FUNCTION_NAME=instudio-ingest",
-		"INSTUDIO_BUCKET=" + bucket,
+	rie := rietest.Start(t, bin, rietest.Env("instudio-ingest",
+		"INSTUDIO_BUCKET="+bucket,
 		"INSTUDIO_REJECTED_PREFIX=bookings-rejected/",
 		"INSTUDIO_METRICS_NAMESPACE=InStudio/Ingest",
 		"INSTUDIO_TIMEZONE=America/Lima",
-		"AWS_ENDPOINT_URL_S3=" + srv.Endpoint,
-		"AWS_ACCESS_KEY_ID=" + s3test.AccessKey,
-		"AWS_SECRET_ACCESS_KEY=" + s3test.SecretKey,
-		"AWS_REGION=" + s3test.Region,
-		"AWS_EC2_METADATA_DISABLED=true",
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+		"AWS_ENDPOINT_URL_S3="+srv.Endpoint,
+		"AWS_ACCESS_KEY_ID="+s3test.AccessKey,
+		"AWS_SECRET_ACCESS_KEY="+s3test.SecretKey,
+		"AWS_REGION="+s3test.Region,
+	))
 
-	var resp string
-	select {
-	case resp = <-rt.response:
-	case <-time.After(30 * time.Second):
-		t.Fatalf("no response from the function; stderr:\n%s", stderr.String())
-	}
+	// SQS: the seed's one message, stored, so no batch item failures.
+	body, fnErr := rie.Invoke(t, fixture(t, "sqs-seed.json"))
 	var sqsResp events.SQSEventResponse
-	path, body, _ := strings.Cut(resp, " ")
-	if path != "response" || json.Unmarshal([]byte(body), &sqsResp) != nil || len(sqsResp.BatchItemFailures) != 0 {
-		t.Fatalf("function answered %q", resp)
+	if fnErr != "" || json.Unmarshal(body, &sqsResp) != nil || len(sqsResp.BatchItemFailures) != 0 {
+		t.Fatalf("SQS: function answered %s (%s)", body, fnErr)
 	}
-	_ = cmd.Process.Kill()
-	_ = cmd.Wait()
+	// MSK: four records; offset 17 has status 9 and is rejected (kept, not
+	// retried), so the batch succeeds.
+	if body, fnErr := rie.Invoke(t, fixture(t, "kafka-msk.json")); fnErr != "" {
+		t.Fatalf("Kafka: function failed: %s (%s)", fnErr, body)
+	}
+	// HTTP: the fixture's two events (bookings 30 and 31), both stored.
+	body, fnErr = rie.Invoke(t, fixture(t, "apigw-v2.json"))
+	var httpResp events.APIGatewayV2HTTPResponse
+	if fnErr != "" || json.Unmarshal(body, &httpResp) != nil || httpResp.StatusCode != 202 ||
+		httpResp.Body != `{"received":2,"written":2,"rejected":0,"failed":0}` {
+		t.Fatalf("HTTP: function answered %s (%s)", body, fnErr)
+	}
 
-	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
-	var m emf
-	if len(lines) != 1 || json.Unmarshal([]byte(lines[0]), &m) != nil {
-		t.Fatalf("stdout %q, want one EMF line", stdout.String())
+	var lines []emf
+	for _, l := range strings.Split(rie.Stdout.String(), "\n") {
+		var m emf
+		if strings.HasPrefix(l, `{"_aws"`) && json.Unmarshal([]byte(l), &m) == nil {
+			lines = append(lines, m)
+		}
 	}
-	if m.FunctionName != "instudio-ingest" || m.Source != "sqs" || m.RecordsReceived != 1 || m.RecordsWritten != 1 || m.FilesWritten != 1 {
-		t.Errorf("metrics %+v", m)
+	want := []emf{
+		{FunctionName: "instudio-ingest", Source: "sqs", RecordsReceived: 1, RecordsWritten: 1},
+		{FunctionName: "instudio-ingest", Source: "kafka", RecordsReceived: 4, RecordsWritten: 3, RecordsRejected: 1},
+		{FunctionName: "instudio-ingest", Source: "http", RecordsReceived: 2, RecordsWritten: 2},
 	}
-	for _, l := range strings.Split(strings.TrimSpace(stderr.String()), "\n") {
-		if !json.Valid([]byte(l)) {
-			t.Errorf("log line is not JSON: %q", l)
+	if len(lines) != len(want) {
+		t.Fatalf("EMF lines %+v, want %d\nstdout:\n%s", lines, len(want), rie.Stdout.String())
+	}
+	for i, w := range want {
+		g := lines[i]
+		if g.FunctionName != w.FunctionName || g.Source != w.Source || g.RecordsReceived != w.RecordsReceived ||
+			g.RecordsWritten != w.RecordsWritten || g.RecordsRejected != w.RecordsRejected {
+			t.Errorf("EMF line %d: %+v, want %+v", i, g, w)
 		}
 	}
 	ids := storedIDs(t, srv.Root(t, bucket, ""))
-	if len(ids) != 1 || ids["1"] != 1 {
-		t.Errorf("stored %v, want the seed's message 1 once", ids)
+	for _, id := range []string{"1", "bookings-0-15", "bookings-0-16", "evt-11-created"} {
+		if ids[id] != 1 {
+			t.Errorf("event %s stored %d times, want once (stored: %v)", id, ids[id], ids)
+		}
+	}
+	if len(ids) != 6 {
+		t.Errorf("stored %d events %v, want 6: the seed's, three from Kafka, two over HTTP", len(ids), ids)
+	}
+	rejected, err := srv.Root(t, bucket, "").List(context.Background(), "bookings-rejected/")
+	if err != nil || len(rejected) != 1 {
+		t.Errorf("rejected records %v (%v), want Kafka offset 17's", rejected, err)
 	}
 }

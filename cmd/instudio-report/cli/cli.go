@@ -192,6 +192,7 @@ config file ($XDG_CONFIG_HOME/instudio-report/config.yaml), then defaults.`),
 		newCompactCmd(opts),
 		newImportLegacyCmd(opts),
 		newCheckCmd(opts),
+		newAthenaSQLCmd(opts),
 	)
 	// cobra's completion command takes its output stream when it is made.
 	root.SetOut(env.Stdout)

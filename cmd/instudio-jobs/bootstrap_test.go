@@ -1,0 +1,207 @@
+package main
+
+import (
+	"archive/zip"
+	"debug/elf"
+	"encoding/json"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/instudio/instudio-report/cmd/instudio-jobs/emf"
+	"github.com/instudio/instudio-report/cmd/internal/rietest"
+	"github.com/instudio/instudio-report/mail/mailtest"
+	"github.com/instudio/instudio-report/storage/s3test"
+)
+
+// buildBootstrap builds the jobs Lambda as `make lambda` does.
+func buildBootstrap(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "bootstrap")
+	cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w", "-o", bin, ".")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=1", "GOOS=linux")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build bootstrap: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// newestVersion is the highest version of the symbols bin imports from a
+// library's version namespace (GLIBC, GLIBCXX), and one symbol that needs it.
+func newestVersion(t *testing.T, f *elf.File, prefix string) (version []int, symbol string) {
+	t.Helper()
+	syms, err := f.DynamicSymbols()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range syms {
+		if s.Section != elf.SHN_UNDEF || !strings.HasPrefix(s.Version, prefix+"_") {
+			continue
+		}
+		var v []int
+		for _, p := range strings.Split(strings.TrimPrefix(s.Version, prefix+"_"), ".") {
+			n, err := strconv.Atoi(p)
+			if err != nil {
+				t.Fatalf("symbol %s: version %q", s.Name, s.Version)
+			}
+			v = append(v, n)
+		}
+		if compareVersions(v, version) > 0 {
+			version, symbol = v, s.Name
+		}
+	}
+	return version, symbol
+}
+
+func compareVersions(a, b []int) int {
+	for i := 0; i < len(a) || i < len(b); i++ {
+		x, y := 0, 0
+		if i < len(a) {
+			x = a[i]
+		}
+		if i < len(b) {
+			y = b[i]
+		}
+		if x != y {
+			return x - y
+		}
+	}
+	return 0
+}
+
+// checkAL2023 checks what the binary needs of Amazon Linux 2023: glibc
+// 2.34 at most, and a zip within Lambda's limits.
+func checkAL2023(t *testing.T, bin string) {
+	f, err := elf.Open(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if v, sym := newestVersion(t, f, "GLIBC"); compareVersions(v, []int{2, 34}) > 0 {
+		t.Errorf("bootstrap needs glibc %v for %s; Amazon Linux 2023 has 2.34", v, sym)
+	}
+	// Debian 12's GCC 12 makes DuckDB's code ask libstdc++ for
+	// GLIBCXX_3.4.30; Amazon Linux 2023's GCC 11 library stops at 3.4.29.
+	// The README says so; this logs what the build needs.
+	if v, sym := newestVersion(t, f, "GLIBCXX"); v != nil {
+		t.Logf("bootstrap needs libstdc++ GLIBCXX %v (for %s); Amazon Linux 2023's libstdc++ provides up to 3.4.29", v, sym)
+	}
+	libs, _ := f.ImportedLibraries()
+	t.Logf("bootstrap loads %v", libs)
+
+	st, err := os.Stat(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zipped := filepath.Join(t.TempDir(), "jobs.zip")
+	out, err := os.Create(zipped)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(out)
+	w, err := zw.Create("bootstrap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := os.Open(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(w, in); err != nil {
+		t.Fatal(err)
+	}
+	in.Close()
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out.Close()
+	zst, _ := os.Stat(zipped)
+	// Lambda: 250 MB unzipped; 50 MB zipped for a direct upload (Terraform
+	// uploads the zip directly).
+	if st.Size() > 250<<20 || zst.Size() > 50<<20 {
+		t.Errorf("bootstrap %d bytes, zipped %d: over Lambda's 250 MB unzipped or 50 MB zipped", st.Size(), zst.Size())
+	}
+	t.Logf("bootstrap %d MiB, zipped %d MiB", st.Size()>>20, zst.Size()>>20)
+}
+
+// TestJobsUnderEmulator runs the built jobs bootstrap under AWS's Runtime
+// Interface Emulator against versitygw and mailpit: check fresh and stale,
+// send with the ledger on S3, compact. The binary reads the real clock, so
+// max_lag and the send period are given against the fixture's dates
+// (2026-03).
+func TestJobsUnderEmulator(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the Lambda binary")
+	}
+	bin := buildBootstrap(t)
+	checkAL2023(t, bin)
+	f := newJobsFixture(t)
+	env := rietest.Env("instudio-jobs",
+		"AWS_ACCESS_KEY_ID="+s3test.AccessKey, "AWS_SECRET_ACCESS_KEY="+s3test.SecretKey, "AWS_REGION="+s3test.Region)
+	for k, v := range f.env {
+		if k != "AWS_LAMBDA_FUNCTION_NAME" {
+			env = append(env, k+"="+v)
+		}
+	}
+	rie := rietest.Start(t, bin, env)
+	result := func(body []byte) Result {
+		t.Helper()
+		var r Result
+		if err := json.Unmarshal(body, &r); err != nil {
+			t.Fatalf("response %s: %v", body, err)
+		}
+		return r
+	}
+
+	// Fresh: the newest event (2026-03-13 08:30) is within 100 000 hours.
+	body, fnErr := rie.Invoke(t, []byte(`{"job":"check","max_lag":"100000h"}`))
+	if fnErr != "" {
+		t.Fatalf("check: %s\n%s", fnErr, rie.Stderr.String())
+	}
+	if r := result(body); r.Metrics[emf.CheckStale] != 0 || r.Metrics[emf.SmallFiles] == 0 {
+		t.Errorf("fresh check: %+v", r)
+	}
+	// Stale: it is older than one hour; the invocation fails.
+	if _, fnErr := rie.Invoke(t, []byte(`{"job":"check","max_lag":"1h"}`)); !strings.Contains(fnErr, "check failed (exit 3): stale") {
+		t.Errorf("stale check: function error %q", fnErr)
+	}
+	// Send salon 1's week of 2026-03-02 once; the second run finds it in
+	// the ledger on S3.
+	for i, want := range []float64{1, 0} {
+		body, fnErr := rie.Invoke(t, []byte(`{"job":"send","from":"2026-03-02","to":"2026-03-09"}`))
+		if fnErr != "" {
+			t.Fatalf("send %d: %s\n%s", i+1, fnErr, rie.Stderr.String())
+		}
+		if r := result(body); r.Metrics[emf.EmailsSent] != want || r.Metrics[emf.EmailsFailed] != 0 {
+			t.Errorf("send %d: %+v, want %v sent", i+1, r, want)
+		}
+	}
+	if msgs := f.mail.Messages(t); len(msgs) != 1 || strings.Join(mailtest.Addresses(msgs[0].To), ",") != "owner1@example.com" {
+		t.Errorf("mailpit holds %+v", msgs)
+	}
+	if len(f.keys(t, "ledger/")) == 0 {
+		t.Error("no ledger on S3")
+	}
+	// Compact the days before 2026-03-12: three files into one.
+	body, fnErr = rie.Invoke(t, []byte(`{"job":"compact","before":"2026-03-12"}`))
+	if fnErr != "" {
+		t.Fatalf("compact: %s\n%s", fnErr, rie.Stderr.String())
+	}
+	if r := result(body); r.Metrics[emf.FilesCompacted] != 3 || r.Metrics[emf.FilesWritten] != 1 {
+		t.Errorf("compact: %+v", r)
+	}
+	// A bad event fails the invocation.
+	if _, fnErr := rie.Invoke(t, []byte(`{"job":"reindex"}`)); !strings.Contains(fnErr, `unknown job "reindex"`) {
+		t.Errorf("bad job: function error %q", fnErr)
+	}
+	// One EMF line per job that ran: two checks, two sends, one compact (the
+	// bad event fails before any job runs).
+	n := strings.Count(rie.Stdout.String(), `"_aws":{"CloudWatchMetrics"`)
+	if n != 5 {
+		t.Errorf("%d EMF lines, want 5:\n%s", n, rie.Stdout.String())
+	}
+}

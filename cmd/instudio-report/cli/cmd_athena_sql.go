@@ -1,0 +1,89 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/instudio/instudio-report/athena"
+)
+
+type athenaSQLOptions struct {
+	*rootOptions
+	database, location, projectionStart string
+	salon                               int64
+	from, to, period, asOf              string
+}
+
+func newAthenaSQLCmd(root *rootOptions) *cobra.Command {
+	o := &athenaSQLOptions{rootOptions: root}
+	cmd := &cobra.Command{
+		Use:   "athena-sql [--database D] [--location s3://bucket/bookings/] [--id N [--period P | --from D --to D]]",
+		Short: "Print the Athena table, views and a salon's headline query",
+		Long: strings.TrimSpace(`
+Print, for Amazon Athena (Trino), the statements that put the layout in
+front of it: the Glue table over bookings/ with partition projection on dt,
+then the events and bookings views, which follow the DuckDB views' rules
+(docs/design.md, "Read model"). deploy/terraform installs the same text.
+With --id, also print that salon's headline for the period as one query.
+Run the statements one at a time in the Athena console, in order.
+
+--location defaults to <source>/bookings/ when --source is s3://.`),
+		Example: strings.Trim(`
+  instudio-report --source s3://instudio-data athena-sql
+  instudio-report athena-sql --location s3://instudio-data/bookings/ --id 7 --period 2026-10`, "\n"),
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return o.run()
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.database, "database", "instudio_bookings", "the Glue database of the table and views")
+	f.StringVar(&o.location, "location", "", "s3:// URI of bookings/ (default: <source>/bookings/ when --source is s3://)")
+	f.StringVar(&o.projectionStart, "projection-start", "2024-01-01", "the first dt of the partition projection, YYYY-MM-DD")
+	f.Int64Var(&o.salon, "id", 0, "also print this salon's headline query")
+	addRangeFlags(cmd, &o.from, &o.to, &o.period, &o.asOf)
+	return cmd
+}
+
+func (o *athenaSQLOptions) run() error {
+	loc := o.location
+	if loc == "" {
+		src := strings.TrimRight(o.settings.Source, "/")
+		if !strings.HasPrefix(src, "s3://") {
+			return usagef("athena-sql: give --location s3://bucket/bookings/ (--source %s is not on S3)", o.settings.Source)
+		}
+		loc = src + "/bookings/"
+	}
+	if !strings.HasSuffix(loc, "/") {
+		loc += "/"
+	}
+	stmts, err := athena.Statements(athena.Setup{Database: o.database, Location: loc, ProjectionStart: o.projectionStart})
+	if err != nil {
+		return usagef("athena-sql: %s", err)
+	}
+	if o.salon != 0 {
+		if o.asOf != "" {
+			return usagef("athena-sql: --as-of has no Athena form yet; the views hold the latest state")
+		}
+		rng, err := o.reportRange(o.from, o.to, o.period, "")
+		if err != nil {
+			return err
+		}
+		zone := time.UTC
+		if tz := o.settings.salonConfig(o.salon).TimeZone; tz != "" {
+			if zone, err = time.LoadLocation(tz); err != nil {
+				return fmt.Errorf("salon %d: time zone %q: %w", o.salon, tz, err)
+			}
+		}
+		q, err := athena.HeadlineQuery(athena.Headline{Database: o.database, SalonID: o.salon, From: rng.from, To: rng.to, Zone: zone})
+		if err != nil {
+			return usagef("athena-sql: %s", err)
+		}
+		stmts = append(stmts, q)
+	}
+	_, err = fmt.Fprintln(o.env.Stdout, strings.Join(stmts, "\n\n"))
+	return err
+}
