@@ -1,5 +1,7 @@
 // Package demo generates realistic, deterministic booking events: salons of
-// different sizes with their staff, services and returning clients, demand
+// different sizes with their staff, services and clients (who arrive over
+// time, mostly book the next visit at checkout, a few on a standing
+// appointment, and some lapse), demand
 // that peaks in the evenings and on Saturdays, lead times from same-day to
 // weeks ahead, full lifecycles (confirmations, completions, cancellations,
 // some of them late, no-shows and reschedules) and a few redelivered
@@ -97,8 +99,43 @@ type salon struct {
 	id        int64
 	perDay    float64 // mean bookings on an average day
 	employees []int64
-	clients   []int64 // the first fifth are regulars
+	// clients arrive over time: the salon's clientele when the history
+	// starts, then new ones, a few percent of a month's clients. The first
+	// fifth of those at the start are regulars.
+	clients  []*client
+	regulars int
 }
+
+// client is one client of a salon and their habits.
+type client struct {
+	id int64
+	// every is the client's usual interval between visits, in days.
+	every int
+	// prebooks: the client usually books the next visit at checkout.
+	prebooks bool
+	// standing: a standing appointment, the same hour every week or two,
+	// always booked at checkout; such clients never lapse.
+	standing bool
+	// lapsed clients book no more.
+	lapsed bool
+}
+
+// Habits of the demo's clients, chosen so that a month looks like the one
+// before: most clients book the next visit at checkout, a few hold a
+// standing appointment, some lapse, and new clients keep arriving.
+const (
+	newClientShare  = 0.03 // of the bookings made on demand, by a new client
+	prebookerShare  = 0.8  // of the clients
+	prebookAtVisit  = 0.8  // a prebooker books the next visit at checkout
+	standingShare   = 0.03 // of the clients
+	lapseAfterVisit = 0.10 // a client who did not book ahead stops coming
+	lapseAfterMiss  = 0.25 // after a no-show
+	// demandShare scales the bookings made on demand so that, with the
+	// visits booked at checkout, a salon keeps about its size.
+	demandShare = 0.5
+	// warmUpDays are generated before the history and left out of it.
+	warmUpDays = 120
+)
 
 // Batch is one file of the demo data set.
 type Batch struct {
@@ -130,6 +167,7 @@ func Generate(ctx context.Context, opt Options, write func(Batch) error) error {
 		now:     opt.Now.UTC().Truncate(time.Second),
 		byDay:   map[int64][]pendingEvent{},
 		created: map[int64][]*bookingRecord{},
+		later:   map[int64][]laterBooking{},
 		perFile: opt.OnePerEvent,
 		write: func(b Batch) error {
 			if err := ctx.Err(); err != nil {
@@ -138,23 +176,48 @@ func Generate(ctx context.Context, opt Options, write func(Batch) error) error {
 			return write(b)
 		},
 	}
-	salons := make([]salon, opt.Salons)
+	salons := make([]*salon, opt.Salons)
 	for i := range salons {
 		salons[i] = g.newSalon(int64(i + 1))
 	}
 	today := time.Date(g.now.Year(), g.now.Month(), g.now.Day(), 0, 0, 0, 0, time.UTC)
-	first := today.AddDate(0, 0, -opt.Days)
+	// The salon was running before the history starts: generation begins
+	// warmUpDays earlier and keeps only the events from the first day on,
+	// so that the visits booked at checkout, the clients who come and go
+	// and the new ones are as many in the first month as in the last.
+	g.first = today.AddDate(0, 0, -opt.Days)
+	first := g.first.AddDate(0, 0, -warmUpDays)
 	last := today.AddDate(0, 0, opt.Ahead)
 	g.flushed = dayNumber(first) - maxLeadDays - 1
+	// The clientele of the first day comes back within its usual interval.
+	for _, s := range salons {
+		for _, c := range s.clients {
+			day := first.AddDate(0, 0, g.rng.IntN(c.every))
+			start := day.Add(time.Duration(g.hour(day))*time.Hour + time.Duration(15*g.rng.IntN(4))*time.Minute)
+			created := start.Add(-g.leadTime())
+			if c.prebooks || created.Before(first) {
+				created = g.between(first, minTime(start, first.Add(24*time.Hour)))
+			}
+			g.book(s, c, start, created.Truncate(time.Second))
+		}
+	}
 	for day := first; !day.After(last); day = day.AddDate(0, 0, 1) {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		g.day = dayNumber(day)
 		for _, s := range salons {
-			mean := s.perDay * weekdayDemand[day.Weekday()] * (0.85 + 0.3*g.rng.Float64())
+			mean := demandShare * s.perDay * weekdayDemand[day.Weekday()] * (0.85 + 0.3*g.rng.Float64())
 			n := int(math.Round(mean + math.Sqrt(mean)*g.rng.NormFloat64()))
 			for range max(n, 0) {
 				g.booking(s, day)
+			}
+		}
+		for len(g.later[g.day]) > 0 {
+			todo := g.later[g.day]
+			delete(g.later, g.day)
+			for _, b := range todo {
+				g.book(b.s, b.c, b.start, b.created)
 			}
 		}
 		if err := g.flushThrough(ctx, dayNumber(day)-maxLeadDays-1); err != nil {
@@ -181,6 +244,14 @@ type bookingRecord struct {
 	id      int64
 }
 
+// laterBooking is a visit booked at checkout, generated once the
+// generation reaches the day it is booked.
+type laterBooking struct {
+	s              *salon
+	c              *client
+	start, created time.Time
+}
+
 // pendingEvent is an event held until its day is written.
 type pendingEvent struct {
 	event   booking.Event
@@ -189,8 +260,12 @@ type pendingEvent struct {
 }
 
 type generator struct {
-	rng     *rand.Rand
-	now     time.Time
+	rng   *rand.Rand
+	now   time.Time
+	first time.Time // the first day of the history: no event before it
+	day   int64     // the day being generated
+	// later are the visits booked at checkout, by the day they are booked.
+	later   map[int64][]laterBooking
 	perFile bool
 	write   func(Batch) error
 
@@ -201,7 +276,7 @@ type generator struct {
 	lastID  int64                      // booking ids assigned
 }
 
-func (g *generator) newSalon(id int64) salon {
+func (g *generator) newSalon(id int64) *salon {
 	var perDay float64
 	switch id {
 	case 1:
@@ -213,22 +288,45 @@ func (g *generator) newSalon(id int64) salon {
 	default:
 		perDay = 4 + 26*g.rng.Float64()
 	}
-	s := salon{id: id, perDay: perDay}
+	s := &salon{id: id, perDay: perDay}
 	for i := range max(2, int(perDay/4)) {
 		s.employees = append(s.employees, id*100+int64(i+1))
 	}
-	for i := range int(perDay * 15) {
-		s.clients = append(s.clients, id*100000+int64(i+1))
+	for range int(perDay * 8) {
+		g.newClient(s)
 	}
+	s.regulars = max(1, len(s.clients)/5)
 	return s
 }
 
-func (g *generator) client(s salon) int64 {
-	regulars := max(1, len(s.clients)/5)
-	if g.rng.Float64() < 0.6 {
-		return s.clients[g.rng.IntN(regulars)]
+// newClient adds a client to the salon, with habits of their own.
+func (g *generator) newClient(s *salon) *client {
+	c := &client{id: s.id*100000 + int64(len(s.clients)+1), every: 21 + g.rng.IntN(22), prebooks: g.rng.Float64() < prebookerShare}
+	if g.rng.Float64() < standingShare {
+		c.standing, c.prebooks, c.every = true, true, 7*(1+g.rng.IntN(2))
 	}
-	return s.clients[g.rng.IntN(len(s.clients))]
+	s.clients = append(s.clients, c)
+	return c
+}
+
+// client picks who makes a booking on demand: now and then a new client,
+// else one of the salon's clients who still come, regulars most often.
+func (g *generator) client(s *salon) *client {
+	if g.rng.Float64() < newClientShare {
+		return g.newClient(s)
+	}
+	for range 8 {
+		var c *client
+		if g.rng.Float64() < 0.6 {
+			c = s.clients[g.rng.IntN(s.regulars)]
+		} else {
+			c = s.clients[g.rng.IntN(len(s.clients))]
+		}
+		if !c.lapsed {
+			return c
+		}
+	}
+	return g.newClient(s)
 }
 
 func (g *generator) service() service {
@@ -293,22 +391,35 @@ func (g *generator) between(a, b time.Time) time.Time {
 	return a.Add(time.Duration(g.rng.Int64N(int64(b.Sub(a)))))
 }
 
-func (g *generator) booking(s salon, day time.Time) {
+// booking is a booking made on demand for an appointment on day.
+func (g *generator) booking(s *salon, day time.Time) {
 	start := day.Add(time.Duration(g.hour(day))*time.Hour + time.Duration(15*g.rng.IntN(4))*time.Minute)
 	created := start.Add(-g.leadTime()).Truncate(time.Second)
+	g.book(s, g.client(s), start, created)
+}
+
+// book generates a booking's life from its creation. A completed visit of
+// a client who books ahead books the next one at checkout, their usual
+// interval later at the same hour.
+func (g *generator) book(s *salon, c *client, start, created time.Time) {
 	if created.After(g.now) {
 		return // not booked yet
 	}
+	// A booking made before the history starts is lived through, for the
+	// client's habits, but none of its events is kept.
+	visible := !created.Before(g.first)
 	g.seq++
 	rec := &bookingRecord{created: created, seq: g.seq}
-	createdDay := dayNumber(created)
-	g.created[createdDay] = append(g.created[createdDay], rec)
+	if visible {
+		createdDay := dayNumber(created)
+		g.created[createdDay] = append(g.created[createdDay], rec)
+	}
 	sv := g.service()
 	paid := false
 	snapshot := booking.Event{
 		BookingDate: start,
 		Status:      booking.Pending,
-		UserID:      booking.Ptr(g.client(s)),
+		UserID:      booking.Ptr(c.id),
 		SalonID:     s.id,
 		EmployeeID:  booking.Ptr(s.employees[g.rng.IntN(len(s.employees))]),
 		Service:     booking.Ptr(sv.name),
@@ -323,7 +434,9 @@ func (g *generator) booking(s salon, day time.Time) {
 		snapshot.EventType = eventType
 		snapshot.OccurredAt = when
 		at = when
-		g.emit(snapshot, rec, paid)
+		if visible {
+			g.emit(snapshot, rec, paid)
+		}
 		return true
 	}
 	emit(booking.Pending, "created", created)
@@ -368,11 +481,35 @@ func (g *generator) booking(s salon, day time.Time) {
 		emit(booking.Canceled, "canceled", when)
 	case x < 0.22:
 		emit(booking.NoShow, "no_show", start.Add(30*time.Minute))
+		if !c.standing && g.rng.Float64() < lapseAfterMiss {
+			c.lapsed = true
+		}
 	default:
 		end := start.Add(sv.duration)
 		paid = true
-		emit(booking.Completed, "completed", end.Add(time.Duration(g.rng.IntN(20))*time.Minute))
+		done := end.Add(time.Duration(g.rng.IntN(20)) * time.Minute)
+		if !emit(booking.Completed, "completed", done) {
+			return
+		}
+		switch {
+		case c.standing || (c.prebooks && g.rng.Float64() < prebookAtVisit):
+			// Booked when the generation reaches the day of the visit, so
+			// that memory holds a few weeks of events, not a client's
+			// every future visit.
+			created := done.Add(time.Duration(1+g.rng.IntN(10)) * time.Minute).Truncate(time.Second)
+			day := max(dayNumber(created), g.day)
+			g.later[day] = append(g.later[day], laterBooking{s, c, start.AddDate(0, 0, c.every), created})
+		case g.rng.Float64() < lapseAfterVisit:
+			c.lapsed = true
+		}
 	}
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 func maxTime(a, b time.Time) time.Time {

@@ -315,7 +315,7 @@ func TestSalonS3Progress(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("terminal %v: exit %d: %s", terminal, code, stderr.String())
 		}
-		bar := regexp.MustCompile(`syncing \d+/\d+ objects .*\(\d.* MB, .*/s\)`)
+		bar := regexp.MustCompile(`syncing \d+/\d+ objects .*\(\d.* [kM]B, .*/s\)`)
 		if terminal && !bar.MatchString(stderr.String()) {
 			t.Errorf("terminal: no progress bar in %q", stderr.String())
 		}
