@@ -155,6 +155,9 @@ test: tools test-deploy athena-parser ## check formatting, vet, staticcheck, and
 	CGO_ENABLED=0 $(GO) build $(LAMBDA_FLAGS) -o /dev/null ./cmd/instudio-ingest
 	$(GO) test -count=1 ./...
 	$(GO) test -count=1 -race ./booking/... ./demo/... ./report/... ./storage/... ./sqlshell/... ./ingest/... ./mail/...
+	@# The layout's Parquet decoding on mutated files, seeded with the other
+	@# writers' corpus (layout/testdata/writers): bounded, not a soak.
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeEvents$$' -fuzztime 20s ./layout/decodefuzz/
 
 # deploy/terraform is planned offline by deploy/plan_test.go (part of `go
 # test ./...`) with Terraform and the AWS provider from a filesystem mirror

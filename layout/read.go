@@ -209,6 +209,13 @@ func decode(key string, data []byte, cols []column, opt decodeOptions) (events [
 	// Column by column, page by page: the row readers of parquet-go keep
 	// large buffers alive through finalizers, which costs a reader of many
 	// small files far more memory than the data.
+	// The footer's row count is a claim: a damaged one must not allocate
+	// without bound. A booking file stores a row in several bytes at the
+	// least (event_id is required and distinct); 64 rows a byte is far
+	// beyond any real one.
+	if f.NumRows() < 0 || f.NumRows() > int64(len(data))*64 {
+		return nil, formatErrorf(key, "the footer claims %d rows in %d bytes", f.NumRows(), len(data))
+	}
 	events = make([]booking.Event, f.NumRows())
 	base := 0
 	var vals []parquet.Value
