@@ -58,6 +58,9 @@ type SyncResult struct {
 	// local copies, in the same order: what DuckDB reads.
 	Objects []Object
 	Files   []string
+	// Moves are the moves indexes the listing met (not synced: a reader
+	// reads the one it wants from S3).
+	Moves []Object
 	// Fetched objects were downloaded (new or changed upstream), Kept ones
 	// were already there, Dropped local copies were deleted upstream.
 	Fetched, Kept, Dropped int
@@ -73,6 +76,14 @@ var bookingKey = regexp.MustCompile(`^` + booking.Prefix + `/dt=\d{4}-\d{2}-\d{2
 // partitions after asOf's UTC date left out and not even listed: S3 lists
 // in key order, and dt=YYYY-MM-DD sorts by date.
 func (r *S3) BookingObjects(ctx context.Context, asOf *time.Time) ([]Object, error) {
+	objs, _, err := r.BookingListing(ctx, asOf)
+	return objs, err
+}
+
+// BookingListing is BookingObjects, plus the moves indexes that the same
+// listing met (booking.MovesIndexPrefix): a reader needs no second listing
+// to find them.
+func (r *S3) BookingListing(ctx context.Context, asOf *time.Time) (bookings, moves []Object, err error) {
 	last := ""
 	if asOf != nil {
 		last = asOf.UTC().Format(time.DateOnly)
@@ -82,15 +93,18 @@ func (r *S3) BookingObjects(ctx context.Context, asOf *time.Time) ([]Object, err
 		return last != "" && day != "" && day > last
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := objs[:0]
 	for _, o := range objs {
-		if bookingKey.MatchString(o.Key) {
+		switch {
+		case bookingKey.MatchString(o.Key):
 			out = append(out, o)
+		case strings.HasPrefix(o.Key, booking.MovesIndexPrefix) && !strings.Contains(strings.TrimPrefix(o.Key, booking.Prefix+"/"), "/"):
+			moves = append(moves, o)
 		}
 	}
-	return out, nil
+	return out, moves, nil
 }
 
 // CacheDir is where the local copy of this root lives under base: one
@@ -170,7 +184,7 @@ func (r *S3) syncOnce(ctx context.Context, opt SyncOptions) (SyncResult, error) 
 	if workers <= 0 {
 		workers = 16
 	}
-	objs, err := r.BookingObjects(ctx, opt.AsOf)
+	objs, moves, err := r.BookingListing(ctx, opt.AsOf)
 	if err != nil {
 		return SyncResult{}, err
 	}
@@ -191,7 +205,7 @@ func (r *S3) syncOnce(ctx context.Context, opt SyncOptions) (SyncResult, error) 
 		localSize[h.Key] = h.Size
 	}
 
-	res := SyncResult{Objects: objs, Files: make([]string, len(objs)), ListTook: listTook}
+	res := SyncResult{Objects: objs, Files: make([]string, len(objs)), Moves: moves, ListTook: listTook}
 	var todo []Object
 	var todoBytes int64
 	upstream := make(map[string]bool, len(objs))
@@ -430,6 +444,8 @@ func BookingPattern(r Root) string {
 type Remote struct {
 	Root    *S3
 	Objects []Object
+	// Moves are the moves indexes the listing met.
+	Moves []Object
 }
 
 // String names the S3 source.
