@@ -190,6 +190,9 @@ func s3Source(ctx context.Context, db *queries.DB, root *storage.S3, opt Options
 		}
 		return cached(ctx, root, opt)
 	}
+	if err := db.CacheRemoteMetadata(ctx); err != nil {
+		return nil, err
+	}
 	creds, err := root.Credentials(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("%s: aws credentials: %s", root, err)

@@ -4,6 +4,7 @@ package cli
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/instudio/instudio-report/storage/s3test"
@@ -46,4 +47,37 @@ func TestSalonS3HTTPFS(t *testing.T) {
 		}
 	}
 	t.Logf("httpfs over %d batch files: %v, %d bytes", files, served, f.proxy.Bytes())
+
+	// Compacted, with its moves index: the same report as the compacted
+	// directory, a GET or two per file, and the index read once.
+	if res := run(t, runOpts{}, "--source", f.local, "compact", "--before", "2026-03-12"); res.code != 0 {
+		t.Fatalf("compact: %s", res.stderr)
+	}
+	want = f.localJSON(t)
+	compacted := countFiles(t, f.local)
+	if compacted >= files/4 {
+		t.Fatalf("compaction left %d of %d files", compacted, files)
+	}
+	f.srv.Upload(t, f.local, f.bucket, "compacted")
+	f.proxy.Reset()
+	res = run(t, runOpts{env: map[string]string{"XDG_CACHE_HOME": t.TempDir(), "INSTUDIO_S3_ENDPOINT": f.proxy.Endpoint,
+		"INSTUDIO_S3_MODE": "httpfs", "INSTUDIO_LOG_LEVEL": "debug"}},
+		append([]string{"--source", "s3://" + f.bucket + "/compacted"}, salonArgs...)...)
+	if res.code != 0 || res.stdout != want {
+		t.Fatalf("compacted: exit %d, same JSON %v: %s", res.code, res.stdout == want, res.stderr)
+	}
+	if !strings.Contains(res.stderr, "msg=\"moves index\"") || strings.Contains(res.stderr, "covered_files=0") {
+		t.Errorf("compacted: the moves index was not used:\n%s", res.stderr)
+	}
+	served = f.proxy.Served()
+	for path, n := range f.proxy.Heads() {
+		if n > 1 {
+			t.Errorf("compacted: %d HEAD requests for %s, want at most one", n, path)
+		}
+	}
+	// A listing, the index, and per file a HEAD and a few ranged GETs.
+	if total := served["list"] + served["get"] + served["head"] + served["other"]; total > 2+4*compacted {
+		t.Errorf("compacted: %v requests over %d files, want at most %d", served, compacted, 2+4*compacted)
+	}
+	t.Logf("httpfs over %d compacted files: %v, %d bytes", compacted, served, f.proxy.Bytes())
 }
