@@ -40,6 +40,28 @@ type SyncOptions struct {
 	// Now is the clock that times the sync for the log and Took; nil
 	// leaves the durations zero.
 	Now func() time.Time
+	// Listing, when set, is a listing the caller just made (auto mode lists
+	// before it chooses): the sync uses it instead of listing again, except
+	// to retry after an object vanished.
+	Listing *Listing
+}
+
+// Listing is one listing of a root's booking objects (BookingListing).
+type Listing struct {
+	Objects, Moves []Object
+}
+
+// CacheMissing says how much of objs the cache at dir lacks, by its
+// manifest (what a sync would fetch, short of a copy deleted by hand).
+func CacheMissing(dir string, objs []Object) (n int, bytes int64) {
+	man := readManifest(dir)
+	for _, o := range objs {
+		if e, ok := man.Objects[o.Key]; !ok || e.ETag != o.ETag || e.Size != o.Size {
+			n++
+			bytes += o.Size
+		}
+	}
+	return n, bytes
 }
 
 // SyncProgress follows the downloads of a sync.
@@ -168,6 +190,7 @@ func (r *S3) Sync(ctx context.Context, opt SyncOptions) (SyncResult, error) {
 	res, err := r.syncOnce(ctx, opt)
 	if errors.Is(err, ErrNotFound) && ctx.Err() == nil {
 		opt.Log.Debug("s3 object gone during the sync: listing again", "source", r.String(), "error", err)
+		opt.Listing = nil
 		res, err = r.syncOnce(ctx, opt)
 	}
 	return res, err
@@ -184,9 +207,14 @@ func (r *S3) syncOnce(ctx context.Context, opt SyncOptions) (SyncResult, error) 
 	if workers <= 0 {
 		workers = 16
 	}
-	objs, moves, err := r.BookingListing(ctx, opt.AsOf)
-	if err != nil {
-		return SyncResult{}, err
+	var objs, moves []Object
+	if opt.Listing != nil {
+		objs, moves = opt.Listing.Objects, opt.Listing.Moves
+	} else {
+		var err error
+		if objs, moves, err = r.BookingListing(ctx, opt.AsOf); err != nil {
+			return SyncResult{}, err
+		}
 	}
 	listTook := now().Sub(start)
 	log.Debug("s3 listing", "source", r.String(), "objects", len(objs), "took", listTook)

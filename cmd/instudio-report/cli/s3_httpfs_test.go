@@ -50,19 +50,11 @@ func TestSalonS3HTTPFS(t *testing.T) {
 
 	// Compacted, with its moves index: the same report as the compacted
 	// directory, a GET or two per file, and the index read once.
-	if res := run(t, runOpts{}, "--source", f.local, "compact", "--before", "2026-03-12"); res.code != 0 {
-		t.Fatalf("compact: %s", res.stderr)
-	}
-	want = f.localJSON(t)
-	compacted := countFiles(t, f.local)
-	if compacted >= files/4 {
-		t.Fatalf("compaction left %d of %d files", compacted, files)
-	}
-	f.srv.Upload(t, f.local, f.bucket, "compacted")
+	src, want, compacted := f.compactedCopy(t)
 	f.proxy.Reset()
 	res = run(t, runOpts{env: map[string]string{"XDG_CACHE_HOME": t.TempDir(), "INSTUDIO_S3_ENDPOINT": f.proxy.Endpoint,
 		"INSTUDIO_S3_MODE": "httpfs", "INSTUDIO_LOG_LEVEL": "debug"}},
-		append([]string{"--source", "s3://" + f.bucket + "/compacted"}, salonArgs...)...)
+		append([]string{"--source", src}, salonArgs...)...)
 	if res.code != 0 || res.stdout != want {
 		t.Fatalf("compacted: exit %d, same JSON %v: %s", res.code, res.stdout == want, res.stderr)
 	}
