@@ -25,6 +25,9 @@ const (
 	SourceJSONL = "jsonl"
 )
 
+// Sources are the input formats, in the order messages list them.
+var Sources = []string{SourceJSONL, SourceSQS, SourceKafka, SourceHTTP}
+
 // SQSRecords turns an SQS event into records. A message's default event_id
 // is its messageId and its default occurred_at its SentTimestamp.
 func SQSRecords(ev events.SQSEvent) []Record {

@@ -4,11 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/instudio/instudio-report/settings/xdg"
 	"github.com/instudio/instudio-report/storage"
 )
 
@@ -170,11 +170,9 @@ func LedgerLocation(flag string, s Settings, getenv func(string) string) (string
 			return v, nil
 		}
 	}
-	if dir := getenv("XDG_STATE_HOME"); filepath.IsAbs(dir) {
-		return filepath.Join(dir, "instudio-report", "ledger"), nil
+	path, err := xdg.Path(getenv, xdg.State, "ledger")
+	if err != nil {
+		return "", ErrNoStateDir
 	}
-	if home := getenv("HOME"); filepath.IsAbs(home) {
-		return filepath.Join(home, ".local", "state", "instudio-report", "ledger"), nil
-	}
-	return "", ErrNoStateDir
+	return path, nil
 }

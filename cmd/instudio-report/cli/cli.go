@@ -16,6 +16,8 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/instudio/instudio-report/output"
+	"github.com/instudio/instudio-report/settings"
 	"github.com/instudio/instudio-report/storage"
 )
 
@@ -136,8 +138,8 @@ func ran(cmd *cobra.Command) bool {
 // rootOptions are the global flags and what they resolve to.
 type rootOptions struct {
 	env      Env
-	flags    globalFlags
-	settings Settings
+	settings settings.Settings
+	format   output.Format // chosen once per run, before the command runs
 	log      *slog.Logger
 }
 
@@ -160,24 +162,24 @@ config file ($XDG_CONFIG_HOME/instudio-report/config.yaml), then defaults.`),
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			markRan(cmd)
-			settings, err := resolveSettings(cmd, env, opts.flags)
+			s, err := resolveSettings(cmd, env)
 			if err != nil {
 				return err
 			}
-			opts.settings = settings
-			if opts.log, err = newLogger(env.Stderr, settings.LogLevel, settings.LogFormat); err != nil {
+			opts.settings = s
+			if opts.log, err = newLogger(env.Stderr, s.LogLevel, s.LogFormat); err != nil {
 				return err
 			}
-			opts.log.Debug("settings", "config_file", settings.ConfigFile, "source", settings.Source, "timezone", settings.TimeZone,
-				"s3_mode", settings.S3Mode, "s3_endpoint", settings.S3Endpoint, "s3_region", settings.S3Region, "profile", settings.Profile,
-				"extension_dir", settings.ExtensionDir, "extension_repository", settings.ExtensionRepository, "cache_dir", settings.CacheDir)
-			return nil
+			opts.log.Debug("settings", "config_file", s.ConfigFile, "source", s.Source, "timezone", s.TimeZone,
+				"s3_mode", s.S3Mode, "s3_endpoint", s.S3Endpoint, "s3_region", s.S3Region, "profile", s.Profile,
+				"extension_dir", s.ExtensionDir, "extension_repository", s.ExtensionRepository, "cache_dir", s.CacheDir)
+			return opts.pickFormat(cmd)
 		},
 	}
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &usageError{err: fmt.Errorf("%w (see '%s --help')", err, cmd.CommandPath())}
 	})
-	addGlobalFlags(root, &opts.flags)
+	addGlobalFlags(root)
 	root.AddCommand(
 		newSalonCmd(opts),
 		newSalonsCmd(opts),
@@ -249,6 +251,7 @@ func (p *barProgress) Fetched(bytes int64) {
 func (p *barProgress) Finish() { _ = p.bar.Finish() }
 
 func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
+	// settings has checked both values; these errors are a last guard.
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(level)); err != nil {
 		return nil, usagef("invalid log level %q: use debug, info, warn or error", level)

@@ -73,7 +73,7 @@ func (o *athenaSQLOptions) run() error {
 			return err
 		}
 		zone := time.UTC
-		if tz := o.settings.salonConfig(o.salon).TimeZone; tz != "" {
+		if tz := o.settings.Salon(o.salon).TimeZone; tz != "" {
 			if zone, err = time.LoadLocation(tz); err != nil {
 				return fmt.Errorf("salon %d: time zone %q: %w", o.salon, tz, err)
 			}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/instudio/instudio-report/output"
 	"github.com/instudio/instudio-report/report"
 )
 
@@ -30,8 +31,8 @@ duplicate delivery, copies of one event that differ, an event after a
 terminal status (completed, canceled, no-show), a repeated status, two
 statuses at the same instant, a change of salon.
 
--o json prints one object: booking_id, events, state, anomalies. Any other
-format prints the table.`),
+-o json prints one object: booking_id, events, state, anomalies; -o table
+(the default) the table.`),
 		Example: strings.Trim(`
   instudio-report booking --id 1042
   instudio-report booking --id 1042 -o json`, "\n"),
@@ -57,7 +58,7 @@ format prints the table.`),
 				return err
 			}
 			var buf bytes.Buffer
-			if o.settings.Format == "json" {
+			if o.format == output.JSON {
 				err = report.WriteTimelineJSON(&buf, t)
 			} else {
 				err = report.WriteTimelineTable(&buf, t)
@@ -71,5 +72,5 @@ format prints the table.`),
 	}
 	cmd.Flags().Int64Var(&o.id, "id", 0, "booking id (required)")
 	cmd.Flags().StringVar(&o.asOf, "as-of", "", "count only events that occurred at or before this time: RFC 3339, or YYYY-MM-DD")
-	return cmd
+	return writes(cmd, output.Table, output.JSON)
 }

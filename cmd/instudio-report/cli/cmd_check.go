@@ -5,14 +5,15 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/instudio/instudio-report/layout"
+	"github.com/instudio/instudio-report/output"
 )
 
 type checkOptions struct {
@@ -43,14 +44,10 @@ alarms, a source that never got data is as stale as one that stopped.`),
 		},
 	}
 	cmd.Flags().DurationVar(&o.maxLag, "max-lag", 2*time.Hour, "how old the newest event may be before the source counts as stale")
-	return cmd
+	return writes(cmd, output.Table, output.CSV, output.JSON)
 }
 
 func (o *checkOptions) run(ctx context.Context) error {
-	format := o.outputFormat("")
-	if !validFormat(format) {
-		return usagef("invalid output format %q: use %s", format, strings.Join(formats, ", "))
-	}
 	root, err := o.openLayoutRoot(ctx, o.settings.Source)
 	if err != nil {
 		return err
@@ -59,7 +56,7 @@ func (o *checkOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := writeHealth(o.env.Stdout, h, format); err != nil {
+	if err := writeHealth(o.env.Stdout, h, o.format); err != nil {
 		return err
 	}
 	switch {
@@ -71,8 +68,8 @@ func (o *checkOptions) run(ctx context.Context) error {
 	return nil
 }
 
-func writeHealth(w interface{ Write([]byte) (int, error) }, h *layout.Health, format string) error {
-	if format == "json" {
+func writeHealth(w io.Writer, h *layout.Health, format output.Format) error {
+	if format == output.JSON {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(h)
@@ -101,7 +98,7 @@ func writeHealth(w interface{ Write([]byte) (int, error) }, h *layout.Health, fo
 	if h.Empty {
 		rows[3][1] = ""
 	}
-	if format == "csv" {
+	if format == output.CSV {
 		cw := csv.NewWriter(w)
 		_ = cw.Write([]string{"key", "value"})
 		for _, r := range rows {
@@ -110,9 +107,9 @@ func writeHealth(w interface{ Write([]byte) (int, error) }, h *layout.Health, fo
 		cw.Flush()
 		return cw.Error()
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\n", r[0], r[1])
+	cells := make([][]string, len(rows))
+	for i, r := range rows {
+		cells[i] = r[:]
 	}
-	return tw.Flush()
+	return output.WriteTable(w, nil, cells)
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -21,7 +22,7 @@ func ingestFixture(name string) string {
 // The seed's SQS event: one record stored; a second run writes nothing.
 func TestIngestSeedEvent(t *testing.T) {
 	dest := t.TempDir()
-	res := run(t, runOpts{}, "ingest", "--input", ingestFixture("sqs-seed.json"), "--format", "sqs", "--dest", dest)
+	res := run(t, runOpts{}, "ingest", "--input", ingestFixture("sqs-seed.json"), "--input-format", "sqs", "--dest", dest)
 	if res.code != 0 || !regexp.MustCompile(`sqs-seed.json: 1 records: 1 stored, 0 rejected, 0 not stored; 1 files written \([0-9]+ bytes\), 0 already in `).MatchString(res.stdout) {
 		t.Fatalf("exit %d\nstdout %s\nstderr %s", res.code, res.stdout, res.stderr)
 	}
@@ -30,7 +31,7 @@ func TestIngestSeedEvent(t *testing.T) {
 	if len(files) != 1 {
 		t.Errorf("files %v, want one under dt=2021-07-16", files)
 	}
-	again := run(t, runOpts{}, "ingest", "--input", ingestFixture("sqs-seed.json"), "--format", "sqs", "--dest", dest)
+	again := run(t, runOpts{}, "ingest", "--input", ingestFixture("sqs-seed.json"), "--input-format", "sqs", "--dest", dest)
 	if again.code != 0 || !strings.Contains(again.stdout, "1 stored, 0 rejected, 0 not stored; 0 files written (0 bytes), 1 already in") {
 		t.Errorf("second run: exit %d, %s %s", again.code, again.stdout, again.stderr)
 	}
@@ -49,7 +50,7 @@ not json
 	if err := os.WriteFile(in, []byte(lines), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	res := run(t, runOpts{}, "ingest", "--input", in, "--format", "jsonl", "--dest", dest)
+	res := run(t, runOpts{}, "ingest", "--input", in, "--input-format", "jsonl", "--dest", dest)
 	// lines 1 and 4 stored; 2 (status 8) and 5 rejected; 3 is blank
 	if res.code != 1 ||
 		!strings.Contains(res.stdout, "4 records: 2 stored, 2 rejected, 0 not stored; 2 files written") ||
@@ -60,21 +61,56 @@ not json
 	}
 }
 
+// -o is the summary's format on ingest as everywhere (it used to be the
+// unknown shorthand of a hidden flag), and --format with an input format
+// still works, with a note on stderr.
+func TestIngestOutputFormat(t *testing.T) {
+	dest := t.TempDir()
+	res := run(t, runOpts{}, "ingest", "--input", ingestFixture("sqs-seed.json"), "--input-format", "sqs", "--dest", dest, "-o", "json")
+	if res.code != 0 {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	var got struct {
+		Received, Written, Rejected, Failed int
+		NotStored                           []any `json:"not_stored"`
+	}
+	if err := json.Unmarshal([]byte(res.stdout), &got); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, res.stdout)
+	}
+	// The seed fixture is one SQS message holding one event.
+	if got.Received != 1 || got.Written != 1 || got.Rejected != 0 || got.Failed != 0 || got.NotStored == nil {
+		t.Errorf("summary %+v", got)
+	}
+	old := run(t, runOpts{}, "ingest", "--input", ingestFixture("sqs-seed.json"), "--format", "sqs", "--dest", dest)
+	if old.code != 0 || !strings.Contains(old.stderr, "--format sqs is deprecated: use --input-format sqs") ||
+		!strings.HasPrefix(old.stdout, ingestFixture("sqs-seed.json")+": 1 records: 1 stored") {
+		t.Errorf("--format sqs: exit %d, stdout %q, stderr %q", old.code, old.stdout, old.stderr)
+	}
+	// INSTUDIO_FORMAT is an output setting: an input format there is refused.
+	env := run(t, runOpts{env: map[string]string{"INSTUDIO_FORMAT": "jsonl"}}, "ingest", "--input", "x", "--input-format", "jsonl")
+	if env.code != 2 || !strings.Contains(env.stderr, `invalid output format "jsonl"`) {
+		t.Errorf("INSTUDIO_FORMAT=jsonl: exit %d, %s", env.code, env.stderr)
+	}
+}
+
 func TestIngestUsageErrors(t *testing.T) {
 	for _, tc := range []struct {
 		args []string
 		want string
 	}{
-		{[]string{"ingest", "--format", "sqs"}, "--input is required"},
-		{[]string{"ingest", "--input", "x", "--format", "csv"}, `--format "csv": use jsonl, sqs, kafka or http`},
-		{[]string{"ingest", "--input", "x", "--format", "sqs", "--batch-size", "0"}, "--batch-size must be at least 1"},
+		{[]string{"ingest", "--input-format", "sqs"}, "--input is required"},
+		{[]string{"ingest", "--input", "x"}, "instudio-report: ingest: --input-format is required: jsonl, sqs, kafka or http\n"},
+		{[]string{"ingest", "--input", "x", "--input-format", "csv"}, `--input-format "csv": use jsonl, sqs, kafka or http`},
+		{[]string{"ingest", "--input", "x", "--format", "csv"}, `invalid output format "csv" for ingest: use table or json`},
+		{[]string{"ingest", "--input", "x", "--input-format", "sqs", "--format", "kafka"}, "--input-format sqs and --format kafka disagree"},
+		{[]string{"ingest", "--input", "x", "--input-format", "sqs", "--batch-size", "0"}, "--batch-size must be at least 1"},
 	} {
 		res := run(t, runOpts{}, tc.args...)
 		if res.code != 2 || !strings.Contains(res.stderr, tc.want) {
 			t.Errorf("%v: exit %d, stderr %q, want exit 2 and %q", tc.args, res.code, res.stderr, tc.want)
 		}
 	}
-	if res := run(t, runOpts{}, "ingest", "--input", "missing.json", "--format", "sqs", "--dest", t.TempDir()); res.code != 1 ||
+	if res := run(t, runOpts{}, "ingest", "--input", "missing.json", "--input-format", "sqs", "--dest", t.TempDir()); res.code != 1 ||
 		!strings.Contains(res.stderr, "instudio-report: ingest: open missing.json: no such file or directory") {
 		t.Errorf("missing input: exit %d, %s", res.code, res.stderr)
 	}
@@ -99,7 +135,7 @@ func TestIngestRedeliveryIsOneEvent(t *testing.T) {
 		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if res := run(t, runOpts{}, "ingest", "--input", path, "--format", "sqs", "--dest", dest); res.code != 0 {
+		if res := run(t, runOpts{}, "ingest", "--input", path, "--input-format", "sqs", "--dest", dest); res.code != 0 {
 			t.Fatalf("%s: exit %d %s", name, res.code, res.stderr)
 		}
 	}
@@ -135,7 +171,7 @@ func TestIngestRedeliveryIsOneEvent(t *testing.T) {
 func TestIngestToS3(t *testing.T) {
 	srv := s3test.Start(t)
 	bucket := srv.CreateBucket(t, "analytics")
-	args := []string{"--s3-endpoint", srv.Endpoint, "ingest", "--input", ingestFixture("kafka-msk.json"), "--format", "kafka", "--dest", "s3://" + bucket}
+	args := []string{"--s3-endpoint", srv.Endpoint, "ingest", "--input", ingestFixture("kafka-msk.json"), "--input-format", "kafka", "--dest", "s3://" + bucket}
 	// 3 stored in one file of dt=2024-10-06, offset 17 (status 9) rejected
 	res := run(t, runOpts{}, args...)
 	if res.code != 1 || !strings.Contains(res.stdout, "4 records: 3 stored, 1 rejected, 0 not stored; 2 files written") ||

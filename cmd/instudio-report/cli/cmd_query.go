@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/instudio/instudio-report/output"
 	"github.com/instudio/instudio-report/queries"
 	"github.com/instudio/instudio-report/sqlshell"
 )
@@ -47,17 +48,13 @@ the statement by its number and line.`),
 			if err != nil {
 				return err
 			}
-			format := o.outputFormat("")
-			if !sqlshell.ValidMode(format) || format == "line" {
-				return usagef("query: invalid output format %q: use table, csv, json or md", format)
-			}
-			return o.run(cmd.Context(), script, name, format, asOf)
+			return o.run(cmd.Context(), script, name, string(o.format), asOf)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVarP(&o.file, "file", "f", "", "read the SQL from this file (- for stdin)")
 	f.StringVar(&o.asOf, "as-of", "", "count only events that occurred at or before this time (RFC 3339, or YYYY-MM-DD)")
-	return cmd
+	return writes(cmd, output.Table, output.CSV, output.JSON, output.Markdown)
 }
 
 // script is the SQL to run and what to call it in an error.

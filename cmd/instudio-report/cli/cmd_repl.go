@@ -7,12 +7,13 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
+	"github.com/instudio/instudio-report/output"
+	"github.com/instudio/instudio-report/settings/xdg"
 	"github.com/instudio/instudio-report/sqlshell"
 )
 
@@ -64,12 +65,12 @@ At start the session runs $XDG_CONFIG_HOME/instudio-report/replrc (default
 		},
 	}
 	cmd.Flags().StringVar(&o.asOf, "as-of", "", "count only events that occurred at or before this time (RFC 3339, or YYYY-MM-DD)")
-	return cmd
+	return writes(cmd, output.Table, output.CSV, output.JSON, output.Markdown)
 }
 
 func (o *replOptions) run(ctx context.Context, conn *sql.Conn) error {
 	interactive := o.stdinIsTerminal() && o.env.StdoutIsTerminal
-	opts := sqlshell.Options{Stdout: o.env.Stdout, Stderr: o.env.Stderr, Mode: o.outputFormat(""), Now: o.env.Now}
+	opts := sqlshell.Options{Stdout: o.env.Stdout, Stderr: o.env.Stderr, Mode: string(o.format), Now: o.env.Now}
 	in := sqlshell.Input{Reader: sqlshell.NewScanner(o.env.Stdin), Name: "stdin"}
 	if interactive {
 		interrupts, release := takeInterrupts(ctx)
@@ -80,7 +81,9 @@ func (o *replOptions) run(ctx context.Context, conn *sql.Conn) error {
 	shell := sqlshell.New(conn, opts)
 	defer shell.Close()
 	if interactive {
-		term := sqlshell.NewTerminal(xdgPath(o.env.Getenv, "XDG_STATE_HOME", ".local/state", "history"), shell.Complete)
+		// No state directory: no history file, and the session goes on.
+		history, _ := xdg.Path(o.env.Getenv, xdg.State, "history")
+		term := sqlshell.NewTerminal(history, shell.Complete)
 		defer term.Close()
 		if err := term.LoadHistory(); err != nil {
 			fmt.Fprintf(o.env.Stderr, "Warning: %s\n", err)
@@ -102,9 +105,9 @@ func (o *replOptions) run(ctx context.Context, conn *sql.Conn) error {
 
 // runRC runs the start-up file, when there is one.
 func (o *replOptions) runRC(ctx context.Context, shell *sqlshell.Shell) error {
-	path := xdgPath(o.env.Getenv, "XDG_CONFIG_HOME", ".config", "replrc")
-	if path == "" {
-		return nil
+	path, err := xdg.Path(o.env.Getenv, xdg.Config, "replrc")
+	if err != nil {
+		return nil // no config directory, no start-up file
 	}
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -120,18 +123,4 @@ func (o *replOptions) runRC(ctx context.Context, shell *sqlshell.Shell) error {
 func (o *replOptions) stdinIsTerminal() bool {
 	f, ok := o.env.Stdin.(*os.File)
 	return ok && isatty.IsTerminal(f.Fd())
-}
-
-// xdgPath is name in the program's directory under the XDG base directory
-// of envName, or under home/fallback when unset; "" without either.
-func xdgPath(getenv func(string) string, envName, fallback, name string) string {
-	dir := getenv(envName)
-	if dir == "" {
-		home := getenv("HOME")
-		if home == "" {
-			return ""
-		}
-		dir = filepath.Join(home, fallback)
-	}
-	return filepath.Join(dir, "instudio-report", name)
 }

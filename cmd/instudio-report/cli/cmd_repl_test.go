@@ -81,20 +81,3 @@ func TestReplRC(t *testing.T) {
 		})
 	}
 }
-
-func TestXDGPath(t *testing.T) {
-	tests := []struct {
-		env  map[string]string
-		want string
-	}{
-		{map[string]string{"XDG_STATE_HOME": "/s", "HOME": "/h"}, "/s/instudio-report/history"},
-		{map[string]string{"HOME": "/h"}, "/h/.local/state/instudio-report/history"},
-		{map[string]string{}, ""},
-	}
-	for _, tt := range tests {
-		got := xdgPath(func(k string) string { return tt.env[k] }, "XDG_STATE_HOME", ".local/state", "history")
-		if got != tt.want {
-			t.Errorf("xdgPath(%v) = %q, want %q", tt.env, got, tt.want)
-		}
-	}
-}

@@ -59,7 +59,7 @@ The period is --period (default last-30d) or --from and --to together.`),
 	f.Int64Var(&o.id, "id", 0, "salon id (required)")
 	addRangeFlags(cmd, &o.from, &o.to, &o.period, &o.asOf)
 	f.StringVar(&o.out, "out", "", "write the report to this file instead of stdout (- is stdout); an existing file keeps its mode, a symlink is followed")
-	return cmd
+	return writes(cmd, report.Formats...)
 }
 
 // addRangeFlags adds the period flags that every report command shares.
@@ -156,7 +156,7 @@ func (o *salonOptions) run(ctx context.Context, rng reportRange) error {
 		return err
 	}
 	defer db.Close()
-	conf := o.settings.salonConfig(o.id)
+	conf := o.settings.Salon(o.id)
 	reports, err := db.Reports(ctx, queries.ReportRequest{
 		Salons: []queries.Salon{{ID: o.id, Name: conf.Name, TimeZone: conf.TimeZone}},
 		From:   rng.from,
@@ -175,7 +175,7 @@ func (o *salonOptions) run(ctx context.Context, rng reportRange) error {
 			return err
 		}
 	}
-	return o.writeReports(ctx, reports, o.outputFormat(o.out), o.out, false, o.settings.reportOptions(o.id))
+	return o.writeReports(ctx, reports, o.format, o.out, false, o.settings.ReportOptions(o.id))
 }
 
 // warnLeftOut prints one line on stderr when rows of these salons' bookings

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/instudio/instudio-report/output"
 	"github.com/instudio/instudio-report/queries"
 	"github.com/instudio/instudio-report/report"
 )
@@ -63,7 +64,7 @@ reports (-o json), or every full report in one document (-o html). With
 	addRangeFlags(cmd, &o.from, &o.to, &o.period, &o.asOf)
 	f.StringVar(&o.out, "out", "", "write the output to this file instead of stdout")
 	f.StringVar(&o.outDir, "out-dir", "", "write one file per salon into this directory")
-	return cmd
+	return writes(cmd, report.Formats...)
 }
 
 func (o *salonsOptions) run(ctx context.Context, rng reportRange) error {
@@ -86,7 +87,7 @@ func (o *salonsOptions) run(ctx context.Context, rng reportRange) error {
 		ids = slices.Compact(ids)
 	} else {
 		for _, id := range ids {
-			if !slices.Contains(present, id) && o.settings.salonConfig(id).Name == "" && o.settings.salonConfig(id).TimeZone == "" {
+			if !slices.Contains(present, id) && !o.settings.Configured(id) {
 				return o.checkSalonExists(ctx, db, id)
 			}
 		}
@@ -95,7 +96,7 @@ func (o *salonsOptions) run(ctx context.Context, rng reportRange) error {
 	// By default the salons include every one present: no narrowing read.
 	req.EverySalon = len(o.ids) == 0
 	for _, id := range ids {
-		c := o.settings.salonConfig(id)
+		c := o.settings.Salon(id)
 		req.Salons = append(req.Salons, queries.Salon{ID: id, Name: c.Name, TimeZone: c.TimeZone})
 	}
 	start := o.env.Now()
@@ -107,40 +108,25 @@ func (o *salonsOptions) run(ctx context.Context, rng reportRange) error {
 	if o.outDir != "" {
 		return o.writeDir(ctx, reports)
 	}
-	format := o.outputFormat(o.out)
-	platform := report.Options{Lang: o.settings.Lang, Currency: o.settings.Currency}
 	var buf bytes.Buffer
-	switch format {
-	case "table":
-		err = report.WriteSummaryTable(&buf, reports, platform)
-	case "csv":
-		err = report.WriteSummaryCSV(&buf, reports)
-	case "md":
-		err = report.WriteSummaryMarkdown(&buf, reports, platform)
-	default:
-		return o.writeReports(ctx, reports, format, o.out, true, platform)
-	}
-	if err != nil {
+	if err := report.WriteSummary(&buf, o.format, reports, o.settings.PlatformReportOptions()); err != nil {
 		return err
 	}
 	return o.writeOutput(ctx, buf.Bytes(), o.out)
 }
 
-// extensions are the file names' endings of the formats in --out-dir.
-var extensions = map[string]string{"table": "txt", "csv": "csv", "json": "json", "md": "md", "html": "html"}
-
 // writeDir writes one full report per salon, salon-<id>.<ext>.
 func (o *salonsOptions) writeDir(ctx context.Context, reports []report.Report) error {
 	format := o.settings.Format
-	if format == "" {
-		format = "json"
+	if !slices.Contains(report.Formats, format) {
+		format = output.JSON
 	}
 	if err := os.MkdirAll(o.outDir, 0o755); err != nil {
 		return fmt.Errorf("--out-dir: %w", err)
 	}
 	for _, r := range reports {
-		path := filepath.Join(o.outDir, fmt.Sprintf("salon-%d.%s", r.SalonID, extensions[format]))
-		if err := o.writeReports(ctx, []report.Report{r}, format, path, false, o.settings.reportOptions(r.SalonID)); err != nil {
+		path := filepath.Join(o.outDir, fmt.Sprintf("salon-%d%s", r.SalonID, output.Extension(format)))
+		if err := o.writeReports(ctx, []report.Report{r}, format, path, false, o.settings.ReportOptions(r.SalonID)); err != nil {
 			return fmt.Errorf("salon %d: %w", r.SalonID, err)
 		}
 	}

@@ -119,25 +119,25 @@ func (o *sendOptions) sendRange() (sendRange, error) {
 }
 
 func (o *sendOptions) run(ctx context.Context, rng sendRange) error {
-	settings := o.settings
+	conf := o.settings
 	now := o.env.Now
 	if rng.now != nil {
 		at := *rng.now
 		now = func() time.Time { return at }
 	}
-	platform, err := time.LoadLocation(settings.TimeZone)
+	platform, err := time.LoadLocation(conf.TimeZone)
 	if err != nil {
 		platform = time.UTC
 	}
 	var salons []mail.Salon
-	for _, s := range settings.Salons {
+	for _, s := range conf.Salons {
 		zone := platform
 		if s.TimeZone != "" {
 			if zone, err = time.LoadLocation(s.TimeZone); err != nil {
-				return fmt.Errorf("%s: salon %d: timezone %q: %w", settings.ConfigFile, s.ID, s.TimeZone, err)
+				return fmt.Errorf("%s: salon %d: timezone %q: %w", conf.ConfigFile, s.ID, s.TimeZone, err)
 			}
 		}
-		salons = append(salons, mail.Salon{ID: s.ID, Name: s.Name, Zone: zone, To: s.Email, Cc: s.Cc, Report: settings.reportOptions(s.ID)})
+		salons = append(salons, mail.Salon{ID: s.ID, Name: s.Name, Zone: zone, To: s.Email, Cc: s.Cc, Report: conf.ReportOptions(s.ID)})
 	}
 	// Reports count the events up to the run's time (--as-of, else --now,
 	// else the clock), so that the ledger archives exactly what salon -o
@@ -154,8 +154,8 @@ func (o *sendOptions) run(ctx context.Context, rng sendRange) error {
 		}
 	}()
 	run := &mail.Send{
-		Settings:   settings.SMTP,
-		ConfigFile: settings.ConfigFile,
+		Settings:   conf.SMTP,
+		ConfigFile: conf.ConfigFile,
 		Salons:     salons,
 		Only:       o.salon,
 		PeriodOf:   rng.periodOf,
@@ -174,14 +174,14 @@ func (o *sendOptions) run(ctx context.Context, rng sendRange) error {
 			}
 			req := queries.ReportRequest{From: p.From, To: p.To, AsOf: asOf}
 			for _, s := range salons {
-				conf := settings.salonConfig(s.ID)
+				conf := conf.Salon(s.ID)
 				req.Salons = append(req.Salons, queries.Salon{ID: s.ID, Name: s.Name, TimeZone: conf.TimeZone})
 			}
 			return db.Reports(ctx, req)
 		},
 		Sender: o.newSender,
 		Ledger: func(ctx context.Context) (*mail.Ledger, error) {
-			uri, err := mail.LedgerLocation(o.ledger, settings.SMTP, o.getenv)
+			uri, err := mail.LedgerLocation(o.ledger, conf.SMTP, o.getenv)
 			if err != nil {
 				return nil, err
 			}
@@ -192,7 +192,7 @@ func (o *sendOptions) run(ctx context.Context, rng sendRange) error {
 			return &mail.Ledger{Root: root}, nil
 		},
 		Freshness: func(ctx context.Context) (mail.Freshness, error) {
-			return o.freshness(ctx, now(), settings.SMTP.MaxLagOrDefault())
+			return o.freshness(ctx, now(), conf.SMTP.MaxLagOrDefault())
 		},
 		Log: o.log,
 		Out: o.env.Stderr,
@@ -207,7 +207,7 @@ func (o *sendOptions) run(ctx context.Context, rng sendRange) error {
 	var stale *mail.StaleError
 	switch {
 	case errors.As(err, &unknown):
-		return usagef("send: --salon %d is not in %s", unknown.ID, settings.ConfigFile)
+		return usagef("send: --salon %d is not in %s", unknown.ID, conf.ConfigFile)
 	case errors.As(err, &stale):
 		return &checkFailedError{msg: stale.Error()}
 	}

@@ -95,7 +95,7 @@ func TestSendAtHourlyThroughMailpit(t *testing.T) {
 	}
 
 	table := run(t, runOpts{terminal: true}, "--config", conf, "sent", "--ledger", ledger, "--salon", "2")
-	if !regexp.MustCompile(`(?m)^2\s+2026-03-02\s+2026-03-09\s+sent\s+1\s+2026-03-09T12:00:00Z\s+\S+\s+2\s+1\s+50\.0%`).MatchString(table.stdout) || strings.Contains(table.stdout, "madrid") {
+	if !regexp.MustCompile(`(?m)^\W*2[\s│]+2026-03-02[\s│]+2026-03-09[\s│]+sent[\s│]+1[\s│]+2026-03-09T12:00:00Z[\s│]+\S+[\s│]+2[\s│]+1[\s│]+50\.0%`).MatchString(table.stdout) || strings.Contains(table.stdout, "madrid") {
 		t.Errorf("sent --salon 2 on a terminal:\n%s%s", table.stdout, table.stderr)
 	}
 	if res := run(t, runOpts{}, "--config", conf, "sent", "--ledger", ledger, "--salon", "9", "--period", "2026-03-02_2026-03-09", "-o", "json"); res.code != 1 ||

@@ -2,15 +2,16 @@ package cli
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/instudio/instudio-report/mail"
+	"github.com/instudio/instudio-report/output"
 	"github.com/instudio/instudio-report/report"
 	"github.com/instudio/instudio-report/storage"
 )
@@ -53,7 +54,7 @@ prints the report archived with the latest sent attempt, exactly as
 	f.Int64Var(&o.salon, "salon", 0, "only this salon")
 	f.StringVar(&o.period, "period", "", "only this period: last-week, last-month, last-Nd, YYYY-MM, or FROM_TO as the ledger names it (2026-11-16_2026-11-23, TO exclusive)")
 	f.StringVar(&o.ledger, "ledger", "", "the ledger send wrote: a directory or s3://bucket/prefix (env INSTUDIO_LEDGER; default smtp.ledger, then $XDG_STATE_HOME/instudio-report/ledger)")
-	return cmd
+	return writes(cmd, output.Table, output.CSV, output.JSON)
 }
 
 func (o *sentOptions) parsePeriod(s string) (mail.Period, error) {
@@ -92,8 +93,8 @@ func (o *sentOptions) run(ctx context.Context, p *mail.Period) error {
 			kept = append(kept, r)
 		}
 	}
-	format := o.settings.Format
-	if format == "json" && o.salon != 0 && p != nil {
+	format := o.format
+	if format == output.JSON && o.salon != 0 && p != nil {
 		return o.printArchived(ctx, ledger, kept)
 	}
 	type row struct {
@@ -122,7 +123,7 @@ func (o *sentOptions) run(ctx context.Context, p *mail.Period) error {
 		}
 		rows = append(rows, rw)
 	}
-	if format == "json" {
+	if format == output.JSON {
 		enc := json.NewEncoder(o.env.Stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(rows)
@@ -131,18 +132,10 @@ func (o *sentOptions) run(ctx context.Context, p *mail.Period) error {
 		fmt.Fprintf(o.env.Stderr, "the ledger %s records nothing%s\n", uri, map[bool]string{true: " for that salon and period", false: ""}[o.salon != 0 || p != nil])
 		return nil
 	}
-	sep := "\t"
-	if format == "csv" {
-		sep = ","
-	}
-	tw := tabwriter.NewWriter(o.env.Stdout, 0, 0, 2, ' ', 0)
-	w := func(cells ...string) { fmt.Fprintln(tw, strings.Join(cells, sep)) }
-	if format == "csv" {
-		w = func(cells ...string) { fmt.Fprintln(o.env.Stdout, strings.Join(cells, sep)) }
-	}
-	w("salon", "from", "to", "state", "attempt", "at", "message_id", "bookings", "completed", "cancellation_rate", "revenue_cents")
+	header := []string{"salon", "from", "to", "state", "attempt", "at", "message_id", "bookings", "completed", "cancellation_rate", "revenue_cents"}
+	var cells [][]string
 	for _, r := range rows {
-		cells := []string{fmt.Sprint(r.SalonID), r.From, r.To, r.State, fmt.Sprint(r.Attempt), r.At.UTC().Format(time.RFC3339), r.MessageID}
+		row := []string{fmt.Sprint(r.SalonID), r.From, r.To, r.State, fmt.Sprint(r.Attempt), r.At.UTC().Format(time.RFC3339), r.MessageID}
 		if f := r.Figures; f != nil {
 			rate, revenue := "", ""
 			if f.CancellationRate != nil {
@@ -151,13 +144,19 @@ func (o *sentOptions) run(ctx context.Context, p *mail.Period) error {
 			if f.RevenueCents != nil {
 				revenue = fmt.Sprint(*f.RevenueCents)
 			}
-			cells = append(cells, fmt.Sprint(f.Bookings), fmt.Sprint(f.Completed), rate, revenue)
+			row = append(row, fmt.Sprint(f.Bookings), fmt.Sprint(f.Completed), rate, revenue)
 		} else {
-			cells = append(cells, "", "", "", "")
+			row = append(row, "", "", "", "")
 		}
-		w(cells...)
+		cells = append(cells, row)
 	}
-	return tw.Flush()
+	if format == output.CSV {
+		cw := csv.NewWriter(o.env.Stdout)
+		_ = cw.Write(header)
+		_ = cw.WriteAll(cells)
+		return cw.Error()
+	}
+	return output.WriteTable(o.env.Stdout, header, cells)
 }
 
 // printArchived prints the report of the salon's latest sent attempt.
