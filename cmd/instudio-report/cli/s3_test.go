@@ -432,7 +432,7 @@ func TestSalonS3Auto(t *testing.T) {
 }
 
 // httpfsLoads reports whether this DuckDB can load httpfs.
-func httpfsLoads(t *testing.T) bool {
+func httpfsLoads(t testing.TB) bool {
 	t.Helper()
 	db, err := queries.Open(context.Background(), queries.Options{})
 	if err != nil {
