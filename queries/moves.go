@@ -102,18 +102,15 @@ WHERE booking_id IN (SELECT booking_id FROM scope_rows)`, bookings, salons)
 	// The bookings that only the uncovered files hold here may have rows
 	// at other salons in the covered files.
 	if m.anyUncovered {
+		if err := d.execRead(ctx, Query("scope_moves_candidates"), m.covered); err != nil {
+			return fmt.Errorf("scope: %s", firstLine(err))
+		}
 		var only int64
-		err := d.conn.QueryRowContext(ctx, `
-SELECT count(*) FROM (
-    SELECT booking_id FROM scope_rows WHERE NOT list_contains($1::VARCHAR[], source_file)
-    EXCEPT
-    SELECT booking_id FROM scope_rows WHERE list_contains($1::VARCHAR[], source_file)
-)`, m.covered).Scan(&only)
-		if err != nil {
+		if err := d.conn.QueryRowContext(ctx, "SELECT count(*) FROM scope_candidates").Scan(&only); err != nil {
 			return fmt.Errorf("scope: %s", firstLine(err))
 		}
 		if only > 0 {
-			if err := d.execRead(ctx, Query("scope_moves_covered"), salonIDs, m.covered); err != nil {
+			if err := d.execRead(ctx, Query("scope_moves_covered"), salonIDs); err != nil {
 				return d.readError(err)
 			}
 		}

@@ -1,7 +1,6 @@
 -- name: scope_moves_covered
--- params: $1 salon ids (BIGINT[]), $2 the covered files as scope_rows
---         names them in source_file (VARCHAR[]); reads covered_ids
---         (moves_views.sql), scope_rows and scope_moved.
+-- params: $1 salon ids (BIGINT[]); reads covered_ids (moves_views.sql),
+--         scope_candidates (scope_moves_candidates.sql) and scope_moved.
 --
 -- The moves index knows the bookings that are at more than one salon among
 -- the files it covers. What it cannot know is a booking that these salons
@@ -15,8 +14,4 @@ INSERT INTO scope_moved
 SELECT DISTINCT booking_id, salon_id
 FROM covered_ids
 WHERE NOT list_contains($1::BIGINT[], salon_id)
-  AND booking_id IN (
-        SELECT booking_id FROM scope_rows WHERE NOT list_contains($2::VARCHAR[], source_file)
-        EXCEPT
-        SELECT booking_id FROM scope_rows WHERE list_contains($2::VARCHAR[], source_file)
-  );
+  AND booking_id IN (SELECT booking_id FROM scope_candidates);
