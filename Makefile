@@ -162,6 +162,9 @@ test: tools test-deploy athena-parser test-httpfs ## check formatting, vet, stat
 	CGO_ENABLED=0 $(GO) build $(LAMBDA_FLAGS) -o /dev/null ./cmd/instudio-ingest
 	$(GO) test -count=1 ./...
 	$(GO) test -count=1 -race ./booking/... ./demo/... ./report/... ./storage/... ./sqlshell/... ./ingest/... ./mail/...
+	@# The layout's Parquet decoding on mutated files, seeded with the other
+	@# writers' corpus (layout/testdata/writers): bounded, not a soak.
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeEvents$$' -fuzztime 20s ./layout/decodefuzz/
 
 # The httpfs tests: the S3 tests built against a DuckDB with httpfs linked
 # in (build tag duckdb_use_lib, found again through the rpath), so that

@@ -109,6 +109,9 @@ func Compact(ctx context.Context, root storage.Root, opt CompactOptions) (*Compa
 	if (opt.Before == "") == (opt.Day == "") {
 		return nil, errors.New("compact: give either a day or a day to compact before")
 	}
+	if err := storage.Exists(root); err != nil {
+		return nil, err
+	}
 	files, err := ListFiles(ctx, root)
 	if err != nil {
 		return nil, err

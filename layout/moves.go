@@ -141,7 +141,7 @@ func buildMovesIndex(ctx context.Context, root storage.Root, files []IndexedFile
 		if err != nil {
 			return nil, err
 		}
-		rows, err := decode(f.Key, data, cols, false, true)
+		rows, err := decode(f.Key, data, cols, decodeOptions{allRequired: true})
 		if err != nil {
 			return nil, fmt.Errorf("moves index: %w", err)
 		}

@@ -109,9 +109,13 @@ func run() error {
 
 	prevFrom, _ := report.Before(from, to)
 	// The parameters of report_scope, as queries.Reports binds them for one
-	// salon: the ids, their zones, the periods, and the ids again as the
-	// narrowing read.
-	scopeArgs := []any{[]int64{*salon}, []string{"UTC"}, prevFrom, from, to, []int64{*salon}}
+	// salon: the ids, their zones and the periods.
+	scopeArgs := []any{[]int64{*salon}, []string{"UTC"}, prevFrom, from, to}
+	// report_salons: the ids, zones, the reference instant (the period's
+	// end), a week and a period before it, and the dates; report_books
+	// takes the narrowing ids.
+	ref := to
+	salonsArgs := []any{[]int64{*salon}, []string{"UTC"}, ref, ref.AddDate(0, 0, -7), ref.Add(-to.Sub(from)), prevFrom, from, to}
 	steps := []struct {
 		sql  string
 		args []any
@@ -168,18 +172,20 @@ func run() error {
 		// scope_moved_rows runs only when a booking moved between salons,
 		// which the bench data never has.
 		{queries.Query("scope_view"), nil},
+		{queries.Query("report_salons"), salonsArgs},
+		{queries.Query("report_books"), []any{[]int64{*salon}}},
 		{queries.Query("report_scope"), scopeArgs},
 	} {
 		if _, err := conn.ExecContext(ctx, s.sql, s.args...); err != nil {
 			return fmt.Errorf("%.40s: %w", s.sql, err)
 		}
 	}
-	// Every metric query is one that reads report_scope: new metrics are
-	// picked up as they are added.
+	// Every metric query is one that reads report_scope or report_books:
+	// new metrics are picked up as they are added.
 	n := 0
 	for _, name := range queries.QueryNames() {
 		q := queries.Query(name)
-		if name == "report_scope" || !strings.Contains(q, "FROM report_scope") {
+		if name == "report_scope" || name == "report_books" || !(strings.Contains(q, "FROM report_scope") || strings.Contains(q, "FROM report_books")) {
 			continue
 		}
 		if err := drain(ctx, conn, q); err != nil {

@@ -172,7 +172,7 @@ func (o *sendOptions) run(ctx context.Context, rng sendRange) error {
 					return nil, err
 				}
 			}
-			req := queries.ReportRequest{From: p.From, To: p.To, AsOf: asOf}
+			req := queries.ReportRequest{From: p.From, To: p.To, AsOf: asOf, Now: now()}
 			for _, s := range salons {
 				conf := conf.Salon(s.ID)
 				req.Salons = append(req.Salons, queries.Salon{ID: s.ID, Name: s.Name, TimeZone: conf.TimeZone})
@@ -247,7 +247,7 @@ func (o *sendOptions) freshness(ctx context.Context, now time.Time, maxLag time.
 	// The newest event is told from check's lag, so that the message
 	// follows whichever time check judges by.
 	lag := time.Duration(h.Lag)
-	why := fmt.Sprintf("newest event occurred %s, %s before %s",
+	why := fmt.Sprintf("newest event arrived %s, %s before %s",
 		now.Add(-lag).UTC().Format(time.RFC3339), lag.Round(time.Minute), now.UTC().Format(time.RFC3339))
 	return mail.Freshness{Stale: h.Stale, Why: why}, nil
 }
