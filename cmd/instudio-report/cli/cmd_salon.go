@@ -161,6 +161,7 @@ func (o *salonOptions) run(ctx context.Context, rng reportRange) error {
 			From:   rng.from,
 			To:     rng.to,
 			AsOf:   rng.asOf,
+			Now:    o.env.Now(),
 		})
 		if err != nil {
 			return fmt.Errorf("salon %d: %w", o.id, err)

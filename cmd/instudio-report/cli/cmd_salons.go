@@ -130,7 +130,7 @@ func (o *salonsOptions) read(ctx context.Context, db *queries.DB, rng reportRang
 			}
 		}
 	}
-	req := queries.ReportRequest{From: rng.from, To: rng.to, AsOf: rng.asOf}
+	req := queries.ReportRequest{From: rng.from, To: rng.to, AsOf: rng.asOf, Now: o.env.Now()}
 	// By default the salons include every one present: no narrowing read.
 	req.EverySalon = len(o.ids) == 0
 	for _, id := range ids {
