@@ -61,6 +61,21 @@ func NewSMTP(opt SMTPOptions) (*SMTP, error) {
 		gomail.WithTimeout(timeout),
 		gomail.WithTLSConfig(tlsConfig),
 	}
+	if !u.implicitTLS {
+		// go-mail bounds the dial, not the server's greeting: a server that
+		// accepts and never greets held each attempt until it hung up.
+		// Every read and write of the connection gets the timeout. (With
+		// smtps:// go-mail's own TLS dialer stays: it tells auth the
+		// connection is encrypted.)
+		opts = append(opts, gomail.WithDialContextFunc(func(ctx context.Context, network, addr string) (net.Conn, error) {
+			var d net.Dialer
+			conn, err := d.DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			return &deadlineConn{Conn: conn, timeout: timeout}, nil
+		}))
+	}
 	switch {
 	case u.implicitTLS:
 		opts = append(opts, gomail.WithSSL(), gomail.WithTLSPolicy(gomail.NoTLS))
@@ -217,4 +232,25 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// deadlineConn gives every read and write its own deadline: an SMTP step
+// that does not answer within the timeout fails, the greeting included.
+type deadlineConn struct {
+	net.Conn
+	timeout time.Duration
+}
+
+func (c *deadlineConn) Read(b []byte) (int, error) {
+	if err := c.Conn.SetReadDeadline(time.Now().Add(c.timeout)); err != nil {
+		return 0, err
+	}
+	return c.Conn.Read(b)
+}
+
+func (c *deadlineConn) Write(b []byte) (int, error) {
+	if err := c.Conn.SetWriteDeadline(time.Now().Add(c.timeout)); err != nil {
+		return 0, err
+	}
+	return c.Conn.Write(b)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/instudio/instudio-report/output"
+	"github.com/instudio/instudio-report/queries"
 	"github.com/instudio/instudio-report/report"
 )
 
@@ -45,12 +46,12 @@ statuses at the same instant, a change of salon.
 			if err != nil {
 				return err
 			}
-			db, err := o.openDB(cmd.Context(), rng.asOf)
-			if err != nil {
+			var t report.Timeline
+			err = o.readSource(cmd.Context(), rng.asOf, func(db *queries.DB) error {
+				var err error
+				t, err = db.BookingTimeline(cmd.Context(), o.id)
 				return err
-			}
-			defer db.Close()
-			t, err := db.BookingTimeline(cmd.Context(), o.id)
+			})
 			if err != nil && rng.asOf != nil {
 				return fmt.Errorf("%w as of %s", err, rng.asOf.Format(time.RFC3339))
 			}

@@ -151,45 +151,49 @@ func parseInstant(s string) (time.Time, error) {
 }
 
 func (o *salonOptions) run(ctx context.Context, rng reportRange) error {
-	db, err := o.openDB(ctx, rng.asOf)
+	var reports []report.Report
+	var left queries.LeftOut
+	err := o.readSource(ctx, rng.asOf, func(db *queries.DB) error {
+		conf := o.settings.Salon(o.id)
+		var err error
+		reports, err = db.Reports(ctx, queries.ReportRequest{
+			Salons: []queries.Salon{{ID: o.id, Name: conf.Name, TimeZone: conf.TimeZone}},
+			From:   rng.from,
+			To:     rng.to,
+			AsOf:   rng.asOf,
+			Now:    o.env.Now(),
+		})
+		if err != nil {
+			return fmt.Errorf("salon %d: %w", o.id, err)
+		}
+		if left, err = db.RowsLeftOut(ctx, []int64{o.id}); err != nil {
+			return fmt.Errorf("salon %d: %w", o.id, err)
+		}
+		r := reports[0]
+		if r.Current.Counts.Bookings == 0 && r.Previous.Counts.Bookings == 0 {
+			return o.checkSalonExists(ctx, db, o.id)
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	conf := o.settings.Salon(o.id)
-	reports, err := db.Reports(ctx, queries.ReportRequest{
-		Salons: []queries.Salon{{ID: o.id, Name: conf.Name, TimeZone: conf.TimeZone}},
-		From:   rng.from,
-		To:     rng.to,
-		AsOf:   rng.asOf,
-		Now:    o.env.Now(),
-	})
-	if err != nil {
-		return fmt.Errorf("salon %d: %w", o.id, err)
-	}
-	if err := o.warnLeftOut(ctx, db, []int64{o.id}); err != nil {
-		return fmt.Errorf("salon %d: %w", o.id, err)
-	}
-	r := reports[0]
-	if r.Current.Counts.Bookings == 0 && r.Previous.Counts.Bookings == 0 {
-		if err := o.checkSalonExists(ctx, db, o.id); err != nil {
-			return err
-		}
-	}
+	o.warn(left)
 	return o.writeReports(ctx, reports, o.format, o.out, false, o.settings.ReportOptions(o.id))
 }
 
-// warnLeftOut prints one line on stderr when rows of these salons' bookings
-// break the data contract and were left out of the report.
-func (o *rootOptions) warnLeftOut(ctx context.Context, db *queries.DB, salonIDs []int64) error {
-	left, err := db.RowsLeftOut(ctx, salonIDs)
-	if err != nil {
-		return err
-	}
+// readSource opens the source and runs read on it, listing and reading
+// again when a compaction replaced a file in between (source.Read).
+func (o *rootOptions) readSource(ctx context.Context, asOf *time.Time, read func(*queries.DB) error) error {
+	return source.Read(ctx, func(ctx context.Context) (*queries.DB, error) { return o.openDB(ctx, asOf) }, read)
+}
+
+// warn prints one line on stderr when rows broke the data contract and
+// were left out of the report.
+func (o *rootOptions) warn(left queries.LeftOut) {
 	if w := left.Warning(); w != "" {
 		fmt.Fprintf(o.env.Stderr, "instudio-report: %s\n", w)
 	}
-	return nil
 }
 
 // checkSalonExists tells an unknown salon id from a salon with a quiet

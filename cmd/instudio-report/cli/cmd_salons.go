@@ -68,43 +68,17 @@ reports (-o json), or every full report in one document (-o html). With
 }
 
 func (o *salonsOptions) run(ctx context.Context, rng reportRange) error {
-	db, err := o.openDB(ctx, rng.asOf)
+	var reports []report.Report
+	var left queries.LeftOut
+	err := o.readSource(ctx, rng.asOf, func(db *queries.DB) error {
+		var err error
+		reports, left, err = o.read(ctx, db, rng)
+		return err
+	})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	present, err := db.SalonsPresent(ctx)
-	if err != nil {
-		return err
-	}
-	ids := o.ids
-	if len(ids) == 0 {
-		ids = slices.Clone(present)
-		for _, c := range o.settings.Salons {
-			ids = append(ids, c.ID)
-		}
-		slices.Sort(ids)
-		ids = slices.Compact(ids)
-	} else {
-		for _, id := range ids {
-			if !slices.Contains(present, id) && !o.settings.Configured(id) {
-				return o.checkSalonExists(ctx, db, id)
-			}
-		}
-	}
-	req := queries.ReportRequest{From: rng.from, To: rng.to, AsOf: rng.asOf, Now: o.env.Now()}
-	// By default the salons include every one present: no narrowing read.
-	req.EverySalon = len(o.ids) == 0
-	for _, id := range ids {
-		c := o.settings.Salon(id)
-		req.Salons = append(req.Salons, queries.Salon{ID: id, Name: c.Name, TimeZone: c.TimeZone})
-	}
-	start := o.env.Now()
-	reports, err := db.Reports(ctx, req)
-	if err != nil {
-		return fmt.Errorf("salons: %w", err)
-	}
-	o.log.Debug("reports", "salons", len(reports), "took", o.env.Now().Sub(start))
+	o.warn(left)
 	if o.outDir != "" {
 		return o.writeDir(ctx, reports)
 	}
@@ -132,4 +106,52 @@ func (o *salonsOptions) writeDir(ctx context.Context, reports []report.Report) e
 	}
 	fmt.Fprintf(o.env.Stderr, "wrote %d reports to %s\n", len(reports), o.outDir)
 	return nil
+}
+
+// read runs the reports of the salons asked for, or of every salon present
+// and configured.
+func (o *salonsOptions) read(ctx context.Context, db *queries.DB, rng reportRange) ([]report.Report, queries.LeftOut, error) {
+	present, err := db.SalonsPresent(ctx)
+	if err != nil {
+		return nil, queries.LeftOut{}, err
+	}
+	ids := o.ids
+	if len(ids) == 0 {
+		ids = slices.Clone(present)
+		for _, c := range o.settings.Salons {
+			ids = append(ids, c.ID)
+		}
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
+	} else {
+		for _, id := range ids {
+			if !slices.Contains(present, id) && !o.settings.Configured(id) {
+				return nil, queries.LeftOut{}, o.checkSalonExists(ctx, db, id)
+			}
+		}
+	}
+	req := queries.ReportRequest{From: rng.from, To: rng.to, AsOf: rng.asOf, Now: o.env.Now()}
+	// By default the salons include every one present: no narrowing read.
+	req.EverySalon = len(o.ids) == 0
+	for _, id := range ids {
+		c := o.settings.Salon(id)
+		req.Salons = append(req.Salons, queries.Salon{ID: id, Name: c.Name, TimeZone: c.TimeZone})
+	}
+	start := o.env.Now()
+	reports, err := db.Reports(ctx, req)
+	if err != nil {
+		return nil, queries.LeftOut{}, fmt.Errorf("salons: %w", err)
+	}
+	o.log.Debug("reports", "salons", len(reports), "took", o.env.Now().Sub(start))
+	// Every salon: every row left out counts (nil), not only the rows of
+	// the salons named.
+	var scope []int64
+	if !req.EverySalon {
+		scope = ids
+	}
+	left, err := db.RowsLeftOut(ctx, scope)
+	if err != nil {
+		return nil, queries.LeftOut{}, fmt.Errorf("salons: %w", err)
+	}
+	return reports, left, nil
 }

@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/instudio/instudio-report/booking"
+	bt "github.com/instudio/instudio-report/booking/bookingtest"
 )
 
 // TestSalonsAgreesWithSalon: on demo data, `salons -o json` carries, for
@@ -185,5 +188,23 @@ func TestLangAndCurrencySettings(t *testing.T) {
 				t.Errorf("not in %s", tc.wantLang)
 			}
 		})
+	}
+}
+
+// salons over every salon says what it left out, as salon and salons
+// --ids do (issue 19, item 17): here one event of salon 2 with status 9.
+func TestSalonsEverySalonWarnsAboutRowsLeftOut(t *testing.T) {
+	dir := writeSmallFixture(t)
+	bad := bt.Event(t, "bad", 70, 2, booking.Status(9), "2026-03-09 12:00", "2026-03-11 10:00")
+	bt.WriteFiles(t, dir, map[string][]booking.Event{"odd": {bad}})
+	file := filepath.Join(dir, "bookings", "dt=2026-03-09", "odd.parquet")
+	for args, want := range map[string]string{
+		"salons":         "instudio-report: warning: left out 1 row that break the data contract, first in " + file + " (status 9 is outside 1..5)\n",
+		"salons --ids 2": "instudio-report: warning: left out 1 row of these salons' bookings that break the data contract, first in " + file + " (status 9 is outside 1..5)\n",
+	} {
+		res := run(t, runOpts{}, append(append([]string{"--source", dir}, strings.Fields(args)...), "--period", "last-7d", "-o", "json")...)
+		if res.code != 0 || res.stderr != want {
+			t.Errorf("%s: exit %d, stderr %q, want %q", args, res.code, res.stderr, want)
+		}
 	}
 }

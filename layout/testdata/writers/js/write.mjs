@@ -3,10 +3,10 @@
 //
 //   parquetjs/   @dsnp/parquetjs: TIMESTAMP_MILLIS/MICROS converted types,
 //                column and offset indexes interleaved after the data.
-//   hyparquet/   hyparquet-writer: types guessed from the data (numbers as
-//                INT32 or DOUBLE... here given as the basic types the
-//                library names), timestamps in milliseconds, an all-null
-//                column typed INT32.
+//   hyparquet/   hyparquet-writer: the basic types the library names
+//                (TIMESTAMP is milliseconds), snappy, and one all-null
+//                column (payment_id) left to the library's guess, which
+//                types it BYTE_ARRAY.
 //
 // Run: npm ci && node write.mjs   (from this folder; go test never needs it)
 import { readFileSync, mkdirSync, rmSync } from 'node:fs'
