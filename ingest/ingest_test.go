@@ -599,3 +599,56 @@ func TestSameIDOnTwoDays(t *testing.T) {
 		}
 	}
 }
+
+// sqsDoc is an SQS event of one message with a booking of id bookingID.
+func sqsDoc(messageID string, bookingID int) string {
+	return `{"Records": [{"messageId": "` + messageID + `", "eventSource": "aws:sqs", "attributes": {"SentTimestamp": "1626469652051"},
+	  "body": "{\"booking_id\": ` + strconv.Itoa(bookingID) + `, \"booking_date\": \"2024-10-06T20:00:00\", \"status\": 1, \"salon_id\": 1}"}]}`
+}
+
+// One bad document in an SQS file is kept raw with its reason, and the
+// documents around it are stored; text that is not JSON keeps the rest of
+// the file, raw, as one rejected record.
+func TestBadDocumentKeptAndRestStored(t *testing.T) {
+	notSQS := `{"hello": "world"}`
+	tail := "this is not JSON\n" + sqsDoc("m-4", 4) + "\n"
+	in := sqsDoc("m-1", 1) + "\n" + notSQS + "\n" + sqsDoc("m-3", 3) + "\n" + tail
+	r, err := ingest.NewReader(strings.NewReader(in), "sqs", "dlq.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := r.Next(100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var positions []string
+	for _, rec := range recs {
+		positions = append(positions, rec.Position)
+	}
+	want := []string{"m-1", "dlq.json: document 2", "m-3", "dlq.json: document 4 on"}
+	if !slices.Equal(positions, want) {
+		t.Fatalf("positions %q, want %q", positions, want)
+	}
+	root := &storage.Dir{Path: t.TempDir()}
+	res, err := newPipeline(t, root).Ingest(context.Background(), "sqs", recs)
+	if err != nil || res.Written != 2 || res.Rejected != 2 || res.Failed != 0 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	if ids := eventIDCount(t, root); ids["m-1"] != 1 || ids["m-3"] != 1 || len(ids) != 2 {
+		t.Errorf("stored %v, want m-1 and m-3", ids)
+	}
+	lines := rejectedLines(t, root)
+	if len(lines) != 2 {
+		t.Fatalf("rejected %+v", lines)
+	}
+	byPos := map[string]ingest.RejectedLine{}
+	for _, l := range lines {
+		byPos[l.Position] = l
+	}
+	if l := byPos["dlq.json: document 2"]; l.Body == nil || *l.Body != notSQS || !strings.Contains(l.Reason, "no Records or Messages") {
+		t.Errorf("document 2 kept as %+v", l)
+	}
+	if l := byPos["dlq.json: document 4 on"]; l.Body == nil || *l.Body != "\n"+tail || !strings.Contains(l.Reason, "not JSON from document 4") {
+		t.Errorf("the tail kept as %q: %s", *l.Body, l.Reason)
+	}
+}

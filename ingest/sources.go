@@ -142,7 +142,7 @@ func NewReader(r io.Reader, format, name string) (Reader, error) {
 	case SourceJSONL:
 		return &jsonlReader{r: bufio.NewReaderSize(r, 1<<20), name: name}, nil
 	case SourceSQS, SourceKafka, SourceHTTP:
-		return &docReader{dec: json.NewDecoder(r), format: format, name: name}, nil
+		return &docReader{r: r, dec: json.NewDecoder(r), format: format, name: name}, nil
 	}
 	return nil, fmt.Errorf("unknown format %q: use jsonl, sqs, kafka or http", format)
 }
@@ -188,7 +188,14 @@ func (j *jsonlReader) Next(max int) ([]Record, error) {
 
 // docReader reads a stream of event-source documents. A document's records
 // are never split across two batches only when it fits in one.
+//
+// A bad document does not stop the file: a document that is JSON but not an
+// event of the format becomes one record, rejected with its reason and kept
+// raw; the reader goes on with the next. Text that is not JSON cannot be
+// split into documents, so the rest of the file from there becomes one
+// rejected record, kept as it is.
 type docReader struct {
+	r       io.Reader
 	dec     *json.Decoder
 	format  string
 	name    string
@@ -205,12 +212,24 @@ func (d *docReader) Next(max int) ([]Record, error) {
 				d.eof = true
 				break
 			}
-			return nil, fmt.Errorf("%s: document %d: not a %s event: %w", d.name, d.doc+1, d.format, err)
+			// The decoder stops at the start of the bad value: what it
+			// holds and what it has not read are the rest of the file.
+			rest, rerr := io.ReadAll(io.MultiReader(d.dec.Buffered(), d.r))
+			if rerr != nil {
+				return nil, fmt.Errorf("%s: document %d: %w", d.name, d.doc+1, rerr)
+			}
+			d.eof = true
+			d.pending = append(d.pending, Record{
+				Position: fmt.Sprintf("%s: document %d on", d.name, d.doc+1),
+				Body:     rest,
+				Err:      fmt.Sprintf("not JSON from document %d to the end of the file, kept as it is: %v", d.doc+1, err),
+			})
+			break
 		}
 		d.doc++
 		recs, err := DocumentRecords(d.format, raw)
 		if err != nil {
-			return nil, fmt.Errorf("%s: document %d: %w", d.name, d.doc, err)
+			recs = []Record{{Position: fmt.Sprintf("%s: document %d", d.name, d.doc), Body: raw, Err: err.Error()}}
 		}
 		d.pending = append(d.pending, recs...)
 	}
