@@ -9,8 +9,8 @@
 // The pipeline never loses a record: every record ends stored, rejected (and
 // kept), or failed, and a failed record is reported by its position so that
 // the source retries exactly it. A retried batch writes the same names, so a
-// retry never writes a second copy; a message redelivered into another batch
-// is harmless because readers deduplicate on event_id.
+// retry never writes a second copy; a message redelivered into another batch,
+// or twice into one, is harmless because readers deduplicate on event_id.
 //
 // It is pure Go (no cgo): the Lambda links it.
 package ingest
@@ -108,6 +108,10 @@ type Result struct {
 	Written  int // stored, in a file written now or already there
 	Rejected int // kept under the rejected prefix
 	Failed   int // neither: the source must retry them
+	// Duplicates counts the good records whose event_id an earlier record
+	// of the batch has too: each is written (and counted in Written), but
+	// readers, which deduplicate on event_id, keep one of them.
+	Duplicates int
 	// FilesWritten and BytesWritten count objects created by this batch
 	// (Parquet and rejected); FilesExisting counts names already present.
 	FilesWritten  int
@@ -146,6 +150,7 @@ func (r *Result) Add(b Result) {
 	r.Written += b.Written
 	r.Rejected += b.Rejected
 	r.Failed += b.Failed
+	r.Duplicates += b.Duplicates
 	r.FilesWritten += b.FilesWritten
 	r.FilesExisting += b.FilesExisting
 	r.BytesWritten += b.BytesWritten
@@ -190,14 +195,15 @@ func (p *Pipeline) Ingest(ctx context.Context, source string, records []Record) 
 	}
 	dec := p.decodeAll(records, now)
 
-	// Group the good events by day, keeping the first copy of an event id
-	// seen twice in a day of the batch (the same message delivered twice at
-	// once). Copies on different days stay in both files: a record counts
-	// as stored only when the file that holds its own copy is written.
+	// Group the good events by day. Every record's event is written, even
+	// a second one with an event id already seen in the batch (the same
+	// message delivered twice at once, or two messages a producer gave one
+	// id): readers deduplicate on event_id, and dropping a copy here would
+	// lose a booking whenever the two differ. Duplicates counts them, so
+	// the summary says how many records readers will fold into another.
 	type group struct {
 		events  []booking.Event
-		records []int // input indexes, duplicates included
-		seen    map[string]bool
+		records []int // input indexes
 	}
 	// Size each day's slices first: a batch of 10,000 events would
 	// otherwise spend much of its time growing them.
@@ -209,20 +215,22 @@ func (p *Pipeline) Ingest(ctx context.Context, source string, records []Record) 
 	}
 	groups := make(map[string]*group, len(perDay))
 	for day, n := range perDay {
-		groups[day] = &group{events: make([]booking.Event, 0, n), records: make([]int, 0, n), seen: make(map[string]bool, n)}
+		groups[day] = &group{events: make([]booking.Event, 0, n), records: make([]int, 0, n)}
 	}
 	var rejected []int
+	seen := make(map[string]bool, len(dec))
 	for i, d := range dec {
 		if d.reason != "" {
 			rejected = append(rejected, i)
 			continue
 		}
+		if seen[d.event.EventID] {
+			res.Duplicates++
+		}
+		seen[d.event.EventID] = true
 		g := groups[d.day]
 		g.records = append(g.records, i)
-		if !g.seen[d.event.EventID] {
-			g.seen[d.event.EventID] = true
-			g.events = append(g.events, d.event)
-		}
+		g.events = append(g.events, d.event)
 	}
 
 	var mu sync.Mutex

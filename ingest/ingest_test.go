@@ -474,18 +474,35 @@ func TestStorageFailsMidBatch(t *testing.T) {
 	}
 }
 
-// A message delivered twice in one batch is stored once and counted as
-// stored twice.
+// Two records of one batch with one event id (an SQS file with one
+// messageId twice, different bookings): both copies are written, both
+// records count as stored, and Duplicates says one of them shares an id.
 func TestDuplicateInOneBatch(t *testing.T) {
-	body := []byte(`{"booking_id": 1, "booking_date": "2024-10-06T20:00:00", "status": 1, "salon_id": 1}`)
-	recs := []ingest.Record{{Position: "a", EventID: "same", Body: body}, {Position: "b", EventID: "same", Body: body}}
+	first := []byte(`{"booking_id": 1, "booking_date": "2024-10-06T20:00:00", "status": 1, "salon_id": 1}`)
+	second := []byte(`{"booking_id": 2, "booking_date": "2024-10-06T21:00:00", "status": 1, "salon_id": 1}`)
+	recs := []ingest.Record{{Position: "a", EventID: "same", Body: first}, {Position: "b", EventID: "same", Body: second}}
 	root := &storage.Dir{Path: t.TempDir()}
 	res, err := newPipeline(t, root).Ingest(context.Background(), "sqs", recs)
-	if err != nil || res.Written != 2 {
+	if err != nil || res.Written != 2 || res.Duplicates != 1 || res.FilesWritten != 1 {
 		t.Fatalf("%+v %v", res, err)
 	}
-	if ids := eventIDCount(t, root); ids["same"] != 1 {
-		t.Errorf("stored %v, want one copy", ids)
+	var bookings []int64
+	for _, events := range storedEvents(t, root) {
+		for _, e := range events {
+			if e.EventID != "same" {
+				t.Errorf("event id %q", e.EventID)
+			}
+			bookings = append(bookings, e.BookingID)
+		}
+	}
+	slices.Sort(bookings)
+	if !slices.Equal(bookings, []int64{1, 2}) {
+		t.Errorf("stored bookings %v, want both 1 and 2", bookings)
+	}
+	// The same batch again writes nothing new.
+	again, err := newPipeline(t, root).Ingest(context.Background(), "sqs", recs)
+	if err != nil || again.FilesWritten != 0 || again.FilesExisting != 1 {
+		t.Errorf("retry %+v %v", again, err)
 	}
 }
 

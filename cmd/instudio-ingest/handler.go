@@ -187,7 +187,7 @@ func (h *handler) run(ctx context.Context, source string, records []ingest.Recor
 		h.log.Error("records not stored", "source", source, "failed", strings.Join(res.FailedPositions(), ","), "error", err)
 	}
 	h.log.Info("batch ingested", "source", source, "received", res.Received, "written", res.Written,
-		"rejected", res.Rejected, "failed", res.Failed, "files_written", res.FilesWritten,
+		"rejected", res.Rejected, "failed", res.Failed, "duplicates", res.Duplicates, "files_written", res.FilesWritten,
 		"files_existing", res.FilesExisting, "bytes_written", res.BytesWritten)
 	inv := ingest.Invocation{
 		Namespace: h.namespace, FunctionName: h.functionName, Source: source,

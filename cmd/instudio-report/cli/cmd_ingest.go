@@ -183,11 +183,12 @@ func writeIngestSummary(w io.Writer, format output.Format, name string, root sto
 			Written       int       `json:"written"`
 			Rejected      int       `json:"rejected"`
 			Failed        int       `json:"failed"`
+			Duplicates    int       `json:"duplicates"`
 			FilesWritten  int       `json:"files_written"`
 			BytesWritten  int64     `json:"bytes_written"`
 			FilesExisting int       `json:"files_existing"`
 			NotStored     []outcome `json:"not_stored"`
-		}{name, root.String(), r.Received, r.Written, r.Rejected, r.Failed, r.FilesWritten, r.BytesWritten, r.FilesExisting, []outcome{}}
+		}{name, root.String(), r.Received, r.Written, r.Rejected, r.Failed, r.Duplicates, r.FilesWritten, r.BytesWritten, r.FilesExisting, []outcome{}}
 		for _, o := range r.Outcomes {
 			if o.Status != ingest.Stored {
 				summary.NotStored = append(summary.NotStored, outcome{o.Position, o.Status.String(), o.Reason})
@@ -199,6 +200,9 @@ func writeIngestSummary(w io.Writer, format output.Format, name string, root sto
 	}
 	fmt.Fprintf(w, "%s: %d records: %d stored, %d rejected, %d not stored; %d files written (%d bytes), %d already in %s\n",
 		name, r.Received, r.Written, r.Rejected, r.Failed, r.FilesWritten, r.BytesWritten, r.FilesExisting, root)
+	if r.Duplicates > 0 {
+		fmt.Fprintf(w, "  %d stored records share an event_id with an earlier record: all are kept, readers count each id once\n", r.Duplicates)
+	}
 	for _, o := range r.Outcomes {
 		if o.Status != ingest.Stored {
 			fmt.Fprintf(w, "  %s %s: %s\n", o.Status, o.Position, o.Reason)
