@@ -669,3 +669,45 @@ func TestBadDocumentKeptAndRestStored(t *testing.T) {
 		t.Errorf("the tail kept as %q: %s", *l.Body, l.Reason)
 	}
 }
+
+// AWS's sample events of other sources, given as SQS, Kafka or HTTP, stop
+// the read with the file, the document and what it looks like, where they
+// used to become records "rejected: body is empty" with nothing kept.
+func TestOtherSourcesRefused(t *testing.T) {
+	like := map[string]string{
+		"aws/kinesis-event.json":  "a Kinesis event",
+		"aws/s3-event.json":       "an S3 event notification",
+		"aws/sns-event.json":      "an SNS event",
+		"aws/dynamodb-event.json": "a DynamoDB Streams event",
+		"aws/apigw-request.json":  "an API Gateway v1 (REST API) request",
+		"sqs-seed.json":           "an SQS event",
+		"kafka-msk.json":          "a Kafka event",
+		"apigw-v2.json":           "an API Gateway v2 request",
+	}
+	own := map[string]string{"sqs": "sqs-seed.json", "kafka": "kafka-msk.json", "http": "apigw-v2.json"}
+	name := map[string]string{"sqs": "an SQS event", "kafka": "a Kafka event", "http": "an API Gateway v2 request"}
+	for _, format := range []string{"sqs", "kafka", "http"} {
+		for file, looks := range like {
+			if file == own[format] {
+				continue
+			}
+			t.Run(format+"/"+file, func(t *testing.T) {
+				f, err := os.Open(filepath.Join("testdata", file))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer f.Close()
+				r, err := ingest.NewReader(f, format, file)
+				if err != nil {
+					t.Fatal(err)
+				}
+				recs, err := r.Next(100)
+				want := file + ": document 1: this is " + looks
+				if err == nil || !strings.HasPrefix(err.Error(), want) || !strings.HasSuffix(err.Error(), ", not "+name[format]) ||
+					strings.Contains(err.Error(), "\n") || len(recs) != 0 {
+					t.Fatalf("got %d records, error %v; want %q…", len(recs), err, want)
+				}
+			})
+		}
+	}
+}

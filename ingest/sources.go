@@ -228,6 +228,12 @@ func (d *docReader) Next(max int) ([]Record, error) {
 		}
 		d.doc++
 		recs, err := DocumentRecords(d.format, raw)
+		var wrong *WrongSourceError
+		if errors.As(err, &wrong) {
+			// Another source's event: the format or the file is wrong as a
+			// whole, and nothing of it is ours to keep.
+			return nil, fmt.Errorf("%s: document %d: %w", d.name, d.doc, err)
+		}
 		if err != nil {
 			recs = []Record{{Position: fmt.Sprintf("%s: document %d", d.name, d.doc), Body: raw, Err: err.Error()}}
 		}
@@ -261,6 +267,9 @@ func DocumentRecords(format string, raw []byte) ([]Record, error) {
 			}
 			return SQSRecords(ev), nil
 		}
+		if err := checkShape(format, raw); err != nil {
+			return nil, err
+		}
 		if _, ok := probe["Records"]; !ok {
 			return nil, errors.New("not an SQS event: no Records or Messages")
 		}
@@ -270,6 +279,9 @@ func DocumentRecords(format string, raw []byte) ([]Record, error) {
 		}
 		return SQSRecords(ev), nil
 	case SourceKafka:
+		if err := checkShape(format, raw); err != nil {
+			return nil, err
+		}
 		var ev events.KafkaEvent
 		if err := json.Unmarshal(raw, &ev); err != nil {
 			return nil, fmt.Errorf("not a Kafka event: %w", err)
@@ -279,6 +291,9 @@ func DocumentRecords(format string, raw []byte) ([]Record, error) {
 		}
 		return KafkaRecords(ev), nil
 	case SourceHTTP:
+		if err := checkShape(format, raw); err != nil {
+			return nil, err
+		}
 		var req events.APIGatewayV2HTTPRequest
 		if err := json.Unmarshal(raw, &req); err != nil {
 			return nil, fmt.Errorf("not an API Gateway v2 request: %w", err)

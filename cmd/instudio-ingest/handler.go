@@ -31,67 +31,34 @@ type handler struct {
 // takes; it fails the invocation, so a misconfigured trigger is noticed.
 var errUnknownEvent = errors.New("unrecognised event: expected an SQS event, an MSK or self-managed Kafka event, or an API Gateway v2 / function URL request")
 
-// invoke recognises the event by its shape: SQS events have "Records" whose
-// eventSource is aws:sqs; Kafka events an eventSource of aws:kafka or
-// SelfManagedKafka; HTTP requests a requestContext with an http method.
+// invoke recognises the event by its shape (ingest.DetectShape, which
+// `instudio-report ingest` checks its input with too): an SQS event, an MSK
+// or self-managed Kafka event, or an API Gateway v2 / function URL request.
+// Anything else, a Kinesis or S3 event say, fails the invocation.
 func (h *handler) invoke(ctx context.Context, raw json.RawMessage) (any, error) {
-	var probe map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &probe); err != nil {
-		h.log.Error("invocation is not a JSON object", "error", err)
-		return nil, errUnknownEvent
-	}
-	switch {
-	case probe["Records"] != nil:
+	shape := ingest.DetectShape(raw)
+	switch shape.Source {
+	case ingest.SourceSQS:
 		var ev events.SQSEvent
 		if err := json.Unmarshal(raw, &ev); err != nil {
 			return nil, fmt.Errorf("decode SQS event: %w", err)
 		}
-		for _, m := range ev.Records {
-			if m.EventSource != "aws:sqs" {
-				h.log.Error("records from an unsupported event source", "event_source", m.EventSource)
-				return nil, errUnknownEvent
-			}
-		}
 		return h.sqs(ctx, ev), nil
-	case eventSource(probe) == "aws:kafka" || eventSource(probe) == "SelfManagedKafka":
+	case ingest.SourceKafka:
 		var ev events.KafkaEvent
 		if err := json.Unmarshal(raw, &ev); err != nil {
 			return nil, fmt.Errorf("decode Kafka event: %w", err)
 		}
 		return nil, h.kafka(ctx, ev)
-	case isHTTP(probe):
+	case ingest.SourceHTTP:
 		var req events.APIGatewayV2HTTPRequest
 		if err := json.Unmarshal(raw, &req); err != nil {
 			return nil, fmt.Errorf("decode HTTP request: %w", err)
 		}
 		return h.http(ctx, req), nil
 	}
-	h.log.Error("unrecognised event", "keys", keysOf(probe))
+	h.log.Error("unrecognised event", "looks_like", shape.Like)
 	return nil, errUnknownEvent
-}
-
-func eventSource(probe map[string]json.RawMessage) string {
-	var s string
-	_ = json.Unmarshal(probe["eventSource"], &s)
-	return s
-}
-
-func isHTTP(probe map[string]json.RawMessage) bool {
-	var rc struct {
-		HTTP *struct {
-			Method string `json:"method"`
-		} `json:"http"`
-	}
-	return probe["requestContext"] != nil && json.Unmarshal(probe["requestContext"], &rc) == nil &&
-		rc.HTTP != nil && rc.HTTP.Method != ""
-}
-
-func keysOf(m map[string]json.RawMessage) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
 }
 
 // sqs stores the batch and names the messages not stored in

@@ -190,7 +190,16 @@ func TestInvokeHTTP(t *testing.T) {
 }
 
 func TestInvokeUnknownEvent(t *testing.T) {
-	for _, raw := range []string{`{"hello": "world"}`, `[1]`, `{"Records": [{"eventSource": "aws:s3"}]}`} {
+	raws := []string{`{"hello": "world"}`, `[1]`, `{"Records": [{"eventSource": "aws:s3"}]}`}
+	// AWS's own samples of the sources the function does not take.
+	for _, f := range []string{"kinesis-event", "s3-event", "sns-event", "dynamodb-event", "apigw-request"} {
+		data, err := os.ReadFile(filepath.Join("..", "..", "ingest", "testdata", "aws", f+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		raws = append(raws, string(data))
+	}
+	for _, raw := range raws {
 		h, logs, _ := testHandler(t, &storage.Dir{Path: t.TempDir()})
 		if _, err := h.invoke(context.Background(), json.RawMessage(raw)); !errors.Is(err, errUnknownEvent) {
 			t.Errorf("%s: error %v, want errUnknownEvent", raw, err)

@@ -190,3 +190,18 @@ func TestIngestToS3(t *testing.T) {
 		t.Errorf("second run: %s %s", again.stdout, again.stderr)
 	}
 }
+
+// AWS's Kinesis sample given as SQS is refused in one line naming the file
+// and what it is; nothing is written.
+func TestIngestOtherSourceRefused(t *testing.T) {
+	dest := t.TempDir()
+	in := ingestFixture(filepath.Join("aws", "kinesis-event.json"))
+	res := run(t, runOpts{}, "ingest", "--input", in, "--input-format", "sqs", "--dest", dest)
+	want := in + ": document 1: this is a Kinesis event, not an SQS event"
+	if res.code != 1 || !strings.Contains(res.stderr, want) || strings.Count(res.stderr, "\n") != 1 {
+		t.Errorf("exit %d, stderr %q; want exit 1 and one line with %q", res.code, res.stderr, want)
+	}
+	if entries, _ := os.ReadDir(dest); len(entries) != 0 {
+		t.Errorf("wrote %v", entries)
+	}
+}
