@@ -711,3 +711,37 @@ func TestOtherSourcesRefused(t *testing.T) {
 		}
 	}
 }
+
+// A GET in an HTTP file is what the function answers 405: nothing of it is
+// stored; it is kept raw as rejected, and the POST after it is stored.
+func TestHTTPFileGETRejected(t *testing.T) {
+	post, err := os.ReadFile(filepath.Join("testdata", "apigw-v2.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := strings.Replace(string(post), `"method": "POST"`, `"method": "GET"`, 1)
+	if get == string(post) {
+		t.Fatal("fixture has no POST method")
+	}
+	r, err := ingest.NewReader(strings.NewReader(get+"\n"+string(post)), "http", "req.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := r.Next(100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := &storage.Dir{Path: t.TempDir()}
+	// The POST's body holds two events (booking 30 and 31).
+	res, err := newPipeline(t, root).Ingest(context.Background(), "http", recs)
+	if err != nil || res.Received != 3 || res.Written != 2 || res.Rejected != 1 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	rej := res.Rejections()
+	if rej[0].Position != "req.json: document 1" || !strings.HasPrefix(rej[0].Reason, "method GET: use POST") {
+		t.Errorf("rejected %+v", rej[0])
+	}
+	if lines := rejectedLines(t, root); len(lines) != 1 || lines[0].Body == nil || *lines[0].Body != strings.TrimSpace(get) {
+		t.Errorf("kept %+v", lines)
+	}
+}

@@ -87,6 +87,21 @@ func KafkaRecords(ev events.KafkaEvent) []Record {
 	return out
 }
 
+// UsePOST is what a client is told when it does not POST.
+const UsePOST = "use POST with one booking event or a JSON array of them"
+
+// CheckHTTPMethod refuses a request that is not a POST: the function
+// answers it 405, and `ingest --input-format http` keeps it as rejected.
+func CheckHTTPMethod(req events.APIGatewayV2HTTPRequest) error {
+	if m := req.RequestContext.HTTP.Method; m != "POST" {
+		if m == "" {
+			m = "(none)"
+		}
+		return fmt.Errorf("method %s: %s", m, UsePOST)
+	}
+	return nil
+}
+
 // HTTPRecords turns an API Gateway v2 (or function URL) request into
 // records: its body is one event or a JSON array of events. A body's
 // default event_id is a hash of the event's bytes, so a client that retries
@@ -297,6 +312,9 @@ func DocumentRecords(format string, raw []byte) ([]Record, error) {
 		var req events.APIGatewayV2HTTPRequest
 		if err := json.Unmarshal(raw, &req); err != nil {
 			return nil, fmt.Errorf("not an API Gateway v2 request: %w", err)
+		}
+		if err := CheckHTTPMethod(req); err != nil {
+			return nil, fmt.Errorf("%w (the function answers 405 and stores nothing)", err)
 		}
 		return HTTPRecords(req), nil
 	}

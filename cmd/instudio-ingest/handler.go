@@ -104,8 +104,8 @@ type recordError struct {
 // each rejected record's reason, 503 when some could not be stored (the
 // client should retry; the default event ids make that safe).
 func (h *handler) http(ctx context.Context, req events.APIGatewayV2HTTPRequest) events.APIGatewayV2HTTPResponse {
-	if req.RequestContext.HTTP.Method != http.MethodPost {
-		return jsonResponse(http.StatusMethodNotAllowed, httpReply{Error: "use POST with one booking event or a JSON array of them"},
+	if ingest.CheckHTTPMethod(req) != nil {
+		return jsonResponse(http.StatusMethodNotAllowed, httpReply{Error: ingest.UsePOST},
 			map[string]string{"Allow": http.MethodPost})
 	}
 	res := h.run(ctx, ingest.SourceHTTP, ingest.HTTPRecords(req))
