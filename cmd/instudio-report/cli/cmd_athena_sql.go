@@ -78,7 +78,7 @@ func (o *athenaSQLOptions) run() error {
 				return fmt.Errorf("salon %d: time zone %q: %w", o.salon, tz, err)
 			}
 		}
-		q, err := athena.HeadlineQuery(athena.Headline{Database: o.database, SalonID: o.salon, From: rng.from, To: rng.to, Zone: zone})
+		q, err := athena.HeadlineQuery(athena.Headline{Database: o.database, SalonID: o.salon, From: rng.From, To: rng.To, Zone: zone})
 		if err != nil {
 			return usagef("athena-sql: %s", err)
 		}

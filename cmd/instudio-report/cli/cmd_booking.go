@@ -45,14 +45,14 @@ statuses at the same instant, a change of salon.
 			if err != nil {
 				return err
 			}
-			db, err := o.openDB(cmd.Context(), rng.asOf)
+			db, err := o.openDB(cmd.Context(), rng.AsOf)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
 			t, err := db.BookingTimeline(cmd.Context(), o.id)
-			if err != nil && rng.asOf != nil {
-				return fmt.Errorf("%w as of %s", err, rng.asOf.Format(time.RFC3339))
+			if err != nil && rng.AsOf != nil {
+				return fmt.Errorf("%w as of %s", err, rng.AsOf.Format(time.RFC3339))
 			}
 			if err != nil {
 				return err

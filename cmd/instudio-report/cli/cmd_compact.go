@@ -6,10 +6,10 @@ import (
 	"log/slog"
 	"strings"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/instudio/instudio-report/layout"
+	"github.com/instudio/instudio-report/output"
 	"github.com/instudio/instudio-report/storage"
 )
 
@@ -109,21 +109,7 @@ func (o *rootOptions) progress(what string) func(done, total int) {
 	if !o.env.StderrIsTerminal {
 		return nil
 	}
-	var bar *progressbar.ProgressBar
-	return func(done, total int) {
-		if bar == nil {
-			bar = progressbar.NewOptions(total,
-				progressbar.OptionSetWriter(o.env.Stderr),
-				progressbar.OptionSetDescription(what),
-				progressbar.OptionShowCount(),
-				progressbar.OptionClearOnFinish(),
-			)
-		}
-		_ = bar.Set(done)
-		if done == total {
-			_ = bar.Finish()
-		}
-	}
+	return output.Bar(o.env.Stderr, what)
 }
 
 // openLayoutRoot opens a --source, --from or --dest: a directory or an

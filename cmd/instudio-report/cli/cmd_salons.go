@@ -67,8 +67,8 @@ reports (-o json), or every full report in one document (-o html). With
 	return writes(cmd, report.Formats...)
 }
 
-func (o *salonsOptions) run(ctx context.Context, rng reportRange) error {
-	db, err := o.openDB(ctx, rng.asOf)
+func (o *salonsOptions) run(ctx context.Context, rng report.Range) error {
+	db, err := o.openDB(ctx, rng.AsOf)
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func (o *salonsOptions) run(ctx context.Context, rng reportRange) error {
 			}
 		}
 	}
-	req := queries.ReportRequest{From: rng.from, To: rng.to, AsOf: rng.asOf}
+	req := queries.ReportRequest{From: rng.From, To: rng.To, AsOf: rng.AsOf}
 	// By default the salons include every one present: no narrowing read.
 	req.EverySalon = len(o.ids) == 0
 	for _, id := range ids {

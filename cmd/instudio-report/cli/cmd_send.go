@@ -86,7 +86,7 @@ func (o *sendOptions) sendRange() (sendRange, error) {
 	if err != nil {
 		return sendRange{}, err
 	}
-	r := sendRange{asOf: rng.asOf}
+	r := sendRange{asOf: rng.AsOf}
 	if o.now != "" {
 		t, err := parseInstant(o.now)
 		if err != nil {
@@ -95,7 +95,7 @@ func (o *sendOptions) sendRange() (sendRange, error) {
 		r.now = &t
 	}
 	if o.from != "" {
-		r.periodOf = mail.FixedPeriod(mail.Period{From: rng.from, To: rng.to})
+		r.periodOf = mail.FixedPeriod(mail.Period{From: rng.From, To: rng.To})
 		return r, nil
 	}
 	r.periodOf, r.rolling = mail.PeriodSpec(o.period)
