@@ -87,6 +87,11 @@ func steps() []step {
 	return []step{
 		{name: "overhead-1m", what: "salon (last 30 days) over 1M events against its own SQL run directly",
 			cmds: []command{direct("1m", from30), salon("1m", from30)}},
+		{name: "anchor-1m", what: "salon (last 30 days) over 1M events against the hand-written headline query (bench/direct -anchor; target: ≤ 1.5×)",
+			cmds: []command{
+				{"direct -anchor over 1m, " + from30 + " to " + to, []string{"{direct}", "-anchor", "-source", "{data:1m}", "-salon", "1", "-from", from30, "-to", to}},
+				salon("1m", from30),
+			}},
 		{name: "overhead-5m", what: "the same over 5M events",
 			cmds: []command{direct("5m", from30), salon("5m", from30)}},
 		{name: "overhead-10m", what: "the same over 10M events (target: salon ≤ 1.3× direct, < 1.5 s, < 1 GiB)",

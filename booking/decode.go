@@ -25,6 +25,11 @@ type DecodeOptions struct {
 	IngestedAt time.Time
 }
 
+// MaxFutureSkew is how far after its arrival an event's occurred_at may be:
+// the clock skew allowed between a producer and ingest. Later ones are
+// rejected (kept raw with the reason, as every rejected record).
+const MaxFutureSkew = 15 * time.Minute
+
 // Decode reads one booking event in either producer variant of docs/design.md
 // (numbers as JSON numbers or as strings; price in currency units) and
 // validates it. Unknown fields are ignored. The error names the field.
@@ -119,6 +124,13 @@ func Decode(raw []byte, opt DecodeOptions) (Event, error) {
 	}
 	if err := e.Validate(); err != nil {
 		return Event{}, err
+	}
+	// An event cannot have happened after it arrived, beyond the clock
+	// skew between producer and ingest. Accepted, one event dated next
+	// year would sit in the newest partition for a year.
+	if !opt.IngestedAt.IsZero() && e.OccurredAt.After(e.IngestedAt.Add(MaxFutureSkew)) {
+		return Event{}, fieldError("occurred_at", fmt.Sprintf("is %s, more than %s after it arrived (%s)",
+			e.OccurredAt.Format(time.RFC3339), MaxFutureSkew, e.IngestedAt.Format(time.RFC3339)))
 	}
 	return e, nil
 }

@@ -2,6 +2,7 @@ package booking_test
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -197,5 +198,29 @@ func TestKeyLayout(t *testing.T) {
 	e := booking.Event{OccurredAt: late}
 	if e.Day() != "2026-11-28" {
 		t.Errorf("Day = %s, want the UTC date 2026-11-28", e.Day())
+	}
+}
+
+// An occurred_at more than 15 minutes after the event arrived is refused
+// (issue 19, item 15): accepted, one event dated next year would hide a
+// dead pipeline. The skew itself is allowed.
+func TestDecodeRefusesTheFuture(t *testing.T) {
+	base := `{"booking_id": 1, "booking_date": "2026-12-06T20:00:00", "status": 1, "salon_id": 1, "occurred_at": "%s"}`
+	// ingest is 2026-11-27 09:00 UTC: 09:15 is the last instant allowed.
+	for at, ok := range map[string]bool{
+		"2026-11-27T09:15:00Z":      true,
+		"2026-11-27T04:15:00-05:00": true,
+		"2026-11-27T09:15:01Z":      false,
+		"2027-11-27T09:00:00Z":      false,
+		"2199-01-01T00:00:00Z":      false,
+	} {
+		_, err := booking.Decode([]byte(strings.Replace(base, "%s", at, 1)), booking.DecodeOptions{EventID: "x", IngestedAt: ingest, OccurredAt: ingest})
+		var fe *booking.FieldError
+		switch {
+		case ok && err != nil:
+			t.Errorf("occurred_at %s: %v", at, err)
+		case !ok && (err == nil || !errors.As(err, &fe) || fe.Field != "occurred_at" || !strings.Contains(err.Error(), "more than 15m0s after it arrived (2026-11-27T09:00:00Z)")):
+			t.Errorf("occurred_at %s: err %v, want refused", at, err)
+		}
 	}
 }

@@ -15,6 +15,11 @@ import (
 // Prefix is the key prefix, under a storage root, that holds booking events.
 const Prefix = "bookings"
 
+// MovesIndexPrefix starts the keys of the moves indexes that compaction
+// writes beside the partitions (layout/moves.go): bookings/_moves-<hash>.json.
+// It sorts before the dt= partitions and names no booking file.
+const MovesIndexPrefix = Prefix + "/_moves-"
+
 // RejectedPrefix holds the raw records that failed validation, with reasons.
 const RejectedPrefix = "bookings-rejected"
 

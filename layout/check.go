@@ -17,10 +17,12 @@ type Health struct {
 	// Empty is true when the source holds no booking events at all.
 	Empty bool `json:"empty"`
 	// NewestOccurredAt and NewestIngestedAt are the latest times over the
-	// files of the newest day.
+	// files of the newest day (the newest not after tomorrow, UTC) and any
+	// later ones.
 	NewestOccurredAt *time.Time `json:"newest_occurred_at"`
 	NewestIngestedAt *time.Time `json:"newest_ingested_at"`
-	// Lag is how long ago the newest event occurred; Stale is Lag > MaxLag.
+	// Lag is how long ago the newest event arrived (ingested_at, see
+	// CheckFreshness); Stale is Lag > MaxLag.
 	// The text is rounded to the second; LagSeconds and MaxLagSeconds are
 	// the same in whole seconds, for scripts (0 when Empty).
 	Lag           Duration `json:"lag"`
@@ -92,9 +94,21 @@ func Check(ctx context.Context, root storage.Root, opt CheckOptions) (*Health, e
 		}
 	}
 
+	// The newest day is the newest not in the future: a file dated next
+	// year (a producer's wrong clock, from before ingest refused such
+	// events) must not hide today's files. Files beyond it are read too:
+	// what they hold still arrived at some time.
+	limit := dayAfter(opt.Now.UTC().Format(time.DateOnly))
 	var last string
 	for _, f := range files {
-		last = max(last, f.Until)
+		if f.Day <= limit {
+			last = max(last, min(f.Until, limit))
+		}
+	}
+	if last == "" {
+		for _, f := range files {
+			last = max(last, f.Until)
+		}
 	}
 	for _, f := range files {
 		if f.Day == last {
@@ -103,15 +117,17 @@ func Check(ctx context.Context, root storage.Root, opt CheckOptions) (*Health, e
 	}
 	h.LastDay = last
 	for _, f := range files {
-		if f.Until != last {
+		if f.Until < last {
 			continue
 		}
 		data, err := readObject(ctx, root, f.Key)
 		if err != nil {
 			return nil, err
 		}
-		// Columns beyond the layout's do not matter here.
-		events, err := decode(f.Key, data, eventColumns, false, false)
+		// Only the two times: check rewrites nothing, so a column beyond
+		// the layout's, one it would refuse to carry over (an all-null
+		// column typed INT32), or nanoseconds do not matter here.
+		events, err := decode(f.Key, data, timeColumns, decodeOptions{truncate: true})
 		if err != nil {
 			return nil, fmt.Errorf("check: %w", err)
 		}
@@ -127,14 +143,29 @@ func Check(ctx context.Context, root storage.Root, opt CheckOptions) (*Health, e
 			}
 		}
 	}
-	if h.NewestOccurredAt == nil {
+	if h.NewestIngestedAt == nil {
 		h.Empty, h.Stale = true, true
 		return h, nil
 	}
-	h.Lag = Duration(opt.Now.Sub(*h.NewestOccurredAt))
+	lag, stale := CheckFreshness(*h.NewestIngestedAt, opt.Now, opt.MaxLag)
+	h.Lag = Duration(lag)
 	h.LagSeconds = h.Lag.Seconds()
-	h.Stale = time.Duration(h.Lag) > opt.MaxLag
+	h.Stale = stale
 	return h, nil
+}
+
+// timeColumns are what Check reads of a file.
+var timeColumns = []column{eventColumns[2], eventColumns[3]}
+
+// CheckFreshness is the one rule of freshness, for check and for send's
+// refusal to mail a stale source: the lag is how long ago the newest event
+// arrived (its ingested_at, stamped by ingest's own clock), and the source
+// is stale when the lag is more than maxLag. It never trusts occurred_at,
+// a time the producer claims: one event dated next year would make a dead
+// pipeline look fresh for a year.
+func CheckFreshness(newestIngestedAt, now time.Time, maxLag time.Duration) (lag time.Duration, stale bool) {
+	lag = now.Sub(newestIngestedAt)
+	return lag, lag > maxLag
 }
 
 // DefaultBefore is the day compact works before when not told: the day
@@ -150,7 +181,7 @@ func (h *Health) Summary() string {
 		return fmt.Sprintf("no booking events in %s", h.Source)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "newest event occurred %s ago (%s)", h.Lag, h.NewestOccurredAt.Format(time.RFC3339))
+	fmt.Fprintf(&b, "newest event arrived %s ago (ingested_at %s)", h.Lag, h.NewestIngestedAt.Format(time.RFC3339))
 	if h.Stale {
 		fmt.Fprintf(&b, ", more than --max-lag %s", time.Duration(h.MaxLag))
 	}

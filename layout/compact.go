@@ -79,6 +79,11 @@ type CompactResult struct {
 	LeftAlone               []Skipped
 	FilesBefore, FilesAfter int
 	Deleted                 int
+	// MovesIndex is the key of the moves index over the compacted files
+	// (moves.go), written or found up to date; Moves is its number of
+	// bookings seen at more than one salon.
+	MovesIndex string
+	Moves      int
 }
 
 // Compact merges the small files of past days into large files sorted by
@@ -103,6 +108,9 @@ func Compact(ctx context.Context, root storage.Root, opt CompactOptions) (*Compa
 	}
 	if (opt.Before == "") == (opt.Day == "") {
 		return nil, errors.New("compact: give either a day or a day to compact before")
+	}
+	if err := storage.Exists(root); err != nil {
+		return nil, err
 	}
 	files, err := ListFiles(ctx, root)
 	if err != nil {
@@ -129,6 +137,13 @@ func Compact(ctx context.Context, root storage.Root, opt CompactOptions) (*Compa
 	c := &compactor{root: root, opt: opt, res: res}
 	if err := c.run(ctx, cands); err != nil {
 		return res, err
+	}
+	// The index follows the compacted files as they now are. Compaction is
+	// done whatever becomes of it: a reader without an index scans.
+	if !opt.DryRun {
+		if res.MovesIndex, res.Moves, err = WriteMovesIndex(ctx, root); err != nil {
+			return res, fmt.Errorf("compact: the files are compacted; the moves index: %w (run compact again to write it)", err)
+		}
 	}
 	res.FilesAfter = res.FilesBefore - res.Deleted
 	for _, o := range res.Outputs {

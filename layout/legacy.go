@@ -59,6 +59,9 @@ type legacyFile struct {
 // imported again, so a second import adds nothing. Other objects at the
 // root are listed with the reason and left alone; nothing is deleted.
 func ImportLegacy(ctx context.Context, from, dest storage.Root, opt ImportOptions) (*ImportResult, error) {
+	if err := storage.Exists(from); err != nil {
+		return nil, err
+	}
 	objs, err := from.List(ctx, "")
 	if err != nil {
 		return nil, err

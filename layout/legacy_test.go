@@ -3,6 +3,7 @@ package layout_test
 import (
 	"context"
 	"maps"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -295,5 +296,18 @@ func TestDecodeEvents(t *testing.T) {
 				t.Errorf("decoded %+v, want %+v", g, ev)
 			}
 		})
+	}
+}
+
+// A local path that does not exist is an error, not an empty success: a
+// cron job with a typo must not look healthy forever.
+func TestMissingLocalPathIsAnError(t *testing.T) {
+	ctx := context.Background()
+	missing := &storage.Dir{Path: filepath.Join(t.TempDir(), "typo")}
+	if _, err := layout.ImportLegacy(ctx, missing, &storage.Dir{Path: t.TempDir()}, layout.ImportOptions{}); err == nil || err.Error() != missing.Path+" does not exist" {
+		t.Errorf("import-legacy from a missing path: %v", err)
+	}
+	if _, err := layout.Compact(ctx, missing, layout.CompactOptions{Before: "2026-03-01"}); err == nil || err.Error() != missing.Path+" does not exist" {
+		t.Errorf("compact of a missing path: %v", err)
 	}
 }

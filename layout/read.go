@@ -108,19 +108,19 @@ var legacyColumns = []column{
 // finer than a microsecond (the unit the layout stores) is a *FormatError:
 // rewriting such a file would lose or change something.
 func DecodeEvents(key string, data []byte) ([]booking.Event, error) {
-	return decode(key, data, eventColumns, true, false)
+	return decode(key, data, eventColumns, decodeOptions{strict: true})
 }
 
 // decodeLegacy reads a file of the seed's Lambda; every one of its 7
 // columns must be there. Columns it did not write are ignored.
 func decodeLegacy(key string, data []byte) ([]booking.Event, error) {
-	return decode(key, data, legacyColumns, false, true)
+	return decode(key, data, legacyColumns, decodeOptions{allRequired: true})
 }
 
 // EventIDs reads only the event_id column of a booking file.
 func EventIDs(key string, data []byte) ([]string, error) {
 	cols := []column{eventColumns[0]}
-	events, err := decode(key, data, cols, false, true)
+	events, err := decode(key, data, cols, decodeOptions{allRequired: true})
 	if err != nil {
 		return nil, err
 	}
@@ -131,8 +131,31 @@ func EventIDs(key string, data []byte) ([]string, error) {
 	return ids, nil
 }
 
-func decode(key string, data []byte, cols []column, strict, allRequired bool) ([]booking.Event, error) {
-	f, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)))
+// decodeOptions say how much of a file decode insists on.
+type decodeOptions struct {
+	// strict: every column of the file must be one of cols (a rewrite
+	// would drop the others).
+	strict bool
+	// allRequired: every one of cols must be in the file.
+	allRequired bool
+	// truncate: a timestamp finer than a microsecond is cut to the
+	// microsecond instead of refused. Only for readers that rewrite
+	// nothing (check, which needs the newest times).
+	truncate bool
+}
+
+func decode(key string, data []byte, cols []column, opt decodeOptions) (events []booking.Event, err error) {
+	// A file no decoder here can make sense of is a file left alone with
+	// its reason, never a crash of every compaction and check after it.
+	defer func() {
+		if r := recover(); r != nil {
+			events, err = nil, formatErrorf(key, "not a readable Parquet file: %v", r)
+		}
+	}()
+	// The page index is not needed to read every page in order, and some
+	// writers (@dsnp/parquetjs) interleave column and offset indexes in a
+	// way the spec allows but parquet-go's ReadPageIndex panics on.
+	f, err := openParquet(data)
 	if err != nil {
 		return nil, formatErrorf(key, "not a readable Parquet file: %v", err)
 	}
@@ -148,22 +171,34 @@ func decode(key string, data []byte, cols []column, strict, allRequired bool) ([
 		known[c.name] = true
 		leaf, ok := schema.Lookup(c.name)
 		if !ok {
-			if !c.nullable || allRequired {
+			if !c.nullable || opt.allRequired {
 				return nil, formatErrorf(key, "column %s is missing", c.name)
 			}
 			sources = append(sources, source{col: c, leaf: -1})
 			continue
 		}
-		if leaf.MaxRepetitionLevel > 0 || len(leaf.Path) != 1 {
+		// The leaf's own repetition, not MaxRepetitionLevel: arrow-go's
+		// default writer properties mark the schema root REPEATED, which
+		// the spec gives no meaning (the file's columns carry no
+		// repetition levels for it), and parquet-go counts it.
+		if len(leaf.Path) != 1 || leaf.Node.Repeated() {
 			return nil, formatErrorf(key, "column %s is nested or repeated", c.name)
 		}
-		conv, err := converter(c, leaf.Node.Type())
+		conv, err := converter(c, leaf.Node.Type(), opt.truncate)
+		if err != nil && c.nullable {
+			// A column no value of which is set carries nothing, whatever
+			// its type: writers that guess a type from the data
+			// (hyparquet-writer) type an all-null column as they like. The
+			// first value set is refused.
+			reason := err
+			conv, err = func(parquet.Value) (cell, error) { return cell{}, reason }, nil
+		}
 		if err != nil {
 			return nil, formatErrorf(key, "column %s: %v", c.name, err)
 		}
 		sources = append(sources, source{col: c, leaf: leaf.ColumnIndex, conv: conv})
 	}
-	if strict {
+	if opt.strict {
 		for _, path := range schema.Columns() {
 			if name := strings.Join(path, "."); !known[name] {
 				return nil, formatErrorf(key, "column %s is not in the layout; rewriting the file would drop it", name)
@@ -174,7 +209,14 @@ func decode(key string, data []byte, cols []column, strict, allRequired bool) ([
 	// Column by column, page by page: the row readers of parquet-go keep
 	// large buffers alive through finalizers, which costs a reader of many
 	// small files far more memory than the data.
-	events := make([]booking.Event, f.NumRows())
+	// The footer's row count is a claim: a damaged one must not allocate
+	// without bound. A booking file stores a row in several bytes at the
+	// least (event_id is required and distinct); 64 rows a byte is far
+	// beyond any real one.
+	if f.NumRows() < 0 || f.NumRows() > int64(len(data))*64 {
+		return nil, formatErrorf(key, "the footer claims %d rows in %d bytes", f.NumRows(), len(data))
+	}
+	events = make([]booking.Event, f.NumRows())
 	base := 0
 	var vals []parquet.Value
 	for _, rg := range f.RowGroups() {
@@ -270,7 +312,7 @@ func logicalType(t parquet.Type) format.LogicalTypeValue {
 
 // converter returns the function that turns a stored value of type t into
 // the column's kind, or says why no reader could.
-func converter(c column, t parquet.Type) (func(parquet.Value) (cell, error), error) {
+func converter(c column, t parquet.Type, truncate bool) (func(parquet.Value) (cell, error), error) {
 	lt := logicalType(t)
 	switch c.kind {
 	case kindString:
@@ -304,7 +346,7 @@ func converter(c column, t parquet.Type) (func(parquet.Value) (cell, error), err
 		}
 		return nil, fmt.Errorf("type %s, want an integer", t)
 	case kindTime:
-		return timeConverter(t, lt)
+		return timeConverter(t, lt, truncate)
 	}
 	return nil, fmt.Errorf("unknown column kind")
 }
@@ -313,7 +355,7 @@ func converter(c column, t parquet.Type) (func(parquet.Value) (cell, error), err
 // timestamps read as the same clock reading: occurred_at and ingested_at
 // are UTC instants, booking_date is wall time, and DuckDB sessions in UTC
 // see either flag that way too.
-func timeConverter(t parquet.Type, lt format.LogicalTypeValue) (func(parquet.Value) (cell, error), error) {
+func timeConverter(t parquet.Type, lt format.LogicalTypeValue, truncate bool) (func(parquet.Value) (cell, error), error) {
 	if t.Kind() == parquet.Int96 && lt == nil {
 		return func(v parquet.Value) (cell, error) { return cell{t: int96Time(v.Int96())}, nil }, nil
 	}
@@ -336,10 +378,10 @@ func timeConverter(t parquet.Type, lt format.LogicalTypeValue) (func(parquet.Val
 		n := v.Int64()
 		switch unit {
 		case time.Nanosecond:
-			if n%1000 != 0 {
+			if n%1000 != 0 && !truncate {
 				return cell{}, fmt.Errorf("timestamp %d ns is finer than the microsecond the layout stores", n)
 			}
-			return cell{t: time.Unix(0, n).UTC()}, nil
+			return cell{t: time.Unix(0, n).UTC().Truncate(time.Microsecond)}, nil
 		case time.Microsecond:
 			return cell{t: time.UnixMicro(n).UTC()}, nil
 		case time.Millisecond:
@@ -362,9 +404,15 @@ func int96Time(v deprecated.Int96) time.Time {
 	return time.Unix((julian-unixEpochJulian)*86400, nanos).UTC()
 }
 
+// openParquet opens a file without its page index and bloom filters,
+// which no reader here uses.
+func openParquet(data []byte) (*parquet.File, error) {
+	return parquet.OpenFile(bytes.NewReader(data), int64(len(data)), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+}
+
 // fileMetadata reads one key of a Parquet file's key-value metadata.
 func fileMetadata(key string, data []byte, name string) (string, bool, error) {
-	f, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	f, err := openParquet(data)
 	if err != nil {
 		return "", false, formatErrorf(key, "not a readable Parquet file: %v", err)
 	}

@@ -26,8 +26,8 @@ type Salon struct {
 // Freshness is what the source's health check found at the run's time.
 type Freshness struct {
 	Stale bool
-	// Why says, for people, how old the newest event is: "newest event
-	// occurred 3d2h ago (2026-11-20T05:00:00Z)".
+	// Why says, for people, how long ago the newest event arrived: "newest event
+	// arrived 2026-11-20T05:00:00Z, 74h0m0s before 2026-11-23T07:00:00Z".
 	Why string
 }
 

@@ -329,7 +329,7 @@ func TestSendStaleSourceSendsNothing(t *testing.T) {
 	sender := &fakeSender{}
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	stale := func(context.Context) (mail.Freshness, error) {
-		return mail.Freshness{Stale: true, Why: "newest event occurred 2026-11-20T18:00:00Z, 66h0m0s before 2026-11-23T12:00:00Z"}, nil
+		return mail.Freshness{Stale: true, Why: "newest event arrived 2026-11-20T18:00:00Z, 66h0m0s before 2026-11-23T12:00:00Z"}, nil
 	}
 	s := newSend(t, dir, sender, now, "last-week")
 	s.Freshness = stale

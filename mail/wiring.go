@@ -108,7 +108,7 @@ func CheckFreshness(ctx context.Context, source storage.Root, now time.Time, max
 	// The newest event is told from check's lag, so that the message
 	// follows whichever time check judges by.
 	lag := time.Duration(h.Lag)
-	why := fmt.Sprintf("newest event occurred %s, %s before %s",
+	why := fmt.Sprintf("newest event arrived %s, %s before %s",
 		now.Add(-lag).UTC().Format(time.RFC3339), lag.Round(time.Minute), now.UTC().Format(time.RFC3339))
 	return Freshness{Stale: h.Stale, Why: why}, nil
 }

@@ -100,7 +100,10 @@ type DB struct {
 	scopeIDs []int64
 	// schemaDir holds schema.parquet, an empty file with docs/design.md's
 	// physical types that is read before the source's files (see Attach).
-	schemaDir string
+	schemaDir  string
+	schemaFile string
+	// moves, when set, is the moves index that scope uses (UseMoves).
+	moves *movesState
 }
 
 // FileNamer is a Source whose files are local copies of remote objects
@@ -210,7 +213,7 @@ func (d *DB) Attach(ctx context.Context, src Source, asOf *time.Time) error {
 	if err != nil {
 		return err
 	}
-	d.source, d.files, d.scopeIDs = src, files, nil
+	d.source, d.files, d.scopeIDs, d.moves, d.schemaFile = src, files, nil, nil, schemaFile
 	var asOfArg any
 	if asOf != nil {
 		asOfArg = asOf.UTC()
@@ -323,12 +326,18 @@ func (d *DB) scope(ctx context.Context, salonIDs []int64) error {
 		return nil
 	}
 	// The salons' own rows, then the rows their bookings have elsewhere:
-	// the second read is two narrow columns, and the third runs only when
-	// a booking did move.
-	for _, name := range []string{"scope_rows", "scope_moved_ids"} {
-		if err := d.execRead(ctx, Query(name), salonIDs); err != nil {
-			return d.readError(err)
+	// the second read is two narrow columns (of the files that no moves
+	// index covers, when there is one), and the third runs only when a
+	// booking did move.
+	if err := d.execRead(ctx, Query("scope_rows"), salonIDs); err != nil {
+		return d.readError(err)
+	}
+	if d.moves != nil {
+		if err := d.scopeMovedWithIndex(ctx, salonIDs); err != nil {
+			return err
 		}
+	} else if err := d.execRead(ctx, Query("scope_moved_ids"), salonIDs); err != nil {
+		return d.readError(err)
 	}
 	var moved int64
 	if err := d.conn.QueryRowContext(ctx, "SELECT count(*) FROM scope_moved").Scan(&moved); err != nil {
@@ -435,7 +444,8 @@ func checkParquet(path string) error {
 	if err != nil {
 		return err
 	}
-	pf, err := parquet.OpenFile(f, info.Size())
+	// No page index: @dsnp/parquetjs files make parquet-go's ReadPageIndex panic.
+	pf, err := parquet.OpenFile(f, info.Size(), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
 		return fmt.Errorf("not a readable Parquet file: %w", err)
 	}

@@ -22,6 +22,11 @@ type ReportRequest struct {
 	Salons   []Salon
 	From, To time.Time // dates, midnight UTC
 	AsOf     *time.Time
+	// Now is the reference instant R when AsOf is nil: the week ahead, the
+	// clients at risk and the previous period's rebooking are measured
+	// against it. Zero means the end of the period (midnight UTC), for
+	// callers without a clock.
+	Now time.Time
 	// EverySalon says that Salons include every salon of the source, so
 	// the events need not be narrowed to theirs first (a cheaper read for
 	// the all-salons report).
@@ -67,7 +72,18 @@ func (d *DB) Reports(ctx context.Context, req ReportRequest) ([]report.Report, e
 	if err := d.scope(ctx, scopeIDs); err != nil {
 		return nil, err
 	}
-	if err := d.execRead(ctx, Query("report_scope"), ids, zones, prevFrom, req.From, req.To, narrow); err != nil {
+	ref := req.reference()
+	periodLength := time.Duration(report.Days(req.From, req.To)) * 24 * time.Hour
+	weekBefore, periodBefore := ref.Add(-7*24*time.Hour), ref.Add(-periodLength)
+	if _, err := d.conn.ExecContext(ctx, Query("report_salons"), ids, zones, ref, weekBefore, periodBefore, prevFrom, req.From, req.To); err != nil {
+		return nil, fmt.Errorf("report_salons: %s", firstLine(err))
+	}
+	defer d.conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS report_salons")
+	if err := d.execRead(ctx, Query("report_books"), narrow); err != nil {
+		return nil, d.readError(err)
+	}
+	defer d.conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS report_books")
+	if err := d.execRead(ctx, Query("report_scope"), ids, zones, prevFrom, req.From, req.To); err != nil {
 		return nil, d.readError(err)
 	}
 	defer d.conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS report_scope")
@@ -115,10 +131,102 @@ func (d *DB) Reports(ctx context.Context, req ReportRequest) ([]report.Report, e
 	for i := range out {
 		out[i].Current.FillDaily(daily[out[i].SalonID])
 	}
-	if err := d.moreFigures(ctx, period, func(salon int64) *report.Report { return &out[index[salon]] }); err != nil {
+	salon := func(id int64) *report.Report { return &out[index[id]] }
+	if err := d.moreFigures(ctx, period, salon); err != nil {
+		return nil, err
+	}
+	if err := d.ownerFigures(ctx, period, salon); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// reference is the instant R that the week ahead, the clients at risk and
+// the previous period's rebooking are measured at.
+func (req ReportRequest) reference() time.Time {
+	switch {
+	case req.AsOf != nil:
+		return req.AsOf.UTC()
+	case !req.Now.IsZero():
+		return req.Now.UTC()
+	}
+	return req.To
+}
+
+// ownerFigures fills the figures an owner acts on: prebook, retention,
+// the previous period's rebooking in the state a period before R, the week
+// ahead and the clients at risk, each one grouped query for every salon.
+func (d *DB) ownerFigures(ctx context.Context, period func(int64, string) *report.Period, salon func(int64) *report.Report) error {
+	err := d.each(ctx, "prebook", func(scan func(...any) error) error {
+		var id int64
+		var label string
+		var visits, prebooked int64
+		if err := scan(&id, &label, &visits, &prebooked); err != nil {
+			return err
+		}
+		p := period(id, label)
+		p.Visits, p.Prebooked = visits, prebooked
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = d.each(ctx, "retention", func(scan func(...any) error) error {
+		var id int64
+		var r report.Retention
+		if err := scan(&id, &r.PreviousClients, &r.Retained); err != nil {
+			return err
+		}
+		salon(id).Retention = r
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = d.each(ctx, "rebooking_before", func(scan func(...any) error) error {
+		var id, completed, rebooked int64
+		if err := scan(&id, &completed, &rebooked); err != nil {
+			return err
+		}
+		c := &salon(id).Previous.Clients
+		c.Completed, c.Rebooked = completed, rebooked
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = d.each(ctx, "week_ahead", func(scan func(...any) error) error {
+		var id int64
+		var today time.Time
+		var w report.WeekAhead
+		var first *time.Time
+		if err := scan(&id, &today, &w.Bookings, &w.ValueCents, &w.LastWeek.Bookings, &first); err != nil {
+			return err
+		}
+		today = report.Date(today)
+		w.From, w.To = today, today.AddDate(0, 0, 7)
+		w.LastWeek.From, w.LastWeek.To = today.AddDate(0, 0, -7), today
+		r := salon(id)
+		r.WeekAhead = w
+		if first != nil {
+			d := report.Date(*first)
+			r.DataFrom = &d
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return d.each(ctx, "at_risk", func(scan func(...any) error) error {
+		var id int64
+		var c report.AtRiskClient
+		if err := scan(&id, &c.UserID, &c.Visits, &c.LastVisit, &c.UsualIntervalDays, &c.DaysSince); err != nil {
+			return err
+		}
+		r := salon(id)
+		r.AtRisk = append(r.AtRisk, c)
+		return nil
+	})
 }
 
 // moreFigures fills lead time, money, clients, staff and the weekday-hour
@@ -128,12 +236,13 @@ func (d *DB) moreFigures(ctx context.Context, period func(int64, string) *report
 		var id int64
 		var label string
 		var median, p90, avg *float64
-		var revenue *int64
-		if err := scan(&id, &label, &median, &p90, &revenue, &avg); err != nil {
+		var revenue, lost *int64
+		if err := scan(&id, &label, &median, &p90, &revenue, &avg, &lost); err != nil {
 			return err
 		}
 		p := period(id, label)
 		p.LeadTimeMedian, p.LeadTimeP90, p.RevenueCents, p.AvgTicketCents = median, p90, revenue, avg
+		p.LostRevenueCents = lost
 		return nil
 	})
 	if err != nil {

@@ -29,6 +29,20 @@ func (d *DB) LoadHTTPFS(ctx context.Context, install bool) error {
 	return nil
 }
 
+// CacheRemoteMetadata keeps what httpfs learns about each object for the
+// rest of the session: its HEAD (size, time) and its Parquet footer. A
+// report reads the files in several statements (the salons' rows, then
+// their moved bookings), and without these each statement asks about every
+// object again: one HEAD per file per statement.
+func (d *DB) CacheRemoteMetadata(ctx context.Context) error {
+	for _, stmt := range []string{"SET enable_http_metadata_cache = true", "SET parquet_metadata_cache = true"} {
+		if _, err := d.conn.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("%s: %s", stmt, firstLine(err))
+		}
+	}
+	return nil
+}
+
 // S3Secret is what httpfs needs to sign S3 requests.
 type S3Secret struct {
 	// Scope is the s3://bucket the secret serves.

@@ -12,7 +12,10 @@ import (
 // have an empty key; by_hour rows have the hour (0-23) as key;
 // by_weekday_hour rows "D-H" with D the weekday (0 = Monday) and H the hour;
 // daily_bookings and daily_canceled rows have the date; staff_* rows the
-// employee id. A null value is an empty cell. The metric names are the JSON
+// employee id; the week_ahead_* rows (current period only) the first date
+// of their week; at_risk rows, one per client at risk, most overdue first,
+// the client's user_id, and the days since the last visit as value. A null
+// value is an empty cell. The metric names are the JSON
 // keys, in every language.
 var CSVHeader = []string{"salon_id", "period", "from", "to", "as_of", "metric", "key", "value"}
 
@@ -50,6 +53,14 @@ func csvRows(r Report) [][]string {
 		p := part.period
 		for _, m := range headlineMetrics(p) {
 			add(p, part.label, m.key, "", m.value)
+		}
+		if part.label == "current" {
+			for _, m := range reportMetrics(r) {
+				add(p, part.label, m.key, m.date, m.value)
+			}
+			for _, c := range r.AtRisk {
+				add(p, part.label, "at_risk", strconv.FormatInt(c.UserID, 10), strconv.FormatFloat(c.DaysSince, 'f', -1, 64))
+			}
 		}
 		for h, n := range p.ByHour {
 			add(p, part.label, "by_hour", strconv.Itoa(h), strconv.FormatInt(n, 10))
@@ -123,5 +134,24 @@ func headlineMetrics(p Period) []metricValue {
 		{"rebooking_rate", fraction(p.Clients.RebookingRate())},
 		{"revenue_cents", optionalInt(p.RevenueCents)},
 		{"avg_ticket_cents", fraction(p.AvgTicketCents)},
+		{"prebook_rate", fraction(p.PrebookRate())},
+		{"lost_revenue_cents", optionalInt(p.LostRevenueCents)},
+	}
+}
+
+type reportValue struct{ key, date, value string }
+
+// reportMetrics are the figures of the report as a whole rather than of a
+// period: retention (across both periods), the week ahead against last
+// week (keyed by their first date), and the number of clients at risk.
+func reportMetrics(r Report) []reportValue {
+	w := r.WeekAhead
+	count := func(n int64) string { return strconv.FormatInt(n, 10) }
+	return []reportValue{
+		{"retention_rate", "", fraction(r.Retention.Rate())},
+		{"week_ahead_bookings", w.From.Format(time.DateOnly), count(w.Bookings)},
+		{"week_ahead_value_cents", w.From.Format(time.DateOnly), optionalInt(w.ValueCents)},
+		{"week_ahead_last_week_bookings", w.LastWeek.From.Format(time.DateOnly), count(w.LastWeek.Bookings)},
+		{"at_risk_clients", "", count(int64(len(r.AtRisk)))},
 	}
 }

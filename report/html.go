@@ -24,17 +24,20 @@ var parseHTML = sync.OnceValues(func() (*template.Template, error) {
 })
 
 // valueSize is the font size in px of a tile's figure: 22 as on a
-// desktop for the usual figures ("S/ 1,234.50" has 11 characters), smaller
-// for long amounts, so that a figure fits a tile two to a row on a 320 px
-// phone.
+// desktop for the usual figures, smaller for long amounts, so that a
+// figure fits a tile two to a row on a 320 px phone on one line. An amount
+// cannot wrap at its (non-breaking) space, so "S/ 40,805.00" (12
+// characters) takes 16 px rather than break inside the number.
 func valueSize(value string) int {
 	switch n := len([]rune(value)); {
-	case n <= 11:
+	case n <= 9:
 		return 22
-	case n <= 14:
+	case n <= 11:
 		return 18
+	case n <= 13:
+		return 16
 	}
-	return 15
+	return 14
 }
 
 // mso wraps markup for Outlook's Word engine alone: the fixed-width ghost
@@ -88,6 +91,16 @@ type htmlReport struct {
 	Heat                                            heatmap
 	Staff                                           []staffRow
 	Clients                                         clientsView
+	// WeekTiles are the "This week" block: the week ahead against the same
+	// moment a week earlier.
+	WeekTiles [][]tile
+	// Lost is the line of money lost to no-shows and late cancellations,
+	// LostBefore the previous period's; both empty without amounts.
+	Lost, LostBefore string
+	AtRisk           []atRiskRow
+	AtRiskMore       string
+	// DataStarts says, for an empty period, where the salon's data starts.
+	DataStarts string
 }
 
 // Colors of the report.
@@ -221,7 +234,7 @@ func newHTMLReport(f formatter, r Report) htmlReport {
 		rateTile(f, f.T("no_show_rate"), "", cur.NoShowRate(), prev.NoShowRate(), downIsGood),
 		countTile(f, f.T("clients"), cur.Clients.Clients, prev.Clients.Clients, upIsGood),
 		newClients,
-		rateTile(f, f.T("rebooking_rate"), f.T("rebooking_note"), cur.Clients.RebookingRate(), prev.Clients.RebookingRate(), upIsGood),
+		rateTile(f, f.T("prebook_rate"), f.T("prebook_note"), cur.PrebookRate(), prev.PrebookRate(), upIsGood),
 		leadTile,
 		peak,
 	}
@@ -237,7 +250,32 @@ func newHTMLReport(f formatter, r Report) htmlReport {
 	h.Heat = newHeatmap(f, cur.ByWeekdayHour)
 	h.Staff = staffRows(f, cur.Staff)
 	h.Clients = newClientsView(f, cur.Clients, prev.Clients)
+	h.Clients.Retention = f.Percent(r.Retention.Rate())
+	h.WeekTiles = weekTiles(f, r.WeekAhead)
+	if cur.LostRevenueCents != nil {
+		h.Lost = fmt.Sprintf(f.T("lost_line"), f.Money(cur.LostRevenueCents), f.Count(cur.Counts.NoShow), f.Count(cur.Counts.LateCanceled))
+		h.LostBefore = fmt.Sprintf(f.T("lost_before"), f.Money(prev.LostRevenueCents))
+	}
+	h.AtRisk = atRiskRows(f, r.AtRisk)
+	h.AtRiskMore = atRiskMore(f, r.AtRisk)
+	if h.Empty {
+		h.DataStarts = dataStarts(f, r)
+	}
 	return h
+}
+
+// weekTiles are the week ahead's figures: its bookings against what was on
+// the books a week earlier for the week just past, and their value.
+func weekTiles(f formatter, w WeekAhead) [][]tile {
+	span := func(from, to time.Time) string {
+		return f.ShortDate(from) + " – " + f.ShortDate(to.AddDate(0, 0, -1))
+	}
+	ahead := countTile(f, f.T("week_ahead"), w.Bookings, w.LastWeek.Bookings, upIsGood)
+	ahead.Note = span(w.From, w.To)
+	ahead.Previous = fmt.Sprintf(f.T("prev_value"), f.Count(w.LastWeek.Bookings))
+	last := tile{Label: f.T("last_week"), Value: f.Count(w.LastWeek.Bookings), Note: span(w.LastWeek.From, w.LastWeek.To)}
+	value := tile{Label: f.T("week_value"), Value: f.Money(w.ValueCents), Note: span(w.From, w.To)}
+	return [][]tile{{ahead, last, value}}
 }
 
 func salonTitle(f formatter, r Report) string {
@@ -541,6 +579,7 @@ func staffRows(f formatter, staff []Staff) []staffRow {
 
 type clientsView struct {
 	Clients, New, Returning, NewShare, ReturningShare, Rebooking string
+	Retention                                                    string
 	PrevClients, PrevNew, PrevReturning, PrevRebooking           string
 	NewPx, ReturningPx                                           int
 	NewPct, ReturningPct                                         string

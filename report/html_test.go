@@ -45,6 +45,23 @@ func full(t *testing.T) report.Report {
 	p.LeadTimeMedian, p.LeadTimeP90 = ptr(3.0), ptr(9.0)
 	p.Clients = report.Clients{Clients: 5, New: 1, Completed: 4, Rebooked: 2}
 	p.RevenueCents, p.AvgTicketCents = ptrInt(125000), ptr(25000.0)
+	// The owner's figures: prebook 2 of 3 visits = 66.7% against 2 of 5 =
+	// 40.0% (+26.7 pp); S/ 90.00 lost against S/ 150.00; retention 3 of 4 =
+	// 75.0%; 9 bookings worth S/ 360.00 on the books for 5-11 Mar against
+	// 6 a week earlier (+50.0%).
+	c.Visits, c.Prebooked, p.Visits, p.Prebooked = 3, 2, 5, 2
+	c.LostRevenueCents, p.LostRevenueCents = ptrInt(9000), ptrInt(15000)
+	r.Retention = report.Retention{PreviousClients: 4, Retained: 3}
+	r.WeekAhead = report.WeekAhead{From: day(t, "2026-03-05"), To: day(t, "2026-03-12"), Bookings: 9, ValueCents: ptrInt(36000),
+		LastWeek: report.LastWeek{From: day(t, "2026-02-26"), To: day(t, "2026-03-05"), Bookings: 6}}
+	// At risk at the as-of instant, Thu 2026-03-05 12:00: client 42 last
+	// came 2026-01-10 10:00, 54 d 2 h = 54.1 days before, every 14 days
+	// (3.9 intervals); client 17 on 2026-02-01 09:00, 32 d 3 h = 32.1 days,
+	// every 10.5 (3.1 intervals).
+	r.AtRisk = []report.AtRiskClient{
+		{UserID: 42, Visits: 5, LastVisit: time.Date(2026, 1, 10, 10, 0, 0, 0, time.UTC), UsualIntervalDays: 14, DaysSince: 54 + 2.0/24},
+		{UserID: 17, Visits: 3, LastVisit: time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC), UsualIntervalDays: 10.5, DaysSince: 32.125},
+	}
 	return r
 }
 
@@ -88,7 +105,7 @@ func TestHTMLIsSelfContained(t *testing.T) {
 	if n := strings.Count(html, "<h1"); n != 2 {
 		t.Errorf("%d reports in the document, want 2", n)
 	}
-	if !strings.Contains(buf.String(), "US$ 1,234.50") {
+	if !strings.Contains(buf.String(), "US$\u00a01,234.50") {
 		t.Error("the revenue is not in dollars")
 	}
 }
@@ -162,8 +179,12 @@ func TestHTMLInChromium(t *testing.T) {
 		lang string
 		want []string
 	}{
-		{"en", []string{"Studio Miraflores", "Sun 1 Mar 2026 – Tue 3 Mar 2026", "S/ 1,234.50", "S/ 411.50", "▼ -20.0%", "▼ -5.0 pp", "25.0%", "66.7%", "2.5 days", "Employee 7", "S/ 800.00", "18:00"}},
-		{"es", []string{"Studio Miraflores", "dom 1 mar 2026 – mar 3 mar 2026", "S/ 1,234.50", "▼ -1.2%", "Tasa de cancelación", "66.7%", "2.5 días", "Profesional 7", "lun", "Clientes nuevos"}},
+		{"en", []string{"Studio Miraflores", "Sun 1 Mar 2026 – Tue 3 Mar 2026", "S/ 1,234.50", "S/ 411.50", "▼ -20.0%", "▼ -5.0 pp", "25.0%", "66.7%", "2.5 days", "Employee 7", "S/ 800.00", "18:00",
+			"Prebook rate", "▲ +26.7 pp", "Money lost to no-shows and late cancellations", "S/ 90.00 lost (no-shows: 1, late cancellations: 1)", "before: S/ 150.00",
+			"This week", "On the books for the next 7 days", "9", "▲ +50.0%", "S/ 360.00", "Retention rate", "75.0%",
+			"Clients at risk", "Usual interval, days", "42 5 14.0 54.1", "17 3 10.5 32.1"}},
+		{"es", []string{"Studio Miraflores", "dom 1 mar 2026 – mar 3 mar 2026", "S/ 1,234.50", "▼ -1.2%", "Tasa de cancelación", "66.7%", "2.5 días", "Profesional 7", "lun", "Clientes nuevos",
+			"Tasa de prerreserva", "Esta semana", "Tasa de retención", "Clientes en riesgo", "Intervalo usual, días", "42 5 14.0 54.1", "S/ 90.00 perdidos"}},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			page := filepath.Join(t.TempDir(), "report.html")
@@ -222,7 +243,7 @@ func TestJSONNewKeys(t *testing.T) {
 			}
 		}
 	}
-	want := "salon_id from to as_of bookings pending confirmed completed canceled no_show cancellation_rate late_cancellation_rate no_show_rate peak_hour by_hour by_weekday_hour daily lead_time_days_median lead_time_days_p90 clients new_clients returning_clients rebooking_rate revenue_cents avg_ticket_cents staff previous"
+	want := "salon_id from to as_of bookings pending confirmed completed canceled no_show cancellation_rate late_cancellation_rate no_show_rate peak_hour by_hour by_weekday_hour daily lead_time_days_median lead_time_days_p90 clients new_clients returning_clients rebooking_rate revenue_cents avg_ticket_cents prebook_rate lost_revenue_cents staff retention_rate week_ahead at_risk_clients at_risk previous"
 	if got := strings.Join(keys, " "); got != want {
 		t.Errorf("keys =\n%s\nwant\n%s", got, want)
 	}
@@ -264,8 +285,22 @@ func TestHTMLEmptyPeriod(t *testing.T) {
 		t.Fatal(err)
 	}
 	html := buf.String()
-	if !strings.Contains(html, "No bookings in this period.") || strings.Contains(html, "Bookings per day") || strings.Contains(html, "no amounts recorded") {
+	if !strings.Contains(html, "No bookings in this period.") || strings.Contains(html, "no amounts recorded") || strings.Contains(html, "vertical-align:bottom;padding:0 1px") {
 		t.Errorf("empty report:\n%s", html)
+	}
+	// Said once, under its section's heading, with where the data starts
+	// (issue 21, item 4); a salon without any data says that instead.
+	if !regexp.MustCompile(`Bookings per day</h2>\s*<div[^>]*>No bookings in this period\. There is no data for this salon yet\.</div>`).MatchString(html) {
+		t.Errorf("the empty period's message is not under its heading:\n%s", html)
+	}
+	first := day(t, "2025-11-04")
+	r.DataFrom = &first
+	buf.Reset()
+	if err := report.WriteHTML(&buf, []report.Report{r}, report.Options{Lang: "es"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "Sin reservas en este período. Los datos de este salón empiezan el mar 4 nov 2025.") {
+		t.Errorf("the empty period does not say where the data starts:\n%s", buf.String())
 	}
 	if !strings.Contains(html, "Salon 4") {
 		t.Error("an unnamed salon is titled by its id")

@@ -33,7 +33,35 @@ type jsonFigures struct {
 	RebookingRate      *float64 `json:"rebooking_rate"`
 	RevenueCents       *int64   `json:"revenue_cents"`
 	AvgTicketCents     *float64 `json:"avg_ticket_cents"`
+	PrebookRate        *float64 `json:"prebook_rate"`
+	LostRevenueCents   *int64   `json:"lost_revenue_cents"`
 }
+
+type jsonLastWeek struct {
+	From     string `json:"from"`
+	To       string `json:"to"`
+	Bookings int64  `json:"bookings"`
+}
+
+type jsonWeekAhead struct {
+	From       string       `json:"from"`
+	To         string       `json:"to"`
+	Bookings   int64        `json:"bookings"`
+	ValueCents *int64       `json:"value_cents"`
+	LastWeek   jsonLastWeek `json:"last_week"`
+}
+
+type jsonAtRisk struct {
+	UserID            int64   `json:"user_id"`
+	Visits            int64   `json:"visits"`
+	LastVisit         string  `json:"last_visit"`
+	UsualIntervalDays float64 `json:"usual_interval_days"`
+	DaysSince         float64 `json:"days_since"`
+}
+
+// wallTime is how booking_date is written: ISO 8601 without an offset, the
+// salon's wall-clock time, as the producer sends it.
+const wallTime = "2006-01-02T15:04:05"
 
 type jsonStaff struct {
 	EmployeeID       int64    `json:"employee_id"`
@@ -69,8 +97,12 @@ type jsonReport struct {
 	ByWeekdayHour [7][24]int64 `json:"by_weekday_hour"`
 	Daily         []jsonDay    `json:"daily"`
 	jsonFigures
-	Staff    []jsonStaff  `json:"staff"`
-	Previous jsonPrevious `json:"previous"`
+	Staff         []jsonStaff   `json:"staff"`
+	RetentionRate *float64      `json:"retention_rate"`
+	WeekAhead     jsonWeekAhead `json:"week_ahead"`
+	AtRiskClients int           `json:"at_risk_clients"`
+	AtRisk        []jsonAtRisk  `json:"at_risk"`
+	Previous      jsonPrevious  `json:"previous"`
 }
 
 func figures(p Period) jsonFigures {
@@ -83,6 +115,8 @@ func figures(p Period) jsonFigures {
 		RebookingRate:      p.Clients.RebookingRate(),
 		RevenueCents:       p.RevenueCents,
 		AvgTicketCents:     p.AvgTicketCents,
+		PrebookRate:        p.PrebookRate(),
+		LostRevenueCents:   p.LostRevenueCents,
 	}
 }
 
@@ -114,6 +148,17 @@ func (r Report) MarshalJSON() ([]byte, error) {
 		Daily:         make([]jsonDay, len(r.Current.Daily)),
 		jsonFigures:   figures(r.Current),
 		Staff:         make([]jsonStaff, len(r.Current.Staff)),
+		RetentionRate: r.Retention.Rate(),
+		WeekAhead: jsonWeekAhead{
+			From: r.WeekAhead.From.Format(time.DateOnly), To: r.WeekAhead.To.Format(time.DateOnly),
+			Bookings: r.WeekAhead.Bookings, ValueCents: r.WeekAhead.ValueCents,
+			LastWeek: jsonLastWeek{
+				From: r.WeekAhead.LastWeek.From.Format(time.DateOnly), To: r.WeekAhead.LastWeek.To.Format(time.DateOnly),
+				Bookings: r.WeekAhead.LastWeek.Bookings,
+			},
+		},
+		AtRiskClients: len(r.AtRisk),
+		AtRisk:        make([]jsonAtRisk, len(r.AtRisk)),
 		Previous: jsonPrevious{
 			From:         r.Previous.From.Format(time.DateOnly),
 			To:           r.Previous.To.Format(time.DateOnly),
@@ -127,6 +172,10 @@ func (r Report) MarshalJSON() ([]byte, error) {
 			EmployeeID: s.EmployeeID, Bookings: s.Bookings, Completed: s.Completed, Canceled: s.Canceled,
 			NoShow: s.NoShow, CancellationRate: s.CancellationRate(), RevenueCents: s.RevenueCents,
 		}
+	}
+	for i, c := range r.AtRisk {
+		out.AtRisk[i] = jsonAtRisk{UserID: c.UserID, Visits: c.Visits, LastVisit: c.LastVisit.Format(wallTime),
+			UsualIntervalDays: c.UsualIntervalDays, DaysSince: c.DaysSince}
 	}
 	if r.AsOf != nil {
 		s := r.AsOf.UTC().Format(time.RFC3339)

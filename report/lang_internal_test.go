@@ -37,12 +37,12 @@ func TestFormatter(t *testing.T) {
 		{es.Count(999), "999"},
 		{es.Count(1234567), "1,234,567"},
 		{es.Count(-1234), "-1,234"},
-		{es.Money(cents(123450)), "S/ 1,234.50"},
-		{es.Money(cents(5)), "S/ 0.05"},
+		{es.Money(cents(123450)), "S/\u00a01,234.50"},
+		{es.Money(cents(5)), "S/\u00a00.05"},
 		{es.Money(nil), "–"},
-		{es.MoneyF(frac(4115.5)), "S/ 41.16"}, // half a cent rounds away from zero
-		{usd.Money(cents(100)), "US$ 1.00"},
-		{jpy.Money(cents(100)), "JPY 1.00"},
+		{es.MoneyF(frac(4115.5)), "S/\u00a041.16"}, // half a cent rounds away from zero
+		{usd.Money(cents(100)), "US$\u00a01.00"},
+		{jpy.Money(cents(100)), "JPY\u00a01.00"},
 		{es.Percent(frac(2.0 / 3)), "66.7%"},
 		{es.Percent(nil), "–"},
 		{es.Date(time.Date(2026, 9, 6, 0, 0, 0, 0, time.UTC)), "dom 6 sept 2026"},

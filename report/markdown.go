@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // WriteMarkdown renders the reports as Markdown for chat and wikis: the
@@ -35,7 +37,7 @@ func writeMarkdown(b *strings.Builder, f formatter, r Report) {
 	}
 	b.WriteString("\n\n")
 
-	rows := headlineRows(f, cur, prev)
+	rows := headlineRows(f, r)
 	fmt.Fprintf(b, "| %s | %s | %s | %s |\n|---|--:|--:|--:|\n", f.T("metric"), f.T("current"), f.T("previous"), f.T("change"))
 	for _, row := range rows {
 		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", mdEscape(strings.TrimSpace(row[0])), row[1], row[2], row[3])
@@ -47,6 +49,24 @@ func writeMarkdown(b *strings.Builder, f formatter, r Report) {
 	fmt.Fprintf(b, "- %s: **%s** (%s)\n", f.T("new_clients"), f.Count(c.New), f.Percent(rate(c.New, c.Clients)))
 	fmt.Fprintf(b, "- %s: **%s** (%s)\n", f.T("returning_clients"), f.Count(c.Returning()), f.Percent(rate(c.Returning(), c.Clients)))
 	fmt.Fprintf(b, "- %s: **%s** (%s)\n", f.T("rebooking_rate"), f.Percent(c.RebookingRate()), fmt.Sprintf(f.T("prev_value"), f.Percent(pc.RebookingRate())))
+	fmt.Fprintf(b, "- %s: **%s** (%s)\n", f.T("retention_rate"), f.Percent(r.Retention.Rate()), f.T("retention_note"))
+
+	ahead, last := weekAheadLines(f, r.WeekAhead)
+	fmt.Fprintf(b, "\n### %s\n\n- %s\n- %s\n", f.T("this_week"), ahead, last)
+
+	fmt.Fprintf(b, "\n### %s\n\n", f.T("at_risk"))
+	if len(r.AtRisk) == 0 {
+		fmt.Fprintf(b, "%s\n", f.T("no_at_risk"))
+	} else {
+		fmt.Fprintf(b, "%s.\n\n| %s | %s | %s | %s | %s |\n|---|--:|---|--:|--:|\n", f.T("at_risk_note"),
+			f.T("client"), f.T("visits"), f.T("last_visit"), f.T("usual_interval"), f.T("days_since"))
+		for _, c := range atRiskRows(f, r.AtRisk) {
+			fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", c.Client, c.Visits, c.LastVisit, c.Usual, c.Since)
+		}
+		if more := atRiskMore(f, r.AtRisk); more != "" {
+			fmt.Fprintf(b, "\n%s\n", more)
+		}
+	}
 
 	fmt.Fprintf(b, "\n### %s\n\n", f.T("staff"))
 	if len(cur.Staff) == 0 {
@@ -62,7 +82,7 @@ func writeMarkdown(b *strings.Builder, f formatter, r Report) {
 	fmt.Fprintf(b, "\n### %s (%s)\n\n", f.T("by_hour"), f.T("not_canceled"))
 	bars := newHourBars(cur.ByHour)
 	if len(bars) == 0 {
-		fmt.Fprintf(b, "%s\n", f.T("no_bookings"))
+		fmt.Fprintf(b, "%s %s\n", f.T("no_bookings"), dataStarts(f, r))
 	} else {
 		peak := int64(0)
 		for _, h := range bars {
@@ -92,8 +112,10 @@ func salonHeading(f formatter, r Report) string {
 }
 
 // headlineRows are the headline figures as label, current, previous and
-// change, shared by the table and Markdown renderers.
-func headlineRows(f formatter, cur, prev Period) [][4]string {
+// change, shared by the table and Markdown renderers. Retention spans both
+// periods, so it has no previous figure.
+func headlineRows(f formatter, r Report) [][4]string {
+	cur, prev := r.Current, r.Previous
 	count := func(label string, c, o int64) [4]string {
 		return [4]string{label, f.Count(c), f.Count(o), f.CountChange(c, o)}
 	}
@@ -132,9 +154,70 @@ func headlineRows(f formatter, cur, prev Period) [][4]string {
 		count("  "+f.T("new_clients"), cur.Clients.New, prev.Clients.New),
 		count("  "+f.T("returning_clients"), cur.Clients.Returning(), prev.Clients.Returning()),
 		pct(f.T("rebooking_rate"), cur.Clients.RebookingRate(), prev.Clients.RebookingRate()),
+		pct(f.T("prebook_rate"), cur.PrebookRate(), prev.PrebookRate()),
+		{f.T("retention_rate"), f.Percent(r.Retention.Rate()), "", ""},
 		money(f.T("revenue"), centsF(cur.RevenueCents), centsF(prev.RevenueCents)),
 		money(f.T("avg_ticket"), cur.AvgTicketCents, prev.AvgTicketCents),
+		money(f.T("lost_revenue"), centsF(cur.LostRevenueCents), centsF(prev.LostRevenueCents)),
 	}
+}
+
+// weekAheadLines are the two lines of the week ahead: what is on the books
+// for the next 7 days, and what was for the week just past a week ago.
+func weekAheadLines(f formatter, w WeekAhead) (string, string) {
+	span := func(from, to time.Time) string {
+		return f.Span(Period{From: from, To: to})
+	}
+	ahead := fmt.Sprintf(f.T("week_ahead_line"), f.Count(w.Bookings), span(w.From, w.To), f.Money(w.ValueCents))
+	last := fmt.Sprintf(f.T("week_last_line"), span(w.LastWeek.From, w.LastWeek.To), f.Count(w.LastWeek.Bookings))
+	return ahead, last
+}
+
+// atRiskShown is how many clients at risk the human outputs list; the
+// JSON and CSV list them all.
+const atRiskShown = 10
+
+// atRiskRow is one client at risk as the human outputs show it.
+type atRiskRow struct {
+	Client, Visits, LastVisit, Usual, Since string
+	// ID, UsualN and SinceN are the bare figures, for the phone's narrow
+	// table, whose headings carry the unit.
+	ID, UsualN, SinceN string
+}
+
+func atRiskRows(f formatter, clients []AtRiskClient) []atRiskRow {
+	rows := make([]atRiskRow, 0, min(len(clients), atRiskShown))
+	for _, c := range clients[:min(len(clients), atRiskShown)] {
+		usual, since := c.UsualIntervalDays, c.DaysSince
+		rows = append(rows, atRiskRow{
+			Client:    fmt.Sprintf(f.T("client_n"), c.UserID),
+			Visits:    f.Count(c.Visits),
+			LastVisit: f.Date(c.LastVisit),
+			Usual:     f.Days(&usual),
+			Since:     f.Days(&since),
+			ID:        strconv.FormatInt(c.UserID, 10),
+			UsualN:    fmt.Sprintf("%.1f", usual),
+			SinceN:    fmt.Sprintf("%.1f", since),
+		})
+	}
+	return rows
+}
+
+// atRiskMore is the line under a list cut at atRiskShown; "" when none
+// was cut.
+func atRiskMore(f formatter, clients []AtRiskClient) string {
+	if len(clients) <= atRiskShown {
+		return ""
+	}
+	return fmt.Sprintf(f.T("at_risk_more"), f.Count(int64(len(clients)-atRiskShown)))
+}
+
+// dataStarts says where the salon's data starts, for an empty period.
+func dataStarts(f formatter, r Report) string {
+	if r.DataFrom == nil {
+		return f.T("no_data")
+	}
+	return fmt.Sprintf(f.T("data_starts"), f.Date(*r.DataFrom))
 }
 
 // mdEscape keeps a salon name from breaking a table or a heading.

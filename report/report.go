@@ -15,6 +15,58 @@ type Report struct {
 	AsOf      *time.Time // the books as of this instant; nil for now
 	Current   Period
 	Previous  Period
+	// Retention is measured across the two periods: of the clients with a
+	// completed visit in the previous period, those with one in this one.
+	Retention Retention
+	// WeekAhead is what is on the books for the 7 days from the reference
+	// instant's date, against the same moment a week earlier.
+	WeekAhead WeekAhead
+	// AtRisk are the regular clients overdue against their own rhythm, most
+	// overdue first.
+	AtRisk []AtRiskClient
+	// DataFrom is the earliest booking_date of the salon (any status, in the
+	// state at the reference instant); nil when it has none. An empty
+	// period says where the data starts.
+	DataFrom *time.Time
+}
+
+// Retention counts the clients of retention_rate.
+type Retention struct {
+	PreviousClients int64 // with a completed visit in the previous period
+	Retained        int64 // those of them with a completed visit in this one
+}
+
+// Rate is retained / previous clients; nil when the previous period has
+// none.
+func (r Retention) Rate() *float64 { return rate(r.Retained, r.PreviousClients) }
+
+// WeekAhead is docs/design.md's week_ahead: at the reference instant R,
+// with today its date in the salon's zone, the pending and confirmed
+// bookings dated in [today, today + 7 d), and last week's: those dated in
+// [today - 7 d, today) that were pending or confirmed at R - 7 d.
+type WeekAhead struct {
+	From, To time.Time // dates; To is exclusive
+	Bookings int64
+	// ValueCents is the sum of their amount_cents; nil when none has one.
+	ValueCents *int64
+	LastWeek   LastWeek
+}
+
+// LastWeek is the week ahead as it stood a week before.
+type LastWeek struct {
+	From, To time.Time
+	Bookings int64
+}
+
+// AtRiskClient is a client with at least 3 completed visits, none booked
+// ahead, and more days since the last visit than 1.5 times the usual
+// interval (the median gap between visits).
+type AtRiskClient struct {
+	UserID            int64
+	Visits            int64
+	LastVisit         time.Time // booking_date, the salon's wall time
+	UsualIntervalDays float64
+	DaysSince         float64
 }
 
 // Period holds the figures of one period of appointments.
@@ -40,7 +92,16 @@ type Period struct {
 	// Staff has one entry per employee with bookings in the period, by
 	// employee id; filled only for the current period.
 	Staff []Staff
+	// Visits are the completed bookings; Prebooked those at which the
+	// client booked a later visit on the visit's day.
+	Visits, Prebooked int64
+	// LostRevenueCents is the sum of amount_cents over the no-shows and
+	// late cancellations; nil when no booking of the period has an amount.
+	LostRevenueCents *int64
 }
+
+// PrebookRate is prebooked / visits; nil without visits.
+func (p Period) PrebookRate() *float64 { return rate(p.Prebooked, p.Visits) }
 
 // Clients are the distinct clients (user_id) of a period's bookings.
 type Clients struct {
@@ -51,6 +112,9 @@ type Clients struct {
 	// Completed are the clients with a completed booking in the period;
 	// Rebooked those of them holding another booking (not canceled or
 	// no-show) with a later booking_date than their last completed one.
+	// For the previous period both are measured in the state at R - the
+	// period's length, so that it has had as long to rebook as the current
+	// one.
 	Completed, Rebooked int64
 }
 

@@ -184,9 +184,11 @@ func TestCSVIsTidy(t *testing.T) {
 	if strings.Join(rows[0], ",") != "salon_id,period,from,to,as_of,metric,key,value" {
 		t.Fatalf("header = %v", rows[0])
 	}
-	// Per period: 18 headline rows and 24 by_hour rows; the current period
-	// adds 7 x 24 by_weekday_hour rows and 2 rows per day for 3 days.
-	if want := 1 + (18 + 24 + 7*24 + 6) + (18 + 24); len(rows) != want {
+	// Per period: 20 headline rows and 24 by_hour rows; the current period
+	// adds 5 rows of the report as a whole (retention, 3 of the week ahead,
+	// at_risk_clients; no client is at risk), 7 x 24 by_weekday_hour rows
+	// and 2 rows per day for 3 days.
+	if want := 1 + (20 + 5 + 24 + 7*24 + 6) + (20 + 24); len(rows) != want {
 		t.Errorf("%d rows, want %d", len(rows), want)
 	}
 	find := func(period, metric, key string) []string {

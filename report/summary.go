@@ -74,7 +74,7 @@ func WriteSummaryMarkdown(w io.Writer, reports []Report, opt Options) error {
 
 func summaryRows(f formatter, reports []Report) ([]string, [][]string) {
 	header := []string{f.T("salon"), "", f.T("bookings"), f.T("change"), f.T("completed_t"), f.T("canceled_pct"),
-		f.T("late_pct"), f.T("no_show_pct"), f.T("clients"), f.T("new_short"), f.T("rebooked_pct"), f.T("revenue")}
+		f.T("late_pct"), f.T("no_show_pct"), f.T("clients"), f.T("new_short"), f.T("prebook_pct"), f.T("rebooked_pct"), f.T("revenue"), f.T("lost_short")}
 	var rows [][]string
 	for _, r := range reports {
 		cur, prev := r.Current, r.Previous
@@ -83,19 +83,24 @@ func summaryRows(f formatter, reports []Report) ([]string, [][]string) {
 			f.Count(cur.Counts.Bookings), f.CountChange(cur.Counts.Bookings, prev.Counts.Bookings),
 			f.Count(cur.Counts.Completed), f.Percent(cur.CancellationRate()), f.Percent(cur.LateCancellationRate()),
 			f.Percent(cur.NoShowRate()), f.Count(cur.Clients.Clients), f.Count(cur.Clients.New),
-			f.Percent(cur.Clients.RebookingRate()), f.Money(cur.RevenueCents),
+			f.Percent(cur.PrebookRate()), f.Percent(cur.Clients.RebookingRate()), f.Money(cur.RevenueCents), f.Money(cur.LostRevenueCents),
 		})
 	}
 	return header, rows
 }
 
 // WriteSummaryCSV prints one row per salon: salon_id, salon_name, from, to,
-// as_of, then the headline keys of the JSON output (current period), plain
+// as_of, then the headline keys of the JSON output (current period), then
+// retention_rate, week_ahead_bookings, week_ahead_value_cents,
+// week_ahead_last_week_bookings and at_risk_clients, plain
 // machine-readable values, a null as an empty cell.
 func WriteSummaryCSV(w io.Writer, reports []Report) error {
 	cw := csv.NewWriter(w)
 	header := []string{"salon_id", "salon_name", "from", "to", "as_of"}
 	for _, m := range headlineMetrics(Period{}) {
+		header = append(header, m.key)
+	}
+	for _, m := range reportMetrics(Report{}) {
 		header = append(header, m.key)
 	}
 	if err := cw.Write(header); err != nil {
@@ -108,6 +113,9 @@ func WriteSummaryCSV(w io.Writer, reports []Report) error {
 		}
 		row := []string{strconv.FormatInt(r.SalonID, 10), r.SalonName, r.Current.From.Format(time.DateOnly), r.Current.To.Format(time.DateOnly), asOf}
 		for _, m := range headlineMetrics(r.Current) {
+			row = append(row, m.value)
+		}
+		for _, m := range reportMetrics(r) {
 			row = append(row, m.value)
 		}
 		if err := cw.Write(row); err != nil {

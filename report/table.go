@@ -45,13 +45,35 @@ func writeTable(w io.Writer, f formatter, r Report) error {
 
 	headline := newTable(w, []tw.Align{tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight})
 	headline.Header(f.T("metric"), f.T("current"), f.T("previous"), f.T("change"))
-	for _, row := range headlineRows(f, cur, prev) {
+	for _, row := range headlineRows(f, r) {
 		if err := headline.Append(row[0], row[1], row[2], row[3]); err != nil {
 			return err
 		}
 	}
 	if err := headline.Render(); err != nil {
 		return err
+	}
+
+	ahead, last := weekAheadLines(f, r.WeekAhead)
+	fmt.Fprintf(w, "\n%s\n  %s\n  %s\n", f.T("this_week"), ahead, last)
+
+	fmt.Fprintf(w, "\n%s\n", f.T("at_risk"))
+	if len(r.AtRisk) == 0 {
+		fmt.Fprintln(w, "  "+f.T("no_at_risk"))
+	} else {
+		risk := newTable(w, []tw.Align{tw.AlignLeft, tw.AlignRight, tw.AlignLeft, tw.AlignRight, tw.AlignRight})
+		risk.Header(f.T("client"), f.T("visits"), f.T("last_visit"), f.T("usual_interval"), f.T("days_since"))
+		for _, c := range atRiskRows(f, r.AtRisk) {
+			if err := risk.Append(c.Client, c.Visits, c.LastVisit, c.Usual, c.Since); err != nil {
+				return err
+			}
+		}
+		if err := risk.Render(); err != nil {
+			return err
+		}
+		if more := atRiskMore(f, r.AtRisk); more != "" {
+			fmt.Fprintln(w, "  "+more)
+		}
 	}
 
 	if len(cur.Staff) > 0 {
@@ -71,7 +93,7 @@ func writeTable(w io.Writer, f formatter, r Report) error {
 
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "%s (%s)\n", f.T("by_hour"), f.T("not_canceled"))
-	if err := writeHistogram(w, f, cur.ByHour); err != nil {
+	if err := writeHistogram(w, f, cur.ByHour, dataStarts(f, r)); err != nil {
 		return err
 	}
 
@@ -89,7 +111,7 @@ func writeTable(w io.Writer, f formatter, r Report) error {
 
 // writeHistogram shows the hours from the first to the last with bookings,
 // so a salon's opening hours frame the chart.
-func writeHistogram(w io.Writer, f formatter, byHour [24]int64) error {
+func writeHistogram(w io.Writer, f formatter, byHour [24]int64, dataStarts string) error {
 	first, last := -1, -1
 	var peak int64
 	for h, n := range byHour {
@@ -102,7 +124,7 @@ func writeHistogram(w io.Writer, f formatter, byHour [24]int64) error {
 		}
 	}
 	if first < 0 {
-		fmt.Fprintln(w, "  "+f.T("no_bookings"))
+		fmt.Fprintln(w, "  "+f.T("no_bookings")+" "+dataStarts)
 		return nil
 	}
 	t := newTable(w, []tw.Align{tw.AlignLeft, tw.AlignRight, tw.AlignLeft})

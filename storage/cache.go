@@ -40,6 +40,28 @@ type SyncOptions struct {
 	// Now is the clock that times the sync for the log and Took; nil
 	// leaves the durations zero.
 	Now func() time.Time
+	// Listing, when set, is a listing the caller just made (auto mode lists
+	// before it chooses): the sync uses it instead of listing again, except
+	// to retry after an object vanished.
+	Listing *Listing
+}
+
+// Listing is one listing of a root's booking objects (BookingListing).
+type Listing struct {
+	Objects, Moves []Object
+}
+
+// CacheMissing says how much of objs the cache at dir lacks, by its
+// manifest (what a sync would fetch, short of a copy deleted by hand).
+func CacheMissing(dir string, objs []Object) (n int, bytes int64) {
+	man := readManifest(dir)
+	for _, o := range objs {
+		if e, ok := man.Objects[o.Key]; !ok || e.ETag != o.ETag || e.Size != o.Size {
+			n++
+			bytes += o.Size
+		}
+	}
+	return n, bytes
 }
 
 // SyncProgress follows the downloads of a sync.
@@ -58,6 +80,9 @@ type SyncResult struct {
 	// local copies, in the same order: what DuckDB reads.
 	Objects []Object
 	Files   []string
+	// Moves are the moves indexes the listing met (not synced: a reader
+	// reads the one it wants from S3).
+	Moves []Object
 	// Fetched objects were downloaded (new or changed upstream), Kept ones
 	// were already there, Dropped local copies were deleted upstream.
 	Fetched, Kept, Dropped int
@@ -73,6 +98,14 @@ var bookingKey = regexp.MustCompile(`^` + booking.Prefix + `/dt=\d{4}-\d{2}-\d{2
 // partitions after asOf's UTC date left out and not even listed: S3 lists
 // in key order, and dt=YYYY-MM-DD sorts by date.
 func (r *S3) BookingObjects(ctx context.Context, asOf *time.Time) ([]Object, error) {
+	objs, _, err := r.BookingListing(ctx, asOf)
+	return objs, err
+}
+
+// BookingListing is BookingObjects, plus the moves indexes that the same
+// listing met (booking.MovesIndexPrefix): a reader needs no second listing
+// to find them.
+func (r *S3) BookingListing(ctx context.Context, asOf *time.Time) (bookings, moves []Object, err error) {
 	last := ""
 	if asOf != nil {
 		last = asOf.UTC().Format(time.DateOnly)
@@ -82,15 +115,18 @@ func (r *S3) BookingObjects(ctx context.Context, asOf *time.Time) ([]Object, err
 		return last != "" && day != "" && day > last
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := objs[:0]
 	for _, o := range objs {
-		if bookingKey.MatchString(o.Key) {
+		switch {
+		case bookingKey.MatchString(o.Key):
 			out = append(out, o)
+		case strings.HasPrefix(o.Key, booking.MovesIndexPrefix) && !strings.Contains(strings.TrimPrefix(o.Key, booking.Prefix+"/"), "/"):
+			moves = append(moves, o)
 		}
 	}
-	return out, nil
+	return out, moves, nil
 }
 
 // CacheDir is where the local copy of this root lives under base: one
@@ -154,6 +190,7 @@ func (r *S3) Sync(ctx context.Context, opt SyncOptions) (SyncResult, error) {
 	res, err := r.syncOnce(ctx, opt)
 	if errors.Is(err, ErrNotFound) && ctx.Err() == nil {
 		opt.Log.Debug("s3 object gone during the sync: listing again", "source", r.String(), "error", err)
+		opt.Listing = nil
 		res, err = r.syncOnce(ctx, opt)
 	}
 	return res, err
@@ -170,9 +207,14 @@ func (r *S3) syncOnce(ctx context.Context, opt SyncOptions) (SyncResult, error) 
 	if workers <= 0 {
 		workers = 16
 	}
-	objs, err := r.BookingObjects(ctx, opt.AsOf)
-	if err != nil {
-		return SyncResult{}, err
+	var objs, moves []Object
+	if opt.Listing != nil {
+		objs, moves = opt.Listing.Objects, opt.Listing.Moves
+	} else {
+		var err error
+		if objs, moves, err = r.BookingListing(ctx, opt.AsOf); err != nil {
+			return SyncResult{}, err
+		}
 	}
 	listTook := now().Sub(start)
 	log.Debug("s3 listing", "source", r.String(), "objects", len(objs), "took", listTook)
@@ -191,7 +233,7 @@ func (r *S3) syncOnce(ctx context.Context, opt SyncOptions) (SyncResult, error) 
 		localSize[h.Key] = h.Size
 	}
 
-	res := SyncResult{Objects: objs, Files: make([]string, len(objs)), ListTook: listTook}
+	res := SyncResult{Objects: objs, Files: make([]string, len(objs)), Moves: moves, ListTook: listTook}
 	var todo []Object
 	var todoBytes int64
 	upstream := make(map[string]bool, len(objs))
@@ -430,6 +472,8 @@ func BookingPattern(r Root) string {
 type Remote struct {
 	Root    *S3
 	Objects []Object
+	// Moves are the moves indexes the listing met.
+	Moves []Object
 }
 
 // String names the S3 source.

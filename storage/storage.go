@@ -70,6 +70,28 @@ var _ Root = (*Dir)(nil)
 
 func (d *Dir) String() string { return d.Path }
 
+// Exists says whether root is there to be read: a local directory that
+// does not exist is an error (a typo in a cron job's path must not look
+// like an empty, healthy source), as S3 already says of a missing bucket
+// on the first request. Roots other than a Dir are taken as there.
+func Exists(root Root) error {
+	d, ok := root.(*Dir)
+	if !ok {
+		return nil
+	}
+	info, err := os.Stat(d.Path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%s does not exist", d.Path)
+	}
+	if err != nil {
+		return err
+	}
+	if !info.IsDir() {
+		return fmt.Errorf("%s is not a directory", d.Path)
+	}
+	return nil
+}
+
 // URI is the local path of key.
 func (d *Dir) URI(key string) string { return filepath.Join(d.Path, filepath.FromSlash(key)) }
 

@@ -33,6 +33,11 @@ func main() {
 		log.Error("instudio-jobs cannot start: "+strings.ReplaceAll(err.Error(), "\n", "; "), "error", err.Error())
 		os.Exit(1)
 	}
+	// Lambda sets no HOME, and DuckDB asks for the home directory; the
+	// static bootstrap cannot ask glibc's user database (NSS) instead.
+	if os.Getenv("HOME") == "" {
+		os.Setenv("HOME", cfg.WorkDir)
+	}
 	h := newHandler(cfg, os.Getenv, log)
 	log.Info("instudio-jobs ready", "bucket", cfg.Bucket, "config_key", cfg.ConfigKey, "config_ssm", cfg.ConfigSSM, "namespace", cfg.Namespace)
 	lambda.Start(h.invoke)

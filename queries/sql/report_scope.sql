@@ -1,10 +1,8 @@
 -- name: report_scope
 -- params: $1 salon ids (BIGINT[]), $2 their IANA time zones (VARCHAR[], same
 --         order), $3 start of the previous period (TIMESTAMP), $4 start of the
---         period, $5 end of the period (TIMESTAMP, exclusive), $6 the salon
---         ids that narrow the read of events (BIGINT[]; the same as $1, or
---         NULL when $1 is every salon of the source, which skips the
---         narrowing pass).
+--         period, $5 end of the period (TIMESTAMP, exclusive); reads
+--         report_books (report_books.sql), every booking of these salons.
 --
 -- The bookings that the metrics of one report run read, materialized once so
 -- that the metric queries do not each redo the dedup and latest-state work.
@@ -30,7 +28,7 @@ salon_bookings AS (
         z.time_zone,
         min(b.booking_date) OVER client AS client_first_booking,
         max(CASE WHEN b.status IN (1, 2, 3) THEN b.booking_date END) OVER client AS client_last_active
-    FROM bookings_of($6::BIGINT[]) AS b
+    FROM report_books AS b
     JOIN zones AS z USING (salon_id)
     WINDOW client AS (PARTITION BY b.salon_id, b.user_id)
 )

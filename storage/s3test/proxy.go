@@ -34,10 +34,35 @@ type FaultProxy struct {
 	faults   Faults
 	injected map[string]int
 	served   map[string]int
+	// heads counts the HEAD requests by path, bytes the bytes of the
+	// answers passed on (bodies only).
+	heads map[string]int
+	bytes int64
+}
+
+// Heads counts the HEAD requests passed on, by request path
+// (/bucket/key): what tells a reader that asks twice about one object.
+func (p *FaultProxy) Heads() map[string]int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := map[string]int{}
+	for k, v := range p.heads {
+		out[k] = v
+	}
+	return out
+}
+
+// Bytes is the number of body bytes of the answers passed on since the
+// last Reset: what a reader moved.
+func (p *FaultProxy) Bytes() int64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.bytes
 }
 
 // Served counts the requests passed on to the server, by kind: "list"
-// (ListObjectsV2), "get" (GetObject), "put", "delete", "other".
+// (ListObjectsV2), "get" (GetObject), "head" (HeadObject), "put",
+// "delete", "other".
 func (p *FaultProxy) Served() map[string]int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -52,7 +77,7 @@ func (p *FaultProxy) Served() map[string]int {
 func (p *FaultProxy) Reset() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.served, p.injected = map[string]int{}, map[string]int{}
+	p.served, p.injected, p.heads, p.bytes = map[string]int{}, map[string]int{}, map[string]int{}, 0
 }
 
 func requestKind(r *http.Request) string {
@@ -62,6 +87,8 @@ func requestKind(r *http.Request) string {
 		return "list"
 	case r.Method == http.MethodGet && strings.Count(strings.Trim(r.URL.Path, "/"), "/") >= 1:
 		return "get"
+	case r.Method == http.MethodHead:
+		return "head"
 	case r.Method == http.MethodPut:
 		return "put"
 	case r.Method == http.MethodDelete:
@@ -106,7 +133,7 @@ func StartFaultProxy(t testing.TB, target string, f Faults) *FaultProxy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &FaultProxy{injected: map[string]int{}, served: map[string]int{}, faults: f}
+	p := &FaultProxy{injected: map[string]int{}, served: map[string]int{}, heads: map[string]int{}, faults: f}
 	rp := &httputil.ReverseProxy{
 		// The SDK signs the Host header: keep the client's.
 		Rewrite: func(pr *httputil.ProxyRequest) {
@@ -148,10 +175,18 @@ func StartFaultProxy(t testing.TB, target string, f Faults) *FaultProxy {
 			cut(w)
 			return
 		}
+		kind := requestKind(r)
 		p.mu.Lock()
-		p.served[requestKind(r)]++
+		p.served[kind]++
+		if kind == "head" {
+			p.heads[r.URL.Path]++
+		}
 		p.mu.Unlock()
-		rp.ServeHTTP(w, r)
+		cw := &countingWriter{ResponseWriter: w}
+		rp.ServeHTTP(cw, r)
+		p.mu.Lock()
+		p.bytes += cw.n
+		p.mu.Unlock()
 	}))
 	t.Cleanup(srv.Close)
 	p.Endpoint = srv.URL
@@ -172,4 +207,23 @@ func cut(w http.ResponseWriter) {
 		_ = tc.SetLinger(0) // a reset, not a polite close
 	}
 	conn.Close()
+}
+
+// countingWriter counts the body bytes written through it.
+type countingWriter struct {
+	http.ResponseWriter
+	n int64
+}
+
+func (c *countingWriter) Write(b []byte) (int, error) {
+	n, err := c.ResponseWriter.Write(b)
+	c.n += int64(n)
+	return n, err
+}
+
+// Flush lets the reverse proxy stream through the counter.
+func (c *countingWriter) Flush() {
+	if f, ok := c.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
 }

@@ -25,9 +25,11 @@ func newCheckCmd(root *rootOptions) *cobra.Command {
 		Long: strings.TrimSpace(`
 Print the newest occurred_at and ingested_at in the source, the files and
 events of the newest day, the files waiting for compaction, and the records
-ingest rejected. Exit with status 3 when the newest event occurred more than
---max-lag ago, or when the source holds no events at all: for cron and
-alarms, a source that never got data is as stale as one that stopped.`),
+ingest rejected. Exit with status 3 when the newest event arrived (its
+ingested_at) more than --max-lag ago, or when the source holds no events at
+all: for cron and alarms, a source that never got data is as stale as one
+that stopped. The claimed occurred_at is never trusted for this: one event
+dated next year would make a dead pipeline look fresh.`),
 		Example: strings.Trim(`
   instudio-report check
   instudio-report --source s3://bucket check --max-lag 30m -o json`, "\n"),

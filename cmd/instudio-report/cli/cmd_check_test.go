@@ -9,7 +9,8 @@ import (
 func TestCheckExitCodes(t *testing.T) {
 	src := writeSmallFixture(t)
 	// The newest event of the fixture is 4b, a no-show at 2026-03-12
-	// 11:30; the clock says 2026-03-13 09:00, so it is 21 h 30 m old.
+	// 11:30, ingested a second later; the clock says 2026-03-13 09:00, so
+	// it arrived 21 h 29 m 59 s ago.
 	cases := []struct {
 		name   string
 		source string
@@ -18,7 +19,7 @@ func TestCheckExitCodes(t *testing.T) {
 		stderr string
 	}{
 		{"fresh", src, []string{"--max-lag", "24h"}, 0, ""},
-		{"stale", src, []string{"--max-lag", "2h"}, 3, "instudio-report: stale: newest event occurred 21h30m0s ago (2026-03-12T11:30:00Z), more than --max-lag 2h0m0s\n"},
+		{"stale", src, []string{"--max-lag", "2h"}, 3, "instudio-report: stale: newest event arrived 21h29m59s ago (ingested_at 2026-03-12T11:30:01Z), more than --max-lag 2h0m0s\n"},
 		{"empty", t.TempDir(), nil, 3, "no booking events in"},
 		{"bad lag", src, []string{"--max-lag", "0s"}, 2, "--max-lag must be positive"},
 	}
@@ -35,7 +36,7 @@ func TestCheckExitCodes(t *testing.T) {
 			if err := json.Unmarshal([]byte(res.stdout), &h); err != nil {
 				t.Fatalf("stdout is not JSON: %v\n%s", err, res.stdout)
 			}
-			if c.name == "fresh" && (h["newest_occurred_at"] != "2026-03-12T11:30:00Z" || h["lag"] != "21h30m0s" || h["lag_seconds"] != 77400.0 || h["max_lag_seconds"] != 86400.0 || h["last_day"] != "2026-03-12" || h["last_day_events"] != 1.0) {
+			if c.name == "fresh" && (h["newest_occurred_at"] != "2026-03-12T11:30:00Z" || h["lag"] != "21h29m59s" || h["lag_seconds"] != 77399.0 || h["max_lag_seconds"] != 86400.0 || h["last_day"] != "2026-03-12" || h["last_day_events"] != 1.0) {
 				t.Errorf("health = %v", h)
 			}
 		})

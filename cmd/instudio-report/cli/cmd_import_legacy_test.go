@@ -56,3 +56,17 @@ func TestImportLegacyCommand(t *testing.T) {
 		t.Errorf("without --from: exit %d, %s", res.code, res.stderr)
 	}
 }
+
+// A typo in a cron job's path fails the job (issue 19, item 16).
+func TestLayoutCommandsOnAMissingPath(t *testing.T) {
+	typo := filepath.Join(t.TempDir(), "typo")
+	for _, args := range [][]string{
+		{"import-legacy", "--from", typo, "--dest", t.TempDir()},
+		{"--source", typo, "compact", "--before", "2026-03-01"},
+	} {
+		res := run(t, runOpts{}, args...)
+		if res.code != 1 || res.stderr != "instudio-report: "+typo+" does not exist\n" {
+			t.Errorf("%v: exit %d, stderr %q", args, res.code, res.stderr)
+		}
+	}
+}

@@ -100,6 +100,7 @@ func (o *salonOptions) run(ctx context.Context, rng report.Range) error {
 		From:   rng.From,
 		To:     rng.To,
 		AsOf:   rng.AsOf,
+		Now:    o.env.Now(),
 	})
 	if err != nil {
 		return fmt.Errorf("salon %d: %w", o.id, err)

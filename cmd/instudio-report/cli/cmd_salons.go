@@ -92,7 +92,7 @@ func (o *salonsOptions) run(ctx context.Context, rng report.Range) error {
 			}
 		}
 	}
-	req := queries.ReportRequest{From: rng.From, To: rng.To, AsOf: rng.AsOf}
+	req := queries.ReportRequest{From: rng.From, To: rng.To, AsOf: rng.AsOf, Now: o.env.Now()}
 	// By default the salons include every one present: no narrowing read.
 	req.EverySalon = len(o.ids) == 0
 	for _, id := range ids {

@@ -127,10 +127,10 @@ func TestSalonsOutDir(t *testing.T) {
 	}
 	// Each file in its salon's language and currency: salon 2's one
 	// completed booking is worth 4500 cents (bookingtest's amount).
-	if !strings.Contains(string(one), `lang="en"`) || !strings.Contains(string(one), "S/ 45.00") {
+	if !strings.Contains(string(one), `lang="en"`) || !strings.Contains(string(one), "S/\u00a045.00") {
 		t.Error("salon-1.html is not in English with soles")
 	}
-	if !strings.Contains(string(two), `lang="es"`) || !strings.Contains(string(two), "US$ 45.00") {
+	if !strings.Contains(string(two), `lang="es"`) || !strings.Contains(string(two), "US$\u00a045.00") {
 		t.Error("salon-2.html is not in Spanish with dollars")
 	}
 	// The default format of --out-dir is JSON.
@@ -157,11 +157,11 @@ func TestLangAndCurrencySettings(t *testing.T) {
 		want     string // in stdout, or stderr when code != 0
 		wantLang string
 	}{
-		{"default", nil, nil, 0, "S/ 45.00", "en"},
+		{"default", nil, nil, 0, "S/\u00a045.00", "en"},
 		{"flag", []string{"--lang", "es"}, nil, 0, "Ingresos", "es"},
 		{"env", nil, map[string]string{"INSTUDIO_LANG": "es"}, 0, "Ingresos", "es"},
-		{"config", []string{"--config", conf("lang: es\ncurrency: EUR\n")}, nil, 0, "€ 45.00", "es"},
-		{"salon entry", []string{"--config", conf("lang: en\nsalons:\n  - id: 1\n    lang: es\n    currency: USD\n")}, nil, 0, "US$ 45.00", "es"},
+		{"config", []string{"--config", conf("lang: es\ncurrency: EUR\n")}, nil, 0, "€\u00a045.00", "es"},
+		{"salon entry", []string{"--config", conf("lang: en\nsalons:\n  - id: 1\n    lang: es\n    currency: USD\n")}, nil, 0, "US$\u00a045.00", "es"},
 		{"flag beats salon entry", []string{"--lang", "en", "--config", conf("salons:\n  - id: 1\n    lang: es\n")}, nil, 0, "Revenue", "en"},
 		{"bad flag", []string{"--lang", "fr"}, nil, 2, `unknown language "fr": use en or es`, ""},
 		{"bad config currency", []string{"--config", conf("currency: soles\n")}, nil, 2, `invalid currency "soles"`, ""},

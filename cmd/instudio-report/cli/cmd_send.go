@@ -150,7 +150,7 @@ func (o *sendOptions) run(ctx context.Context, rng sendRange) error {
 					return nil, err
 				}
 			}
-			req := queries.ReportRequest{From: p.From, To: p.To, AsOf: asOf}
+			req := queries.ReportRequest{From: p.From, To: p.To, AsOf: asOf, Now: now()}
 			for _, s := range salons {
 				req.Salons = append(req.Salons, queries.Salon{ID: s.ID, Name: s.Name, TimeZone: conf.Salon(s.ID).TimeZone})
 			}

@@ -164,7 +164,8 @@ func TestSendAtConcurrentRuns(t *testing.T) {
 	}
 }
 
-// A source whose newest event (03-09 13:00 UTC) is 92 hours old on
+// A source whose newest event (03-09 13:00 UTC, ingested 13:00:01) arrived
+// 91h59m59s (92 h to the minute) before
 // Friday 03-13 09:00 UTC is stale under max_lag 48h: exit 3, no email;
 // --force sends.
 func TestSendStaleSource(t *testing.T) {
@@ -179,7 +180,7 @@ func TestSendStaleSource(t *testing.T) {
 	}
 	ledger := t.TempDir()
 	res := run(t, runOpts{}, "--config", conf, "send", "--period", "last-week", "--ledger", ledger)
-	want := "instudio-report: send: the source is stale (newest event occurred 2026-03-09T13:00:00Z, 92h0m0s before 2026-03-13T09:00:00Z, more than smtp.max_lag 48h0m0s): sent nothing to 3 salon(s)"
+	want := "instudio-report: send: the source is stale (newest event arrived 2026-03-09T13:00:01Z, 92h0m0s before 2026-03-13T09:00:00Z, more than smtp.max_lag 48h0m0s): sent nothing to 3 salon(s)"
 	if res.code != 3 || !strings.Contains(res.stderr, want) {
 		t.Errorf("exit %d, want 3 and %q:\n%s", res.code, want, res.stderr)
 	}

@@ -82,6 +82,12 @@ func BenchmarkS3(b *testing.B) {
 func syncOpts(dir string) storage.SyncOptions { return storage.SyncOptions{Dir: dir, Now: time.Now} }
 
 func benchRun(b *testing.B, env map[string]string, args []string) string {
+	out, _ := benchRunErr(b, env, args)
+	return out
+}
+
+// benchRunErr is benchRun that returns stderr too.
+func benchRunErr(b *testing.B, env map[string]string, args []string) (string, string) {
 	var stdout, stderr bytes.Buffer
 	code := Execute(context.Background(), Env{
 		Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
@@ -90,15 +96,15 @@ func benchRun(b *testing.B, env map[string]string, args []string) string {
 	if code != 0 {
 		b.Fatalf("exit %d: %s", code, stderr.String())
 	}
-	return stdout.String()
+	return stdout.String(), stderr.String()
 }
 
-// uploadParallel puts every file under dir into bucket/prefix with 16
-// parallel PUTs.
+// uploadParallel puts every booking file under dir, and the moves index,
+// into bucket/prefix with 16 parallel PUTs.
 func uploadParallel(b *testing.B, srv *s3test.Server, dir, bucket, prefix string) (int, int64) {
 	var files []string
 	_ = filepath.WalkDir(dir, func(p string, e os.DirEntry, err error) error {
-		if err == nil && !e.IsDir() && strings.HasSuffix(p, ".parquet") {
+		if err == nil && !e.IsDir() && (strings.HasSuffix(p, ".parquet") || strings.HasPrefix(e.Name(), "_moves-")) {
 			files = append(files, p)
 		}
 		return nil

@@ -325,50 +325,114 @@ func TestSalonS3Progress(t *testing.T) {
 	}
 }
 
-// auto reads through httpfs when DuckDB can load it, and otherwise falls
-// back to the cache with a one-line notice; either way the report is the
-// local one.
+// compactedCopy compacts the fixture's local directory (writing its moves
+// index) and uploads it under another prefix: the layout that auto mode
+// reads through httpfs. It returns that source, the local report over it,
+// and its number of files.
+func (f *s3Fixture) compactedCopy(t *testing.T) (src, want string, files int) {
+	t.Helper()
+	if res := run(t, runOpts{}, "--source", f.local, "compact", "--before", "2026-03-12"); res.code != 0 {
+		t.Fatalf("compact: %s", res.stderr)
+	}
+	files = countFiles(t, f.local)
+	if files > 16 {
+		t.Fatalf("compaction left %d files", files)
+	}
+	f.srv.Upload(t, f.local, f.bucket, "compacted")
+	return "s3://" + f.bucket + "/compacted", f.localJSON(t), files
+}
+
+var autoChoice = regexp.MustCompile(`msg="s3 auto" .*choice=(\w+)`)
+
+func chosen(t *testing.T, stderr string) string {
+	t.Helper()
+	m := autoChoice.FindStringSubmatch(stderr)
+	if m == nil {
+		t.Fatalf("no s3 auto choice in the debug log:\n%s", stderr)
+	}
+	return m[1]
+}
+
+// auto chooses by the layout: the cache for many batch files, httpfs for
+// a few compacted ones while the cache is cold, the cache once it holds
+// them. Where httpfs cannot be loaded it falls back to the cache with a
+// one-line notice, said once: the runs that only remember the failed
+// install keep quiet, with the reason at debug level. Either way the
+// report is the local one.
 func TestSalonS3Auto(t *testing.T) {
 	f := newS3Fixture(t, s3test.Faults{})
 	want := f.localJSON(t)
-	res := f.runS3(t, map[string]string{"INSTUDIO_S3_MODE": "auto"}, salonArgs...)
+	debug := map[string]string{"INSTUDIO_S3_MODE": "auto", "INSTUDIO_LOG_LEVEL": "debug"}
+	res := f.runS3(t, debug, salonArgs...)
 	if res.code != 0 || res.stdout != want {
-		t.Fatalf("exit %d, same JSON %v: %s", res.code, res.stdout == want, res.stderr)
+		t.Fatalf("batch files: exit %d, same JSON %v: %s", res.code, res.stdout == want, res.stderr)
 	}
-	notice := regexp.MustCompile(`^instudio-report: httpfs unavailable \(.+\): reading ` + regexp.QuoteMeta(f.source) + ` through the local cache\n$`)
+	if c := chosen(t, res.stderr); c != "cache" || strings.Contains(res.stderr, "instudio-report: ") {
+		t.Errorf("batch files: auto chose %s, want the cache and no notice:\n%s", c, res.stderr)
+	}
+	if served := f.proxy.Served(); served["list"] != 1 {
+		t.Errorf("batch files: %d listings, want one (auto's listing is the sync's)", served["list"])
+	}
+
+	src, want, _ := f.compactedCopy(t)
+	cacheBase := filepath.Join(f.env["XDG_CACHE_HOME"], "instudio-report")
+	env := map[string]string{"INSTUDIO_S3_MODE": "auto"}
+	runCompacted := func(extra map[string]string) result {
+		e := map[string]string{}
+		for k, v := range f.env {
+			e[k] = v
+		}
+		for k, v := range extra {
+			e[k] = v
+		}
+		return run(t, runOpts{env: e}, append([]string{"--source", src}, salonArgs...)...)
+	}
+	res = runCompacted(env)
+	if res.code != 0 || res.stdout != want {
+		t.Fatalf("compacted: exit %d, same JSON %v: %s", res.code, res.stdout == want, res.stderr)
+	}
 	if httpfsLoads(t) {
 		if res.stderr != "" {
 			t.Errorf("httpfs loads, yet stderr says %q", res.stderr)
 		}
+		res = runCompacted(debug)
+		if c := chosen(t, res.stderr); res.code != 0 || res.stdout != want || c != "httpfs" {
+			t.Errorf("compacted, cold cache: exit %d, same JSON %v, chose %s, want httpfs", res.code, res.stdout == want, c)
+		}
 		return
 	}
-	if !notice.MatchString(res.stderr) {
-		t.Errorf("stderr = %q, want the one-line fallback notice", res.stderr)
+	notice := "instudio-report: httpfs unavailable here, so " + src + " is read through the local cache; --s3-mode cache skips the attempt\n"
+	if res.stderr != notice {
+		t.Errorf("stderr = %q, want the one-line fallback notice %q", res.stderr, notice)
 	}
-	// The failed install is remembered for a day: the next run does not
-	// pay for another download attempt, and says so.
-	res = f.runS3(t, map[string]string{"INSTUDIO_S3_MODE": "auto"}, salonArgs...)
-	if res.code != 0 || res.stdout != want || !notice.MatchString(res.stderr) || !strings.Contains(res.stderr, "not retried before") {
-		t.Errorf("second run: exit %d, same JSON %v, stderr %q", res.code, res.stdout == want, res.stderr)
+	// The cache now holds the compacted files: auto reads it, and does not
+	// even try httpfs.
+	res = runCompacted(debug)
+	if c := chosen(t, res.stderr); res.code != 0 || res.stdout != want || c != "cache" || strings.Contains(res.stderr, "httpfs unavailable") {
+		t.Errorf("warm cache: exit %d, same JSON %v, chose %s, want the cache without a word of httpfs:\n%s", res.code, res.stdout == want, c, res.stderr)
 	}
-}
-
-// httpfs itself, where DuckDB can load it (it cannot be downloaded on the
-// project's machines).
-func TestSalonS3HTTPFS(t *testing.T) {
-	if !httpfsLoads(t) {
-		t.Skip("LOAD httpfs fails here (DuckDB cannot download extensions offline); the secret and file list are unit-tested in source")
+	// A cold cache again, and the failed install remembered for a day: the
+	// run does not pay for another download attempt, and says nothing but
+	// at debug level.
+	if err := os.RemoveAll(filepath.Join(cacheBase, "s3")); err != nil {
+		t.Fatal(err)
 	}
-	f := newS3Fixture(t, s3test.Faults{})
-	want := f.localJSON(t)
-	res := f.runS3(t, map[string]string{"INSTUDIO_S3_MODE": "httpfs", "INSTUDIO_S3_ENDPOINT": f.srv.Endpoint}, salonArgs...)
-	if res.code != 0 || res.stdout != want {
-		t.Fatalf("exit %d, same JSON %v: %s", res.code, res.stdout == want, res.stderr)
+	res = runCompacted(env)
+	if res.code != 0 || res.stdout != want || res.stderr != "" {
+		t.Errorf("remembered failure: exit %d, same JSON %v, stderr %q, want none", res.code, res.stdout == want, res.stderr)
+	}
+	if err := os.RemoveAll(filepath.Join(cacheBase, "s3")); err != nil {
+		t.Fatal(err)
+	}
+	res = runCompacted(debug)
+	if res.code != 0 || strings.Contains(res.stderr, "instudio-report: httpfs") ||
+		!regexp.MustCompile(`msg="httpfs unavailable: reading through the local cache".*reason=".*not retried before`).MatchString(res.stderr) {
+		t.Errorf("remembered failure, debug: exit %d, stderr %q, want the reason at debug level only", res.code, res.stderr)
 	}
 }
 
 // httpfsLoads reports whether this DuckDB can load httpfs.
-func httpfsLoads(t *testing.T) bool {
+func httpfsLoads(t testing.TB) bool {
 	t.Helper()
 	db, err := queries.Open(context.Background(), queries.Options{})
 	if err != nil {

@@ -1,0 +1,64 @@
+-- name: report_books
+-- params: $1 the salon ids that narrow the read of events (BIGINT[]; NULL
+--         for every salon of the source); reads events_of (events_view.sql)
+--         and report_salons.
+--
+-- Every booking of the report's salons, at any date, read once: the fields
+-- of the bookings view (bookings_view.sql: the latest event by occurred_at,
+-- ties by status then event_id; status_since, canceled_at) and, in the same
+-- grouped pass, the booking as it stood at two earlier instants, which the
+-- like-for-like comparisons of docs/design.md need:
+--   week_before_*    the state at R - 7 d (week_ahead.last_week)
+--   period_before_*  the state at R - the period's length
+--                    (previous.rebooking_rate)
+-- A booking that did not exist yet at an instant has NULL there.
+--   first_booking_date  booking_date as first booked (prebook_rate looks at
+--                       what was booked that day, not where it moved later)
+--   created_local       created_at in the salon's wall time
+-- report_scope reads this table rather than the bookings view, so the
+-- events are ranked once per run. A booking is a salon's by its latest
+-- event, at every instant.
+CREATE OR REPLACE TEMP TABLE report_books AS
+WITH clock AS (
+    SELECT
+        any_value(week_before_utc)   AS week_before,
+        any_value(period_before_utc) AS period_before
+    FROM report_salons
+),
+ordered AS (
+    SELECT
+        e.*,
+        (e.occurred_at, e.status, e.event_id) AS rank_key,
+        lag(e.status) OVER (
+            PARTITION BY e.booking_id
+            ORDER BY e.occurred_at, e.status, e.event_id
+        ) AS previous_status,
+        e.occurred_at <= c.week_before   AS by_week_before,
+        e.occurred_at <= c.period_before AS by_period_before
+    FROM events_of($1::BIGINT[]) AS e, clock AS c
+),
+per_booking AS (
+    SELECT
+        booking_id,
+        arg_max(salon_id, rank_key)     AS salon_id,
+        arg_max(user_id, rank_key)      AS user_id,
+        arg_max(employee_id, rank_key)  AS employee_id,
+        arg_max(amount_cents, rank_key) AS amount_cents,
+        arg_max(booking_date, rank_key) AS booking_date,
+        arg_max(status, rank_key)       AS status,
+        min(occurred_at)                AS created_at,
+        arg_min(booking_date, rank_key) AS first_booking_date,
+        max(occurred_at) FILTER (WHERE previous_status IS DISTINCT FROM status) AS status_since,
+        arg_max(status, rank_key) FILTER (WHERE by_week_before)         AS week_before_status,
+        arg_max(booking_date, rank_key) FILTER (WHERE by_week_before)   AS week_before_date,
+        arg_max(status, rank_key) FILTER (WHERE by_period_before)       AS period_before_status,
+        arg_max(booking_date, rank_key) FILTER (WHERE by_period_before) AS period_before_date
+    FROM ordered
+    GROUP BY booking_id
+)
+SELECT
+    b.*,
+    CASE WHEN b.status = 4 THEN b.status_since END                AS canceled_at,
+    timezone(s.time_zone, CAST(b.created_at AS TIMESTAMPTZ))      AS created_local
+FROM per_booking AS b
+JOIN report_salons AS s USING (salon_id);
