@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/instudio/instudio-report/cmd/internal/interrupts"
 	"github.com/instudio/instudio-report/output"
 	"github.com/instudio/instudio-report/settings"
 	"github.com/instudio/instudio-report/storage"
@@ -56,7 +57,7 @@ type BuildInfo struct {
 // Execute runs the program with args (without the program name) and
 // returns its exit code. Errors are printed here, once.
 func Execute(ctx context.Context, env Env, args []string) int {
-	ctx, stop := routeInterrupts(ctx, env.Interrupts)
+	ctx, stop := interrupts.Route(ctx, env.Interrupts)
 	defer stop()
 	root := newRootCmd(env)
 	root.SetArgs(args)

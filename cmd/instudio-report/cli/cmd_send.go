@@ -111,7 +111,7 @@ func (o *sendOptions) run(ctx context.Context, rng sendRange) error {
 	}
 	var salons []mail.Salon
 	for _, s := range conf.Salons {
-		zone, err := conf.SalonLocation(s.ID)
+		zone, err := conf.SalonLocation(s.ID, conf.Location())
 		if err != nil {
 			return fmt.Errorf("%s: %w", conf.ConfigFile, err)
 		}
