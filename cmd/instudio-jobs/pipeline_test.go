@@ -169,9 +169,20 @@ func TestJobsInProcess(t *testing.T) {
 	if res.Metrics[emf.FilesCompacted] != 3 || res.Metrics[emf.FilesWritten] != 1 {
 		t.Errorf("compact metrics %v (%s)", res.Metrics, res.Output)
 	}
-	keys := f.keys(t, "bookings/")
+	// Compaction also writes its moves index beside the day folders.
+	var keys, idx []string
+	for _, k := range f.keys(t, "bookings/") {
+		if strings.HasPrefix(k, "bookings/_moves-") {
+			idx = append(idx, k)
+		} else {
+			keys = append(keys, k)
+		}
+	}
 	if len(keys) != 2 || !strings.HasPrefix(keys[0], "bookings/dt=2026-03-03/") || !strings.HasPrefix(keys[1], "bookings/dt=2026-03-13/") {
 		t.Errorf("after compact: %v", keys)
+	}
+	if len(idx) != 1 {
+		t.Errorf("moves index after compact: %v", idx)
 	}
 
 	// A bad event fails the invocation with a message naming the field.
