@@ -100,6 +100,22 @@ type Outcome struct {
 	Key string
 }
 
+// NotStoredReason is what a client is told about a record that could not be
+// stored: the storage error names the bucket, the endpoint and how the
+// function is configured, which is nothing a client can act on and nothing
+// it should learn; the details go to the log.
+const NotStoredReason = "not stored: the event store could not be written just now; retry the request"
+
+// ClientReason is the reason to give the sender of the record: a rejected
+// record's reason says what is wrong with the record itself; a failed
+// record gets NotStoredReason.
+func (o Outcome) ClientReason() string {
+	if o.Status == Failed {
+		return NotStoredReason
+	}
+	return o.Reason
+}
+
 // Result is what one batch came to. Every record of the batch is in exactly
 // one of Written, Rejected and Failed.
 type Result struct {

@@ -112,7 +112,7 @@ func (h *handler) http(ctx context.Context, req events.APIGatewayV2HTTPRequest) 
 	reply := httpReply{Received: res.Received, Written: res.Written, Rejected: res.Rejected, Failed: res.Failed}
 	for _, o := range res.Outcomes {
 		if o.Status != ingest.Stored {
-			reply.Errors = append(reply.Errors, recordError{Position: o.Position, Reason: o.Reason})
+			reply.Errors = append(reply.Errors, recordError{Position: o.Position, Reason: o.ClientReason()})
 		}
 	}
 	switch {

@@ -498,3 +498,37 @@ func TestSQSOutOfTime(t *testing.T) {
 		t.Errorf("%d objects written out of time", n)
 	}
 }
+
+// A POST while S3 fails (versitygw behind the fault proxy): the 503 names
+// no bucket, endpoint or flag, for the client; the log has the details.
+func TestHTTPNotStoredNamesNoInternals(t *testing.T) {
+	srv := s3test.Start(t)
+	bucket := srv.CreateBucket(t, "secret-analytics")
+	proxy := startFaultProxy(t, srv.Endpoint)
+	opts := srv.Options()
+	opts.Endpoint = proxy.url
+	opts.MaxAttempts = 1
+	root, err := storage.Open(context.Background(), "s3://"+bucket, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, logs, _ := testHandler(t, root)
+	proxy.setFail("bookings")
+	resp, err := h.invoke(context.Background(), httpRequest(t, "POST", `{"booking_id": 1, "booking_date": "2024-10-06T20:00:00", "status": 1, "salon_id": 1}`, false))
+	r, ok := resp.(events.APIGatewayV2HTTPResponse)
+	if err != nil || !ok || r.StatusCode != 503 {
+		t.Fatalf("response %#v %v", resp, err)
+	}
+	host := strings.TrimPrefix(proxy.url, "http://")
+	for _, secret := range []string{bucket, host, "127.0.0.1", "s3://", "--", "bookings/"} {
+		if strings.Contains(r.Body, secret) {
+			t.Errorf("the reply names %q: %s", secret, r.Body)
+		}
+	}
+	if !strings.Contains(r.Body, `"reason":"`+ingest.NotStoredReason+`"`) {
+		t.Errorf("reply %s, want the reason %q", r.Body, ingest.NotStoredReason)
+	}
+	if !strings.Contains(logs.String(), bucket) {
+		t.Errorf("the log does not name the bucket: %s", logs)
+	}
+}
