@@ -30,6 +30,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -191,6 +192,42 @@ type Pipeline struct {
 	MaxRecordBytes int
 	// Concurrency bounds the objects written at once (default 8).
 	Concurrency int
+	// GiveUpAfter, when above zero, stops writing after that many writes
+	// in a row have failed (a store that is down): every later write fails
+	// at once with ErrGaveUp instead of waiting out the client's retries.
+	// IngestAll sets it (DefaultGiveUpAfter) for a run over a file; the
+	// Lambda leaves it zero, since its next invocation should try again.
+	GiveUpAfter int
+	// failStreak counts the writes failed in a row.
+	failStreak atomic.Int64
+}
+
+// DefaultGiveUpAfter is the failed writes in a row after which IngestAll
+// stops writing.
+const DefaultGiveUpAfter = 3
+
+// ErrGaveUp fails a write not attempted because the writes before it
+// failed, GiveUpAfter of them in a row.
+var ErrGaveUp = errors.New("not attempted: the writes before it failed")
+
+// create writes one object, or fails it at once when the pipeline has
+// given up; it keeps the count of writes failed in a row.
+func (p *Pipeline) create(ctx context.Context, key string, data []byte) (bool, error) {
+	if p.GiveUpAfter > 0 && p.failStreak.Load() >= int64(p.GiveUpAfter) {
+		return false, ErrGaveUp
+	}
+	created, err := p.Root.Create(ctx, key, data)
+	if err != nil {
+		p.failStreak.Add(1)
+	} else {
+		p.failStreak.Store(0)
+	}
+	return created, err
+}
+
+// GaveUp reports whether the pipeline has stopped writing (GiveUpAfter).
+func (p *Pipeline) GaveUp() bool {
+	return p.GiveUpAfter > 0 && p.failStreak.Load() >= int64(p.GiveUpAfter)
 }
 
 // decoded is one record after decoding: an event, or why not.
@@ -306,7 +343,7 @@ func (p *Pipeline) Ingest(ctx context.Context, source string, records []Record) 
 				fail(grp.records, fmt.Errorf("%s: %w", p.Root.URI(key), err))
 				return nil
 			}
-			created, err := p.Root.Create(ctx, key, data)
+			created, err := p.create(ctx, key, data)
 			if err != nil {
 				fail(grp.records, err)
 				return nil
@@ -318,7 +355,7 @@ func (p *Pipeline) Ingest(ctx context.Context, source string, records []Record) 
 	if len(rejected) > 0 {
 		g.Go(func() error {
 			key, data := p.rejectedObject(source, records, dec, rejected, now)
-			created, err := p.Root.Create(ctx, key, data)
+			created, err := p.create(ctx, key, data)
 			if err != nil {
 				fail(rejected, err)
 				return nil

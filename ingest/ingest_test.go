@@ -6,18 +6,22 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/instudio/instudio-report/booking"
 	"github.com/instudio/instudio-report/ingest"
 	"github.com/instudio/instudio-report/storage"
+	"github.com/instudio/instudio-report/storage/s3test"
 )
 
 // ingestTime is the injected clock of every test.
@@ -743,5 +747,63 @@ func TestHTTPFileGETRejected(t *testing.T) {
 	}
 	if lines := rejectedLines(t, root); len(lines) != 1 || lines[0].Body == nil || *lines[0].Body != strings.TrimSpace(get) {
 		t.Errorf("kept %+v", lines)
+	}
+}
+
+// countingRoot counts the writes it is asked for.
+type countingRoot struct {
+	storage.Root
+	creates atomic.Int64
+}
+
+func (c *countingRoot) Create(ctx context.Context, key string, data []byte) (bool, error) {
+	c.creates.Add(1)
+	return c.Root.Create(ctx, key, data)
+}
+
+// S3 down (a closed port on 127.0.0.1, versitygw's credentials): a file of
+// 20 events in batches of one tries DefaultGiveUpAfter (3) writes, then
+// reports the 17 others as not stored without trying them.
+func TestIngestAllGivesUpOnADeadStore(t *testing.T) {
+	srv := s3test.Start(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + l.Addr().String()
+	l.Close()
+	opts := srv.Options()
+	opts.Endpoint = dead
+	opts.MaxAttempts = 1
+	s3root, err := storage.Open(context.Background(), "s3://analytics", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := &countingRoot{Root: s3root}
+	var in strings.Builder
+	for i := range 20 {
+		fmt.Fprintf(&in, `{"booking_id": %d, "booking_date": "2024-10-06T20:00:00", "status": 1, "salon_id": 1}`+"\n", i+1)
+	}
+	r, err := ingest.NewReader(strings.NewReader(in.String()), "jsonl", "in.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newPipeline(t, root)
+	batches := 0
+	total, readErr, storeErr := p.IngestAll(context.Background(), r, "jsonl", 1, func(error) { batches++ })
+	if readErr != nil {
+		t.Fatal(readErr)
+	}
+	if n := root.creates.Load(); n != 3 || batches != 3 {
+		t.Errorf("%d writes tried, %d batch errors; want 3 and 3", n, batches)
+	}
+	if total.Received != 20 || total.Failed != 20 || total.Written != 0 || len(total.FailedPositions()) != 20 {
+		t.Errorf("%+v", total)
+	}
+	if storeErr == nil || !strings.Contains(storeErr.Error(), "gave up after 3 writes in a row failed: 17 more records not attempted") {
+		t.Errorf("error %v", storeErr)
+	}
+	if o := total.Outcomes[19]; o.Position != "in.jsonl:20" || o.Reason != ingest.ErrGaveUp.Error() {
+		t.Errorf("last outcome %+v", o)
 	}
 }

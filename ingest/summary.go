@@ -12,8 +12,21 @@ import (
 // format. It stops at the first record r cannot read (readErr: the input
 // is wrong, and running again reads it the same way); a batch that cannot
 // be stored is reported to onStoreErr and the rest go on (storeErr joins
-// them: running again retries exactly those records).
+// them: running again retries exactly those records). After GiveUpAfter
+// (default DefaultGiveUpAfter) writes in a row have failed, a store that
+// is down, it writes nothing more: the records read after that are counted
+// as not stored, with one error for them all.
 func (p *Pipeline) IngestAll(ctx context.Context, r Reader, format string, batchSize int, onStoreErr func(error)) (total Result, readErr, storeErr error) {
+	if p.GiveUpAfter == 0 {
+		p.GiveUpAfter = DefaultGiveUpAfter
+	}
+	p.failStreak.Store(0)
+	skipped := 0
+	defer func() {
+		if skipped > 0 {
+			storeErr = errors.Join(storeErr, fmt.Errorf("gave up after %d writes in a row failed: %d more records not attempted", p.GiveUpAfter, skipped))
+		}
+	}()
 	for {
 		recs, err := r.Next(batchSize)
 		if errors.Is(err, io.EOF) {
@@ -21,6 +34,11 @@ func (p *Pipeline) IngestAll(ctx context.Context, r Reader, format string, batch
 		}
 		if err != nil {
 			return total, err, storeErr
+		}
+		if p.GaveUp() {
+			total.Add(notAttempted(format, recs))
+			skipped += len(recs)
+			continue
 		}
 		res, err := p.Ingest(ctx, format, recs)
 		total.Add(res)
@@ -31,6 +49,16 @@ func (p *Pipeline) IngestAll(ctx context.Context, r Reader, format string, batch
 			}
 		}
 	}
+}
+
+// notAttempted is the result of a batch not written because the pipeline
+// gave up: every record failed.
+func notAttempted(source string, recs []Record) Result {
+	res := Result{Source: source, Received: len(recs), Failed: len(recs), Outcomes: make([]Outcome, len(recs))}
+	for i, r := range recs {
+		res.Outcomes[i] = Outcome{Position: r.Position, Status: Failed, Reason: ErrGaveUp.Error()}
+	}
+	return res
 }
 
 // WriteSummary prints what an ingest of input into dest did: a line and
