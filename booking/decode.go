@@ -1,6 +1,7 @@
 package booking
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/big"
@@ -42,6 +43,9 @@ func Decode(raw []byte, opt DecodeOptions) (Event, error) {
 	}
 	if fields == nil {
 		return Event{}, fmt.Errorf("not a JSON object: null")
+	}
+	if key := duplicateKey(raw, len(fields)); key != "" {
+		return Event{}, fieldError(key, "appears twice in the object: which copy is meant is unknown")
 	}
 	f := fieldReader(fields)
 	zone := opt.Zone
@@ -150,7 +154,7 @@ func (f fieldReader) get(name string) (json.RawMessage, bool) {
 // scalar returns the text of a JSON number or string. The object was
 // decoded whole, so raw is one valid JSON value: its first byte says which
 // kind. (A json.Decoder a field cost more than the rest of decoding.)
-func (f fieldReader) scalar(name string) (string, bool, error) {
+func (f fieldReader) scalar(name, what string) (string, bool, error) {
 	raw, ok := f.get(name)
 	if !ok {
 		return "", false, nil
@@ -161,15 +165,108 @@ func (f fieldReader) scalar(name string) (string, bool, error) {
 		if err := json.Unmarshal(raw, &s); err != nil {
 			return "", false, fieldError(name, err.Error())
 		}
-		return strings.TrimSpace(s), true, nil
+		// A number in a string is digits, an optional sign and decimal
+		// point: " 22", "+22", "1e3", "1/2" or "0x16" would each be read
+		// as some number, silently, by a lenient parser; none is what a
+		// producer of the contract writes, so each is rejected.
+		if !plainDecimal(s) {
+			return "", false, fieldError(name, fmt.Sprintf("must be %s in plain decimal digits (an optional - and .), got %q", what, s))
+		}
+		return s, true, nil
 	case c == '-' || (c >= '0' && c <= '9'):
 		return string(raw), true, nil
 	}
 	return "", false, fieldError(name, fmt.Sprintf("must be a number or a string, got %s", raw))
 }
 
+// plainDecimal reports whether s is -?[0-9]+(\.[0-9]+)?.
+func plainDecimal(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, dot := strings.Cut(s, ".")
+	digits := func(t string) bool {
+		if t == "" {
+			return false
+		}
+		for i := 0; i < len(t); i++ {
+			if t[i] < '0' || t[i] > '9' {
+				return false
+			}
+		}
+		return true
+	}
+	return digits(whole) && (!dot || digits(frac))
+}
+
+// duplicateKey returns a key that the object raw (valid JSON, decoded into
+// a map of n keys) holds twice, or "" when it holds each once: JSON lets
+// a later copy silently win, and which one the producer meant is unknown.
+func duplicateKey(raw []byte, n int) string {
+	// Count the top-level keys first: a byte scan, cheap next to decoding.
+	depth, keys := 0, 0
+	inString, escaped, expectKey := false, false, false
+	for _, c := range raw {
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+			if depth == 1 && expectKey {
+				keys++
+				expectKey = false
+			}
+		case '{':
+			depth++
+			if depth == 1 {
+				expectKey = true
+			}
+		case '[':
+			depth++
+		case '}', ']':
+			depth--
+		case ',':
+			if depth == 1 {
+				expectKey = true
+			}
+		}
+	}
+	if keys == n {
+		return ""
+	}
+	// Rare: find which, with the tokenizer.
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if _, err := dec.Token(); err != nil {
+		return "?"
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return "?"
+		}
+		key, _ := tok.(string)
+		if seen[key] {
+			return key
+		}
+		seen[key] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return "?"
+		}
+	}
+	return "?"
+}
+
 func (f fieldReader) optionalInt(name string) (*int64, error) {
-	s, ok, err := f.scalar(name)
+	s, ok, err := f.scalar(name, "an integer")
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -216,7 +313,7 @@ func (f fieldReader) optionalString(name string) (*string, error) {
 // rounded half away from zero. It is parsed as an exact decimal so that
 // "100.50" is 10050 cents, never 10049.
 func (f fieldReader) price(name string) (*int64, error) {
-	s, ok, err := f.scalar(name)
+	s, ok, err := f.scalar(name, "a decimal amount")
 	if err != nil || !ok {
 		return nil, err
 	}

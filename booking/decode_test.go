@@ -224,3 +224,53 @@ func TestDecodeRefusesTheFuture(t *testing.T) {
 		}
 	}
 }
+
+// The lenient readings docs/design.md decides: a whole number written as a
+// decimal is that integer; a number in a string must be plain decimal
+// digits (no spaces, sign, exponent, fraction or base prefix); an object
+// with a key twice is rejected, naming the key.
+func TestDecodeLenientForms(t *testing.T) {
+	base := func(field, value string) string {
+		fields := map[string]string{"booking_id": "1", "salon_id": "1", "status": "1", "booking_date": `"2024-10-06T20:00:00"`}
+		fields[field] = value
+		var parts []string
+		for _, k := range []string{"booking_id", "salon_id", "status", "booking_date", "amount_cents", "price"} {
+			if v, ok := fields[k]; ok {
+				parts = append(parts, `"`+k+`":`+v)
+			}
+		}
+		return "{" + strings.Join(parts, ",") + "}"
+	}
+	e := decode(t, base("booking_id", `"21.0"`), booking.DecodeOptions{EventID: "x"})
+	if e.BookingID != 21 {
+		t.Errorf(`"21.0" read as %d, want 21`, e.BookingID)
+	}
+	for _, tc := range []struct{ field, value, reason string }{
+		{"booking_id", `" 22"`, `booking_id: must be an integer in plain decimal digits (an optional - and .), got " 22"`},
+		{"booking_id", `"22 "`, `got "22 "`},
+		{"booking_id", `"+22"`, `got "+22"`},
+		{"amount_cents", `"1e3"`, `amount_cents: must be an integer in plain decimal digits (an optional - and .), got "1e3"`},
+		{"price", `"1e3"`, `price: must be a decimal amount in plain decimal digits`},
+		{"price", `"1/2"`, `got "1/2"`},
+		{"salon_id", `"0x16"`, `got "0x16"`},
+		{"booking_id", `"21.5"`, `booking_id: must be an integer, got "21.5"`},
+	} {
+		_, err := booking.Decode([]byte(base(tc.field, tc.value)), booking.DecodeOptions{EventID: "x"})
+		if err == nil || !strings.Contains(err.Error(), tc.reason) {
+			t.Errorf("%s %s: error %v, want %q", tc.field, tc.value, err, tc.reason)
+		}
+	}
+	dup := `{"booking_id":1,"salon_id":1,"status":1,"booking_date":"2024-10-06T20:00:00","salon_id":2}`
+	if _, err := booking.Decode([]byte(dup), booking.DecodeOptions{EventID: "x"}); err == nil ||
+		err.Error() != "salon_id: appears twice in the object: which copy is meant is unknown" {
+		t.Errorf("duplicate key: error %v", err)
+	}
+	// A key spelled with an escape is the same key; nested objects and
+	// strings with braces and commas are not top-level keys.
+	esc := `{"booking_id":1,"salon_id":1,"status":1,"booking_date":"2024-10-06T20:00:00","service":"a,\"b\":{c}","x":{"salon_id":3,"y":[1,{"z":2}]},"salon\u005fid":2}`
+	if _, err := booking.Decode([]byte(esc), booking.DecodeOptions{EventID: "x"}); err == nil || !strings.HasPrefix(err.Error(), "salon_id: appears twice") {
+		t.Errorf("escaped duplicate: error %v", err)
+	}
+	nested := `{"booking_id":1,"salon_id":1,"status":1,"booking_date":"2024-10-06T20:00:00","service":"a,\"b\":{c}","x":{"salon_id":3,"y":[1,{"z":2}]}}`
+	decode(t, nested, booking.DecodeOptions{EventID: "x"})
+}

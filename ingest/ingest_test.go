@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
+
 	"github.com/instudio/instudio-report/booking"
 	"github.com/instudio/instudio-report/ingest"
 	"github.com/instudio/instudio-report/storage"
@@ -805,5 +807,29 @@ func TestIngestAllGivesUpOnADeadStore(t *testing.T) {
 	}
 	if o := total.Outcomes[19]; o.Position != "in.jsonl:20" || o.Reason != ingest.ErrGaveUp.Error() {
 		t.Errorf("last outcome %+v", o)
+	}
+}
+
+// An SQS message whose SentTimestamp is there but not epoch milliseconds is
+// rejected, not stored as if it occurred at ingest time; one without the
+// attribute still defaults to ingest time.
+func TestBadSentTimestampRejected(t *testing.T) {
+	body := `{"booking_id": 1, "booking_date": "2024-10-06T20:00:00", "status": 1, "salon_id": 1}`
+	recs := ingest.SQSRecords(events.SQSEvent{Records: []events.SQSMessage{
+		{MessageId: "bad", Body: body, Attributes: map[string]string{"SentTimestamp": "2024-10-06"}},
+		{MessageId: "none", Body: body},
+	}})
+	root := &storage.Dir{Path: t.TempDir()}
+	res, err := newPipeline(t, root).Ingest(context.Background(), "sqs", recs)
+	if err != nil || res.Written != 1 || res.Rejected != 1 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	if o := res.Outcomes[0]; o.Status != ingest.Rejected || o.Reason != `SentTimestamp "2024-10-06" is not a positive count of epoch milliseconds` {
+		t.Errorf("bad: %+v", o)
+	}
+	for _, events := range storedEvents(t, root) {
+		if len(events) != 1 || events[0].EventID != "none" || !events[0].OccurredAt.Equal(ingestTime) {
+			t.Errorf("stored %+v", events)
+		}
 	}
 }

@@ -39,6 +39,11 @@ func SQSRecords(ev events.SQSEvent) []Record {
 			EventID:    m.MessageId,
 			OccurredAt: epochMillis(m.Attributes["SentTimestamp"]),
 		}
+		// A SentTimestamp that is there but not epoch milliseconds would
+		// silently make the event's default occurred_at the ingest time.
+		if sent, ok := m.Attributes["SentTimestamp"]; ok && out[i].OccurredAt.IsZero() {
+			out[i].Err = fmt.Sprintf("SentTimestamp %q is not a positive count of epoch milliseconds", sent)
+		}
 	}
 	return out
 }
