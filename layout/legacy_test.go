@@ -120,7 +120,7 @@ func TestImportLegacy(t *testing.T) {
 				t.Errorf("source holds %d objects, want the 9 written", len(objs))
 			}
 
-			// The events view reads them as DESIGN.md says: event_id the
+			// The events view reads them as docs/design.md says: event_id the
 			// file name, occurred_at the time in the name, event_type from
 			// the status, booking_date the wall time stored.
 			got := eventsTable(t, destDir)
