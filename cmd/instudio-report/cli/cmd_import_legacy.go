@@ -78,6 +78,9 @@ func (o *importLegacyOptions) run(ctx context.Context) error {
 	for _, s := range res.LeftAlone {
 		fmt.Fprintf(o.env.Stdout, "left alone %s: %s\n", s.Key, s.Reason)
 	}
+	for _, s := range res.Changed {
+		fmt.Fprintf(o.env.Stdout, "not imported again %s: %s\n", s.Key, s.Reason)
+	}
 	o.log.Debug("import-legacy done", "from", from.String(), "dest", dest.String(), "dry_run", o.dryRun,
 		"imported", res.Imported, "already_imported", res.AlreadyImported, "files_written", len(res.Written), "left_alone", len(res.LeftAlone))
 	if o.summaryWanted(ctx) {

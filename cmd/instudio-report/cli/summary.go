@@ -67,6 +67,9 @@ func importSummary(dest string, res *layout.ImportResult, dryRun bool, elapsed t
 		fmt.Fprintf(&b, "imported %s events in %s to %s in %.1f s (%s already imported",
 			grouped(int64(res.Imported)), fileCount(len(res.Written)), dest, elapsed.Seconds(), grouped(int64(res.AlreadyImported)))
 	}
+	if n := len(res.Changed); n > 0 {
+		fmt.Fprintf(&b, ", %s of them changed since", grouped(int64(n)))
+	}
 	if n := len(res.LeftAlone); n > 0 {
 		fmt.Fprintf(&b, "; %s left alone", grouped(int64(n)))
 	}
