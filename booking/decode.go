@@ -30,7 +30,7 @@ type DecodeOptions struct {
 // rejected (kept raw with the reason, as every rejected record).
 const MaxFutureSkew = 15 * time.Minute
 
-// Decode reads one booking event in either producer variant of DESIGN.md
+// Decode reads one booking event in either producer variant of docs/design.md
 // (numbers as JSON numbers or as strings; price in currency units) and
 // validates it. Unknown fields are ignored. The error names the field.
 func Decode(raw []byte, opt DecodeOptions) (Event, error) {

@@ -1,6 +1,6 @@
 // Package booking owns the booking event: its type, how producers' JSON is
 // decoded and validated, and how events are encoded as Parquet in the storage
-// layout that every reader of the project agrees on (DESIGN.md).
+// layout that every reader of the project agrees on (docs/design.md).
 //
 // It is pure Go (no cgo) so that both the CLI and the ingest Lambda use it.
 package booking
@@ -13,7 +13,7 @@ import (
 // Status is the state of a booking after an event.
 type Status int32
 
-// The statuses of DESIGN.md; their numbers are the producer's wire values.
+// The statuses of docs/design.md; their numbers are the producer's wire values.
 const (
 	Pending   Status = 1
 	Confirmed Status = 2
@@ -65,7 +65,7 @@ type Event struct {
 	AmountCents *int64    `parquet:"amount_cents,optional"`
 }
 
-// Validate checks the rules of DESIGN.md that hold for every stored event.
+// Validate checks the rules of docs/design.md that hold for every stored event.
 // The error names the offending field.
 func (e *Event) Validate() error {
 	switch {

@@ -66,7 +66,7 @@ type DayBatch struct {
 }
 
 // WriteParquet encodes events as one zstd-compressed Parquet file with the
-// columns of DESIGN.md. Times are truncated to microseconds, the unit stored.
+// columns of docs/design.md. Times are truncated to microseconds, the unit stored.
 func WriteParquet(w io.Writer, events []Event) error {
 	rows := make([]Event, len(events))
 	for i, e := range events {

@@ -10,7 +10,7 @@ import (
 	"github.com/instudio/instudio-report/booking"
 )
 
-// The columns of DESIGN.md, in order, with their physical type, logical
+// The columns of docs/design.md, in order, with their physical type, logical
 // type and whether they may be null.
 func TestParquetSchema(t *testing.T) {
 	e := decode(t, `{"event_id":"a","booking_id":1,"salon_id":1,"status":1,"booking_date":"2024-10-06T20:00:00"}`, booking.DecodeOptions{})

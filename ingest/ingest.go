@@ -52,7 +52,7 @@ type Record struct {
 	Position string
 	// Body is the raw message: one JSON booking event.
 	Body []byte
-	// EventID and OccurredAt are the defaults of DESIGN.md for a body
+	// EventID and OccurredAt are the defaults of docs/design.md for a body
 	// without event_id or occurred_at; a zero OccurredAt means ingest time.
 	EventID    string
 	OccurredAt time.Time

@@ -88,7 +88,7 @@ type CompactResult struct {
 
 // Compact merges the small files of past days into large files sorted by
 // (salon_id, booking_id, occurred_at), each under the first day of its
-// inputs as DESIGN.md's storage rule allows. Every row is kept, redelivered
+// inputs as docs/design.md's storage rule allows. Every row is kept, redelivered
 // copies included. Each output is written create-if-absent under a name
 // derived from its exact input set, and only then are the inputs deleted,
 // so a run killed at any point leaves the data readable with the same

@@ -120,7 +120,7 @@ func TestImportLegacy(t *testing.T) {
 				t.Errorf("source holds %d objects, want the 9 written", len(objs))
 			}
 
-			// The events view reads them as DESIGN.md says: event_id the
+			// The events view reads them as docs/design.md says: event_id the
 			// file name, occurred_at the time in the name, event_type from
 			// the status, booking_date the wall time stored.
 			got := eventsTable(t, destDir)
@@ -342,6 +342,14 @@ func TestImportLegacyChangedSinceImport(t *testing.T) {
 			c := again.Changed[0]
 			if !strings.HasSuffix(c.Key, legacyA) || !strings.Contains(c.Reason, "changed since it was imported: status differs from the event imported into "+dest.URI(first.Written[0])) {
 				t.Errorf("changed = %+v", c)
+			}
+			var lines strings.Builder
+			again.WriteLines(&lines, dest.URI, false)
+			if want := "not imported again " + c.Key + ": " + c.Reason + "\n"; lines.String() != want {
+				t.Errorf("lines = %q, want %q", lines.String(), want)
+			}
+			if sum := layout.ImportSummary("D", again, false, 0); sum != "imported 0 events in 0 files to D in 0.0 s (2 already imported, 1 of them changed since)" {
+				t.Errorf("summary = %q", sum)
 			}
 		})
 	}

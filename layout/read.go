@@ -64,7 +64,7 @@ func optInt(v cell) *int64 {
 	return booking.Ptr(v.i)
 }
 
-// eventColumns are the 13 columns of DESIGN.md.
+// eventColumns are the 13 columns of docs/design.md.
 var eventColumns = []column{
 	{"event_id", kindString, false, func(e *booking.Event, v cell) { e.EventID = v.s }},
 	{"event_type", kindString, false, func(e *booking.Event, v cell) { e.EventType = v.s }},
@@ -99,7 +99,7 @@ var legacyColumns = []column{
 }
 
 // DecodeEvents reads every row of a booking file of the layout, whatever
-// encoding its writer chose among those readers accept (DESIGN.md): 32- or
+// encoding its writer chose among those readers accept (docs/design.md): 32- or
 // 64-bit integers; timestamps in seconds, milliseconds, microseconds or
 // nanoseconds (or INT96), adjusted to UTC or not. All columns must be
 // there, except that the optional ones (user_id, employee_id, payment_id,

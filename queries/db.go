@@ -98,7 +98,7 @@ type DB struct {
 	// table that report_rows reads (see scope); nil when report_rows is
 	// stored_rows.
 	scopeIDs []int64
-	// schemaDir holds schema.parquet, an empty file with DESIGN.md's
+	// schemaDir holds schema.parquet, an empty file with docs/design.md's
 	// physical types that is read before the source's files (see Attach).
 	schemaDir  string
 	schemaFile string
@@ -199,8 +199,8 @@ func (d *DB) Conn() *sql.Conn { return d.conn }
 // DuckDB takes the column types of a multi-file scan from the first file
 // and casts every other file to them. A legacy file with INT32 ids that
 // sorts first would make every id an INTEGER (and a later 64-bit id an
-// error), so an empty file with DESIGN.md's types is always read first:
-// every file is then read as DESIGN.md's types, whatever its own.
+// error), so an empty file with docs/design.md's types is always read first:
+// every file is then read as docs/design.md's types, whatever its own.
 func (d *DB) Attach(ctx context.Context, src Source, asOf *time.Time) error {
 	files, err := src.BookingFiles(ctx)
 	if err != nil {
@@ -263,7 +263,7 @@ func literalPaths(paths []string) []string {
 	return out
 }
 
-// writeSchemaFile writes the empty file of DESIGN.md's types that Attach
+// writeSchemaFile writes the empty file of docs/design.md's types that Attach
 // reads first.
 func (d *DB) writeSchemaFile() (string, error) {
 	if d.schemaDir == "" {
@@ -405,7 +405,7 @@ func (d *DB) readError(err error) error {
 	return fmt.Errorf("read bookings in %s: %s", d.source, msg)
 }
 
-// designColumns are the columns of DESIGN.md and the physical types a
+// designColumns are the columns of docs/design.md and the physical types a
 // reader accepts for each: integers of either width, timestamps of any
 // unit (INT64, or INT96 from older writers), strings.
 var designColumns = []struct {
@@ -429,7 +429,7 @@ var designColumns = []struct {
 }
 
 // checkParquet opens a local Parquet file, reads its footer and checks its
-// columns against DESIGN.md, naming the first column that is missing or of
+// columns against docs/design.md, naming the first column that is missing or of
 // a type no reader accepts.
 func checkParquet(path string) error {
 	if strings.Contains(path, "://") {
@@ -453,7 +453,7 @@ func checkParquet(path string) error {
 	for _, c := range designColumns {
 		leaf, ok := schema.Lookup(c.name)
 		if !ok {
-			return fmt.Errorf("column %s is missing (a booking file has the 13 columns of DESIGN.md)", c.name)
+			return fmt.Errorf("column %s is missing (a booking file has the 13 columns of docs/design.md)", c.name)
 		}
 		if kind := leaf.Node.Type().Kind(); !slices.Contains(c.kinds, kind) {
 			return fmt.Errorf("column %s holds %s, want %s", c.name, kindName(kind), c.want)
@@ -491,7 +491,7 @@ func (d *DB) EngineVersion(ctx context.Context) (string, error) {
 	return v, err
 }
 
-// LeftOut counts the stored rows that break DESIGN.md's contract (a status
+// LeftOut counts the stored rows that break docs/design.md's contract (a status
 // outside 1..5, a null id, occurred_at, ingested_at or booking_date), which
 // the views leave out.
 type LeftOut struct {

@@ -210,7 +210,7 @@ func TestHTMLInChromium(t *testing.T) {
 	}
 }
 
-// The JSON keys come in DESIGN.md's order, and the new ones carry the
+// The JSON keys come in docs/design.md's order, and the new ones carry the
 // figures of full (see its comment).
 func TestJSONNewKeys(t *testing.T) {
 	var buf bytes.Buffer

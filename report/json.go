@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// The JSON keys are a public interface (DESIGN.md): downstream scripts
+// The JSON keys are a public interface (docs/design.md): downstream scripts
 // depend on them, so these structs only ever gain fields. Field order is
 // the order of the keys in the output.
 
@@ -23,7 +23,7 @@ type jsonHeadline struct {
 	PeakHour             *int     `json:"peak_hour"`
 }
 
-// jsonFigures are the headline keys that DESIGN.md lists after daily.
+// jsonFigures are the headline keys that docs/design.md lists after daily.
 type jsonFigures struct {
 	LeadTimeDaysMedian *float64 `json:"lead_time_days_median"`
 	LeadTimeDaysP90    *float64 `json:"lead_time_days_p90"`
@@ -136,7 +136,7 @@ func headline(p Period) jsonHeadline {
 	}
 }
 
-// MarshalJSON renders the report with the keys of DESIGN.md.
+// MarshalJSON renders the report with the keys of docs/design.md.
 func (r Report) MarshalJSON() ([]byte, error) {
 	out := jsonReport{
 		SalonID:       r.SalonID,

@@ -239,7 +239,12 @@ func TestTableChanges(t *testing.T) {
 
 func TestTableGolden(t *testing.T) {
 	var buf bytes.Buffer
-	if err := report.WriteTable(&buf, []report.Report{sample(t)}, report.Options{}); err != nil {
+	// Every report the CLI builds has its week ahead: here 4 bookings
+	// worth S/ 160.00 on the books for Thu 5 – Wed 11 Mar, 2 a week earlier.
+	r := sample(t)
+	r.WeekAhead = report.WeekAhead{From: day(t, "2026-03-05"), To: day(t, "2026-03-12"), Bookings: 4, ValueCents: ptrInt(16000),
+		LastWeek: report.LastWeek{From: day(t, "2026-02-26"), To: day(t, "2026-03-05"), Bookings: 2}}
+	if err := report.WriteTable(&buf, []report.Report{r}, report.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "table.golden", buf.Bytes())
@@ -288,5 +293,53 @@ func TestDaysOverCenturies(t *testing.T) {
 	}
 	if err := report.CheckRange(day(t, "1920-01-01"), day(t, "2026-01-01")); err == nil {
 		t.Error("106 years accepted")
+	}
+}
+
+// Table headers read as the words are written in each language (issue 21,
+// item 6): tablewriter upper-cased "No-shows" into "NO - SHOWS", the
+// histogram's bar column had no title, and the salons overview had an
+// empty header and empty cells for the name of a salon without a config.
+func TestTableHeadersAsWritten(t *testing.T) {
+	r := sample(t)
+	r.Current.Staff = []report.Staff{{EmployeeID: 7, Bookings: 8, Completed: 3, Canceled: 2, NoShow: 1}}
+	for _, lang := range []string{"en", "es"} {
+		var buf bytes.Buffer
+		if err := report.WriteTable(&buf, []report.Report{r}, report.Options{Lang: lang}); err != nil {
+			t.Fatal(err)
+		}
+		text := buf.String()
+		want := map[string][]string{
+			"en": {"│ No-shows │", "│ Against the busiest hour", "│ Hour  │ Bookings │"},
+			"es": {"│ Inasistencias │", "│ Frente a la hora más concurrida", "│ Hora  │ Reservas │"},
+		}[lang]
+		for _, w := range want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s: table lacks %q:\n%s", lang, w, text)
+			}
+		}
+		if strings.Contains(text, "NO - SHOWS") || strings.Contains(text, "INASISTENCIAS") {
+			t.Errorf("%s: upper-cased headers:\n%s", lang, text)
+		}
+	}
+
+	nameless := sample(t)
+	nameless.SalonID, nameless.SalonName = 3, ""
+	var buf bytes.Buffer
+	if err := report.WriteSummaryTable(&buf, []report.Report{sample(t), nameless}, report.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(buf.String()), " ")
+	for _, w := range []string{"│ Salon │ Name │ Bookings │", "│ 1 │ Studio Miraflores │", "│ 3 │ Salon 3 │"} {
+		if !strings.Contains(text, w) {
+			t.Errorf("summary lacks %q:\n%s", w, buf.String())
+		}
+	}
+	buf.Reset()
+	if err := report.WriteSummaryMarkdown(&buf, []report.Report{nameless}, report.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "| Salon | Name | Bookings |") || !strings.Contains(buf.String(), "| 3 | Salon 3 |") {
+		t.Errorf("summary markdown:\n%s", buf.String())
 	}
 }

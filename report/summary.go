@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 )
 
@@ -31,7 +30,7 @@ func WriteSummaryTable(w io.Writer, reports []Report, opt Options) error {
 		align[i] = tw.AlignRight
 	}
 	align[1] = tw.AlignLeft
-	t := newTable(w, align, tablewriter.WithHeaderAutoFormat(tw.Off))
+	t := newTable(w, align)
 	t.Header(header)
 	for _, r := range rows {
 		if err := t.Append(r); err != nil {
@@ -73,13 +72,13 @@ func WriteSummaryMarkdown(w io.Writer, reports []Report, opt Options) error {
 }
 
 func summaryRows(f formatter, reports []Report) ([]string, [][]string) {
-	header := []string{f.T("salon"), "", f.T("bookings"), f.T("change"), f.T("completed_t"), f.T("canceled_pct"),
+	header := []string{f.T("salon"), f.T("salon_name"), f.T("bookings"), f.T("change"), f.T("completed_t"), f.T("canceled_pct"),
 		f.T("late_pct"), f.T("no_show_pct"), f.T("clients"), f.T("new_short"), f.T("prebook_pct"), f.T("rebooked_pct"), f.T("revenue"), f.T("lost_short")}
 	var rows [][]string
 	for _, r := range reports {
 		cur, prev := r.Current, r.Previous
 		rows = append(rows, []string{
-			strconv.FormatInt(r.SalonID, 10), r.SalonName,
+			strconv.FormatInt(r.SalonID, 10), summaryName(f, r),
 			f.Count(cur.Counts.Bookings), f.CountChange(cur.Counts.Bookings, prev.Counts.Bookings),
 			f.Count(cur.Counts.Completed), f.Percent(cur.CancellationRate()), f.Percent(cur.LateCancellationRate()),
 			f.Percent(cur.NoShowRate()), f.Count(cur.Clients.Clients), f.Count(cur.Clients.New),
@@ -87,6 +86,15 @@ func summaryRows(f formatter, reports []Report) ([]string, [][]string) {
 		})
 	}
 	return header, rows
+}
+
+// summaryName is the salon's configured name, or "Salon N" without one,
+// so that no row of the overview has an empty name.
+func summaryName(f formatter, r Report) string {
+	if r.SalonName != "" {
+		return r.SalonName
+	}
+	return fmt.Sprintf("%s %d", f.T("salon"), r.SalonID)
 }
 
 // WriteSummaryCSV prints one row per salon: salon_id, salon_name, from, to,

@@ -128,7 +128,7 @@ func writeHistogram(w io.Writer, f formatter, byHour [24]int64, dataStarts strin
 		return nil
 	}
 	t := newTable(w, []tw.Align{tw.AlignLeft, tw.AlignRight, tw.AlignLeft})
-	t.Header(f.T("hour"), f.T("bookings"), "")
+	t.Header(f.T("hour"), f.T("bookings"), f.T("vs_peak"))
 	for h := first; h <= last; h++ {
 		n := byHour[h]
 		bar := strings.Repeat("█", int(math.Round(float64(n)*histogramWidth/float64(peak))))
@@ -144,6 +144,10 @@ func writeHistogram(w io.Writer, f formatter, byHour [24]int64, dataStarts strin
 
 func newTable(w io.Writer, align []tw.Align, more ...tablewriter.Option) *tablewriter.Table {
 	opts := append([]tablewriter.Option{
+		// Headers as the words are written (report/lang.go), as in the
+		// Markdown and HTML: tablewriter's own upper-casing turned
+		// "No-shows" into "NO - SHOWS".
+		tablewriter.WithHeaderAutoFormat(tw.Off),
 		tablewriter.WithTrimSpace(tw.Off),
 		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}),
 		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{PerColumn: align}),

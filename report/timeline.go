@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/instudio/instudio-report/booking"
@@ -200,7 +199,7 @@ func optInt(n *int64) string {
 // WriteTimelineTable prints the timeline for a terminal.
 func WriteTimelineTable(w io.Writer, t Timeline) error {
 	fmt.Fprintf(w, "Booking %d: %d events\n\n", t.BookingID, len(t.Entries))
-	tbl := newTable(w, []tw.Align{tw.AlignLeft, tw.AlignLeft, tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignLeft}, tablewriter.WithHeaderAutoFormat(tw.Off))
+	tbl := newTable(w, []tw.Align{tw.AlignLeft, tw.AlignLeft, tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignLeft})
 	tbl.Header("occurred_at (UTC)", "event_type", "status", "booking_date", "employee", "amount_cents", "event_id")
 	for _, e := range t.Entries {
 		date := e.BookingDate.Format("2006-01-02 15:04")

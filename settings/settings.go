@@ -364,11 +364,11 @@ func (s Settings) Location() *time.Location {
 	return loc
 }
 
-// SalonLocation is a salon's time zone, else the platform's.
-func (s Settings) SalonLocation(id int64) (*time.Location, error) {
+// SalonLocation is a salon's time zone, else otherwise.
+func (s Settings) SalonLocation(id int64, otherwise *time.Location) (*time.Location, error) {
 	tz := s.Salon(id).TimeZone
 	if tz == "" {
-		return s.Location(), nil
+		return otherwise, nil
 	}
 	loc, err := time.LoadLocation(tz)
 	if err != nil {

@@ -28,7 +28,7 @@ type SyncOptions struct {
 	// Dir is the local copy of this root (see CacheDir).
 	Dir string
 	// AsOf, when set, limits the sync to partitions dated on or before its
-	// UTC date: a later partition holds only later events (DESIGN.md).
+	// UTC date: a later partition holds only later events (docs/design.md).
 	AsOf *time.Time
 	// Workers is the number of parallel downloads; 0 means 16.
 	Workers int

@@ -76,7 +76,7 @@ func run() error {
 		return fmt.Errorf("no files in %s (%v)", *source, err)
 	}
 	slices.Sort(files)
-	// As queries.DB.Attach does: an empty file of DESIGN.md's types first,
+	// As queries.DB.Attach does: an empty file of docs/design.md's types first,
 	// so that every file is read as those types.
 	schema, err := booking.EncodeParquet(nil)
 	if err != nil {

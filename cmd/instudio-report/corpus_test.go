@@ -139,7 +139,7 @@ func TestBadSources(t *testing.T) {
 				writeRaw(t, src, "bookings/dt=2026-03-02/old.parquet", bt.Parquet(t, []noStatus{{EventID: "x", BookingID: 9, SalonID: 1}}))
 			},
 			code:   1,
-			stderr: "instudio-report: salon 1: read SRC/bookings/dt=2026-03-02/old.parquet: column event_type is missing (a booking file has the 13 columns of DESIGN.md)\n",
+			stderr: "instudio-report: salon 1: read SRC/bookings/dt=2026-03-02/old.parquet: column event_type is missing (a booking file has the 13 columns of docs/design.md)\n",
 		},
 		{
 			name: "string salon id",

@@ -3,20 +3,20 @@
 --         Parquet files of the source, sorted by name) and instudio_as_of
 --         (TIMESTAMP or NULL).
 --
--- stored_rows is every stored row, typed as DESIGN.md says: producers differ
+-- stored_rows is every stored row, typed as docs/design.md says: producers differ
 -- in how they encode ids (INT32 or INT64) and timestamps (UTC-adjusted or
 -- not, ms/µs/ns); the casts make them one type, and the session's
 -- TimeZone=UTC makes TIMESTAMPTZ read as UTC wall time. Each row keeps the
 -- file and the row number it came from, so that copies of one event can be
 -- told apart.
 --
--- breaks_contract says why a row breaks DESIGN.md's contract (NULL when it
+-- breaks_contract says why a row breaks docs/design.md's contract (NULL when it
 -- does not): such rows are left out of every view, and counted by
 -- contract_breaks.
 --
 -- events_of(salon_ids) is every valid event once, of the bookings that ever
 -- had a row at one of those salons (NULL: every booking). Copies of one
--- event_id are resolved by DESIGN.md's rule: the copy with the earliest
+-- event_id are resolved by docs/design.md's rule: the copy with the earliest
 -- ingested_at, on a tie the one in the first file by name (then the first
 -- row of that file). The winner is chosen before --as-of applies, so an
 -- as-of point never changes which copy of an event is true. Scoping by

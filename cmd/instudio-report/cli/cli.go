@@ -13,9 +13,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/instudio/instudio-report/cmd/internal/interrupts"
 	"github.com/instudio/instudio-report/output"
 	"github.com/instudio/instudio-report/settings"
 	"github.com/instudio/instudio-report/storage"
@@ -57,7 +57,7 @@ type BuildInfo struct {
 // Execute runs the program with args (without the program name) and
 // returns its exit code. Errors are printed here, once.
 func Execute(ctx context.Context, env Env, args []string) int {
-	ctx, stop := routeInterrupts(ctx, env.Interrupts)
+	ctx, stop := interrupts.Route(ctx, env.Interrupts)
 	defer stop()
 	root := newRootCmd(env)
 	root.SetArgs(args)
@@ -218,37 +218,8 @@ func (o *rootOptions) syncProgress() storage.SyncProgress {
 	if !o.env.StderrIsTerminal {
 		return nil
 	}
-	return &barProgress{w: o.env.Stderr}
+	return output.NewSyncBar(o.env.Stderr)
 }
-
-// barProgress shows objects, bytes and the rate of a sync.
-type barProgress struct {
-	w       io.Writer
-	bar     *progressbar.ProgressBar
-	objects int
-	done    int
-}
-
-func (p *barProgress) Start(objects int, bytes int64) {
-	p.objects = objects
-	p.bar = progressbar.NewOptions64(bytes,
-		progressbar.OptionSetWriter(p.w),
-		progressbar.OptionSetDescription(fmt.Sprintf("syncing 0/%d objects", objects)),
-		progressbar.OptionShowBytes(true),
-		progressbar.OptionShowTotalBytes(true),
-		progressbar.OptionShowCount(),
-		progressbar.OptionThrottle(100*time.Millisecond),
-		progressbar.OptionClearOnFinish(),
-	)
-}
-
-func (p *barProgress) Fetched(bytes int64) {
-	p.done++
-	p.bar.Describe(fmt.Sprintf("syncing %d/%d objects", p.done, p.objects))
-	_ = p.bar.Add64(bytes)
-}
-
-func (p *barProgress) Finish() { _ = p.bar.Finish() }
 
 func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 	// settings has checked both values; these errors are a last guard.

@@ -49,16 +49,9 @@ Run the statements one at a time in the Athena console, in order.
 }
 
 func (o *athenaSQLOptions) run() error {
-	loc := o.location
-	if loc == "" {
-		src := strings.TrimRight(o.settings.Source, "/")
-		if !strings.HasPrefix(src, "s3://") {
-			return usagef("athena-sql: give --location s3://bucket/bookings/ (--source %s is not on S3)", o.settings.Source)
-		}
-		loc = src + "/bookings/"
-	}
-	if !strings.HasSuffix(loc, "/") {
-		loc += "/"
+	loc, err := athena.BookingsLocation(o.settings.Source, o.location)
+	if err != nil {
+		return usagef("athena-sql: %s", err)
 	}
 	stmts, err := athena.Statements(athena.Setup{Database: o.database, Location: loc, ProjectionStart: o.projectionStart})
 	if err != nil {
@@ -72,13 +65,13 @@ func (o *athenaSQLOptions) run() error {
 		if err != nil {
 			return err
 		}
-		zone := time.UTC
-		if tz := o.settings.Salon(o.salon).TimeZone; tz != "" {
-			if zone, err = time.LoadLocation(tz); err != nil {
-				return fmt.Errorf("salon %d: time zone %q: %w", o.salon, tz, err)
-			}
+		// Without a zone of its own a salon's dates are UTC, as the
+		// reports read them.
+		zone, err := o.settings.SalonLocation(o.salon, time.UTC)
+		if err != nil {
+			return err
 		}
-		q, err := athena.HeadlineQuery(athena.Headline{Database: o.database, SalonID: o.salon, From: rng.from, To: rng.to, Zone: zone})
+		q, err := athena.HeadlineQuery(athena.Headline{Database: o.database, SalonID: o.salon, From: rng.From, To: rng.To, Zone: zone})
 		if err != nil {
 			return usagef("athena-sql: %s", err)
 		}

@@ -47,13 +47,13 @@ statuses at the same instant, a change of salon.
 				return err
 			}
 			var t report.Timeline
-			err = o.readSource(cmd.Context(), rng.asOf, func(db *queries.DB) error {
+			err = o.readSource(cmd.Context(), rng.AsOf, func(db *queries.DB) error {
 				var err error
 				t, err = db.BookingTimeline(cmd.Context(), o.id)
 				return err
 			})
-			if err != nil && rng.asOf != nil {
-				return fmt.Errorf("%w as of %s", err, rng.asOf.Format(time.RFC3339))
+			if err != nil && rng.AsOf != nil {
+				return fmt.Errorf("%w as of %s", err, rng.AsOf.Format(time.RFC3339))
 			}
 			if err != nil {
 				return err

@@ -2,11 +2,7 @@ package cli
 
 import (
 	"context"
-	"encoding/csv"
-	"encoding/json"
 	"fmt"
-	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -58,7 +54,7 @@ func (o *checkOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := writeHealth(o.env.Stdout, h, o.format); err != nil {
+	if err := h.Write(o.env.Stdout, o.format); err != nil {
 		return err
 	}
 	switch {
@@ -68,50 +64,4 @@ func (o *checkOptions) run(ctx context.Context) error {
 		return &checkFailedError{msg: "stale: " + h.Summary()}
 	}
 	return nil
-}
-
-func writeHealth(w io.Writer, h *layout.Health, format output.Format) error {
-	if format == output.JSON {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(h)
-	}
-	at := func(t *time.Time) string {
-		if t == nil {
-			return ""
-		}
-		return t.UTC().Format(time.RFC3339)
-	}
-	rows := [][2]string{
-		{"source", h.Source},
-		{"newest_occurred_at", at(h.NewestOccurredAt)},
-		{"newest_ingested_at", at(h.NewestIngestedAt)},
-		{"lag", h.Lag.String()},
-		{"max_lag", h.MaxLag.String()},
-		{"stale", strconv.FormatBool(h.Stale)},
-		{"last_day", h.LastDay},
-		{"last_day_files", strconv.Itoa(h.LastDayFiles)},
-		{"last_day_events", strconv.FormatInt(h.LastDayEvents, 10)},
-		{"files", strconv.Itoa(h.Files)},
-		{"small_files", strconv.Itoa(h.SmallFiles)},
-		{"rejected_files", strconv.Itoa(h.RejectedFiles)},
-		{"rejected_records", strconv.FormatInt(h.RejectedRecords, 10)},
-	}
-	if h.Empty {
-		rows[3][1] = ""
-	}
-	if format == output.CSV {
-		cw := csv.NewWriter(w)
-		_ = cw.Write([]string{"key", "value"})
-		for _, r := range rows {
-			_ = cw.Write(r[:])
-		}
-		cw.Flush()
-		return cw.Error()
-	}
-	cells := make([][]string, len(rows))
-	for i, r := range rows {
-		cells[i] = r[:]
-	}
-	return output.WriteTable(w, nil, cells)
 }

@@ -3,12 +3,13 @@ package cli
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/instudio/instudio-report/layout"
+	"github.com/instudio/instudio-report/output"
 	"github.com/instudio/instudio-report/storage"
 )
 
@@ -89,23 +90,7 @@ func (o *compactOptions) run(ctx context.Context, opt layout.CompactOptions) err
 	start := o.env.Now()
 	res, err := layout.Compact(ctx, root, opt)
 	if res != nil {
-		verb := "wrote"
-		if opt.DryRun {
-			verb = "would write"
-		}
-		for _, k := range res.Leftovers {
-			fmt.Fprintf(o.env.Stdout, "deleted %s: already in a compacted file (a run was interrupted)\n", root.URI(k))
-		}
-		for _, out := range res.Outputs {
-			note := ""
-			if out.AlreadyThere {
-				note = " (already there)"
-			}
-			fmt.Fprintf(o.env.Stdout, "%s %s: %d events from %d files, %s to %s%s\n", verb, root.URI(out.Key), out.Rows, out.Inputs, out.FirstDay, out.LastDay, note)
-		}
-		for _, s := range res.LeftAlone {
-			fmt.Fprintf(o.env.Stdout, "left alone %s: %s\n", root.URI(s.Key), s.Reason)
-		}
+		res.WriteLines(o.env.Stdout, root.URI, opt.DryRun)
 	}
 	if err != nil {
 		return err
@@ -113,7 +98,7 @@ func (o *compactOptions) run(ctx context.Context, opt layout.CompactOptions) err
 	o.log.Debug("compact done", "source", root.String(), "before", opt.Before, "day", opt.Day, "dry_run", opt.DryRun,
 		"files_before", res.FilesBefore, "files_after", res.FilesAfter, "written", len(res.Outputs), "left_alone", len(res.LeftAlone))
 	if o.summaryWanted(ctx) {
-		fmt.Fprintln(o.env.Stderr, compactSummary(root.String(), res, opt.DryRun, o.env.Now().Sub(start)))
+		fmt.Fprintln(o.env.Stderr, layout.CompactSummary(root.String(), res, opt.DryRun, o.env.Now().Sub(start)))
 	}
 	return nil
 }
@@ -124,25 +109,18 @@ func (o *rootOptions) progress(what string) func(done, total int) {
 	if !o.env.StderrIsTerminal {
 		return nil
 	}
-	var bar *progressbar.ProgressBar
-	return func(done, total int) {
-		if bar == nil {
-			bar = progressbar.NewOptions(total,
-				progressbar.OptionSetWriter(o.env.Stderr),
-				progressbar.OptionSetDescription(what),
-				progressbar.OptionShowCount(),
-				progressbar.OptionClearOnFinish(),
-			)
-		}
-		_ = bar.Set(done)
-		if done == total {
-			_ = bar.Finish()
-		}
-	}
+	return output.Bar(o.env.Stderr, what)
 }
 
 // openLayoutRoot opens a --source, --from or --dest: a directory or an
 // s3:// root.
 func (o *rootOptions) openLayoutRoot(ctx context.Context, uri string) (storage.Root, error) {
 	return storage.Open(ctx, uri, o.s3Options())
+}
+
+// summaryWanted says whether the one-line summary goes to stderr:
+// --log-level warn (or error) leaves it out, so that a cron job mails only
+// its failures. The structured record of the run is logged at debug level.
+func (o *rootOptions) summaryWanted(ctx context.Context) bool {
+	return o.log.Enabled(ctx, slog.LevelInfo)
 }

@@ -6,10 +6,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/instudio/instudio-report/demo"
+	"github.com/instudio/instudio-report/output"
 	"github.com/instudio/instudio-report/storage"
 )
 
@@ -98,14 +98,9 @@ func (o *demoOptions) run(ctx context.Context, dest string, opt demo.Options) er
 	var progress func()
 	if o.env.StderrIsTerminal {
 		// The number of files is known only at the end: a counter, not a bar.
-		bar := progressbar.NewOptions(-1,
-			progressbar.OptionSetWriter(o.env.Stderr),
-			progressbar.OptionSetDescription("writing demo files"),
-			progressbar.OptionShowCount(),
-			progressbar.OptionClearOnFinish(),
-		)
-		defer func() { _ = bar.Finish() }()
-		progress = func() { _ = bar.Add(1) }
+		add, finish := output.Counter(o.env.Stderr, "writing demo files")
+		defer finish()
+		progress = add
 	}
 	start := o.env.Now()
 	res, err := demo.Write(ctx, dir, opt, o.force, progress)

@@ -68,23 +68,11 @@ func (o *importLegacyOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	verb := "wrote"
-	if o.dryRun {
-		verb = "would write"
-	}
-	for _, k := range res.Written {
-		fmt.Fprintf(o.env.Stdout, "%s %s\n", verb, dest.URI(k))
-	}
-	for _, s := range res.LeftAlone {
-		fmt.Fprintf(o.env.Stdout, "left alone %s: %s\n", s.Key, s.Reason)
-	}
-	for _, s := range res.Changed {
-		fmt.Fprintf(o.env.Stdout, "not imported again %s: %s\n", s.Key, s.Reason)
-	}
+	res.WriteLines(o.env.Stdout, dest.URI, o.dryRun)
 	o.log.Debug("import-legacy done", "from", from.String(), "dest", dest.String(), "dry_run", o.dryRun,
 		"imported", res.Imported, "already_imported", res.AlreadyImported, "files_written", len(res.Written), "left_alone", len(res.LeftAlone))
 	if o.summaryWanted(ctx) {
-		fmt.Fprintln(o.env.Stderr, importSummary(dest.String(), res, o.dryRun, o.env.Now().Sub(start)))
+		fmt.Fprintln(o.env.Stderr, layout.ImportSummary(dest.String(), res, o.dryRun, o.env.Now().Sub(start)))
 	}
 	return nil
 }

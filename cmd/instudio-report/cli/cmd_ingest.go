@@ -2,10 +2,7 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"slices"
 	"strings"
@@ -135,25 +132,10 @@ func (o *ingestOptions) run(ctx context.Context) error {
 		return usagef("ingest: %s", err)
 	}
 	p := &ingest.Pipeline{Root: root, Zone: zone, Now: o.env.Now}
-	var total ingest.Result
-	var storeErr, readErr error
-	for {
-		recs, err := reader.Next(o.batchSize)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			readErr = err
-			break
-		}
-		res, err := p.Ingest(ctx, o.inputFormat, recs)
-		total.Add(res)
-		if err != nil {
-			storeErr = errors.Join(storeErr, err)
-			o.log.Error("batch not stored", "input", name, "error", err)
-		}
-	}
-	if err := writeIngestSummary(o.env.Stdout, o.format, name, root, total); err != nil {
+	total, readErr, storeErr := p.IngestAll(ctx, reader, o.inputFormat, o.batchSize, func(err error) {
+		o.log.Error("batch not stored", "input", name, "error", err)
+	})
+	if err := total.WriteSummary(o.env.Stdout, o.format == output.JSON, name, root.String()); err != nil {
 		return err
 	}
 	switch {
@@ -163,46 +145,6 @@ func (o *ingestOptions) run(ctx context.Context) error {
 		return fmt.Errorf("ingest %s: %d records not stored (run again to retry them): %w", name, total.Failed, storeErr)
 	case total.Rejected > 0:
 		return fmt.Errorf("ingest %s: %d of %d records rejected; kept with their reasons under %s", name, total.Rejected, total.Received, root.URI(p.RejectedKeyPrefix()))
-	}
-	return nil
-}
-
-// writeIngestSummary prints what ingest did: a line and the records not
-// stored (table), or one object (json).
-func writeIngestSummary(w io.Writer, format output.Format, name string, root storage.Root, r ingest.Result) error {
-	if format == output.JSON {
-		type outcome struct {
-			Position string `json:"position"`
-			Status   string `json:"status"`
-			Reason   string `json:"reason"`
-		}
-		summary := struct {
-			Input         string    `json:"input"`
-			Dest          string    `json:"dest"`
-			Received      int       `json:"received"`
-			Written       int       `json:"written"`
-			Rejected      int       `json:"rejected"`
-			Failed        int       `json:"failed"`
-			FilesWritten  int       `json:"files_written"`
-			BytesWritten  int64     `json:"bytes_written"`
-			FilesExisting int       `json:"files_existing"`
-			NotStored     []outcome `json:"not_stored"`
-		}{name, root.String(), r.Received, r.Written, r.Rejected, r.Failed, r.FilesWritten, r.BytesWritten, r.FilesExisting, []outcome{}}
-		for _, o := range r.Outcomes {
-			if o.Status != ingest.Stored {
-				summary.NotStored = append(summary.NotStored, outcome{o.Position, o.Status.String(), o.Reason})
-			}
-		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(summary)
-	}
-	fmt.Fprintf(w, "%s: %d records: %d stored, %d rejected, %d not stored; %d files written (%d bytes), %d already in %s\n",
-		name, r.Received, r.Written, r.Rejected, r.Failed, r.FilesWritten, r.BytesWritten, r.FilesExisting, root)
-	for _, o := range r.Outcomes {
-		if o.Status != ingest.Stored {
-			fmt.Fprintf(w, "  %s %s: %s\n", o.Status, o.Position, o.Reason)
-		}
 	}
 	return nil
 }

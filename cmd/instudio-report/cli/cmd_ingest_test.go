@@ -93,6 +93,18 @@ func TestIngestOutputFormat(t *testing.T) {
 	}
 }
 
+// A document of the wrong kind is a mistake in the input, which running
+// again cannot fix: the message says so (it used to say "run again to
+// retry them").
+func TestIngestWrongKindOfDocument(t *testing.T) {
+	in := ingestFixture("sqs-seed.json")
+	res := run(t, runOpts{}, "ingest", "--input", in, "--input-format", "kafka", "--dest", t.TempDir())
+	if res.code != 1 || !strings.Contains(res.stderr, "instudio-report: ingest "+in+": "+in+": document 1: not a Kafka event") ||
+		!strings.Contains(res.stderr, "(fix the input: running again reads it the same way)") || strings.Contains(res.stderr, "run again") {
+		t.Errorf("exit %d, stderr %q", res.code, res.stderr)
+	}
+}
+
 func TestIngestUsageErrors(t *testing.T) {
 	for _, tc := range []struct {
 		args []string

@@ -12,6 +12,7 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
+	"github.com/instudio/instudio-report/cmd/internal/interrupts"
 	"github.com/instudio/instudio-report/output"
 	"github.com/instudio/instudio-report/settings/xdg"
 	"github.com/instudio/instudio-report/sqlshell"
@@ -73,9 +74,9 @@ func (o *replOptions) run(ctx context.Context, conn *sql.Conn) error {
 	opts := sqlshell.Options{Stdout: o.env.Stdout, Stderr: o.env.Stderr, Mode: string(o.format), Now: o.env.Now}
 	in := sqlshell.Input{Reader: sqlshell.NewScanner(o.env.Stdin), Name: "stdin"}
 	if interactive {
-		interrupts, release := takeInterrupts(ctx)
+		taken, release := interrupts.Take(ctx)
 		defer release()
-		opts.Interrupts = interrupts
+		opts.Interrupts = taken
 		opts.MaxRows = replMaxRows
 	}
 	shell := sqlshell.New(conn, opts)

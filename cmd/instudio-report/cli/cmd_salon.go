@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -72,95 +71,34 @@ func addRangeFlags(cmd *cobra.Command, from, to, period, asOf *string) {
 	_ = cmd.RegisterFlagCompletionFunc("period", cobra.FixedCompletions(report.Periods, cobra.ShellCompDirectiveNoFileComp))
 }
 
-// reportRange is the period and as-of instant that a report covers.
-type reportRange struct {
-	from, to time.Time
-	asOf     *time.Time
-}
-
-// reportRange validates the period flags; every mistake is a usage error.
-func (o *rootOptions) reportRange(from, to, period, asOf string) (reportRange, error) {
-	var r reportRange
-	if asOf != "" {
-		t, err := parseInstant(asOf)
-		if err != nil {
-			return r, usagef("--as-of: %s", err)
-		}
-		r.asOf = &t
-	}
-	switch {
-	case period != "" && (from != "" || to != ""):
-		return r, usagef("give either --period or --from and --to, not both")
-	case (from == "") != (to == ""):
-		return r, usagef("--from and --to go together: give both, or use --period")
-	case from != "":
-		var err error
-		if r.from, err = report.ParseDate(from); err != nil {
-			return r, usagef("--from: %s", err)
-		}
-		if r.to, err = report.ParseDate(to); err != nil {
-			return r, usagef("--to: %s", err)
-		}
-		if !r.from.Before(r.to) {
-			return r, usagef("--from %s must be before --to %s (--to is exclusive)", from, to)
-		}
-		if err := report.CheckRange(r.from, r.to); err != nil {
-			return r, usagef("--from/--to: %s", err)
-		}
-	default:
-		if period == "" {
-			period = "last-30d"
-		}
-		// A relative period ends at the as-of day: the books as they stood
-		// then, over the days before then, rather than a page of zeros.
-		today := o.today()
-		if r.asOf != nil {
-			today = o.dateOf(*r.asOf)
-		}
-		var err error
-		if r.from, r.to, err = report.ParsePeriod(period, today); err != nil {
-			return r, usagef("--period: %s", err)
-		}
+// reportRange checks the period flags; every mistake is a usage error.
+func (o *rootOptions) reportRange(from, to, period, asOf string) (report.Range, error) {
+	r, err := report.ParseRange(report.RangeFlags{From: from, To: to, Period: period, AsOf: asOf}, o.today(), o.settings.Location())
+	if err != nil {
+		return r, &usageError{err: err}
 	}
 	return r, nil
 }
 
 // today is the current date in the platform time zone.
 func (o *rootOptions) today() time.Time {
-	return o.dateOf(o.env.Now())
+	return report.Date(o.env.Now().In(o.settings.Location()))
 }
 
-// dateOf is t's date in the platform time zone.
-func (o *rootOptions) dateOf(t time.Time) time.Time {
-	loc, err := time.LoadLocation(o.settings.TimeZone)
-	if err != nil {
-		loc = time.UTC
-	}
-	return report.Date(t.In(loc))
-}
+// parseInstant reads a time flag: RFC 3339, or a date.
+func parseInstant(s string) (time.Time, error) { return report.ParseInstant(s) }
 
-// parseInstant reads RFC 3339, a date-time without offset (UTC), or a date
-// (its start, UTC).
-func parseInstant(s string) (time.Time, error) {
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02T15:04", time.DateOnly} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC(), nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("invalid time %q: use RFC 3339 such as 2026-11-01T12:00:00Z, or YYYY-MM-DD", s)
-}
-
-func (o *salonOptions) run(ctx context.Context, rng reportRange) error {
+func (o *salonOptions) run(ctx context.Context, rng report.Range) error {
 	var reports []report.Report
 	var left queries.LeftOut
-	err := o.readSource(ctx, rng.asOf, func(db *queries.DB) error {
+	err := o.readSource(ctx, rng.AsOf, func(db *queries.DB) error {
 		conf := o.settings.Salon(o.id)
 		var err error
 		reports, err = db.Reports(ctx, queries.ReportRequest{
 			Salons: []queries.Salon{{ID: o.id, Name: conf.Name, TimeZone: conf.TimeZone}},
-			From:   rng.from,
-			To:     rng.to,
-			AsOf:   rng.asOf,
+			From:   rng.From,
+			To:     rng.To,
+			AsOf:   rng.AsOf,
 			Now:    o.env.Now(),
 		})
 		if err != nil {
@@ -199,24 +137,7 @@ func (o *rootOptions) warn(left queries.LeftOut) {
 // checkSalonExists tells an unknown salon id from a salon with a quiet
 // period.
 func (o *rootOptions) checkSalonExists(ctx context.Context, db *queries.DB, id int64) error {
-	present, err := db.SalonsPresent(ctx)
-	if err != nil {
-		return err
-	}
-	for _, p := range present {
-		if p == id {
-			return nil
-		}
-	}
-	ids := make([]string, len(present))
-	for i, p := range present {
-		ids[i] = strconv.FormatInt(p, 10)
-	}
-	const most = 20
-	if len(ids) > most {
-		ids = append(ids[:most], fmt.Sprintf("… %d more", len(present)-most))
-	}
-	return fmt.Errorf("salon %d not found in %s (salons present: %s)", id, o.settings.Source, strings.Join(ids, ", "))
+	return db.CheckSalonExists(ctx, id, o.settings.Source)
 }
 
 // openDB opens DuckDB on the configured source: a directory, or S3

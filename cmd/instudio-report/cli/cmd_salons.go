@@ -67,10 +67,10 @@ reports (-o json), or every full report in one document (-o html). With
 	return writes(cmd, report.Formats...)
 }
 
-func (o *salonsOptions) run(ctx context.Context, rng reportRange) error {
+func (o *salonsOptions) run(ctx context.Context, rng report.Range) error {
 	var reports []report.Report
 	var left queries.LeftOut
-	err := o.readSource(ctx, rng.asOf, func(db *queries.DB) error {
+	err := o.readSource(ctx, rng.AsOf, func(db *queries.DB) error {
 		var err error
 		reports, left, err = o.read(ctx, db, rng)
 		return err
@@ -110,7 +110,7 @@ func (o *salonsOptions) writeDir(ctx context.Context, reports []report.Report) e
 
 // read runs the reports of the salons asked for, or of every salon present
 // and configured.
-func (o *salonsOptions) read(ctx context.Context, db *queries.DB, rng reportRange) ([]report.Report, queries.LeftOut, error) {
+func (o *salonsOptions) read(ctx context.Context, db *queries.DB, rng report.Range) ([]report.Report, queries.LeftOut, error) {
 	present, err := db.SalonsPresent(ctx)
 	if err != nil {
 		return nil, queries.LeftOut{}, err
@@ -130,7 +130,7 @@ func (o *salonsOptions) read(ctx context.Context, db *queries.DB, rng reportRang
 			}
 		}
 	}
-	req := queries.ReportRequest{From: rng.from, To: rng.to, AsOf: rng.asOf, Now: o.env.Now()}
+	req := queries.ReportRequest{From: rng.From, To: rng.To, AsOf: rng.AsOf, Now: o.env.Now()}
 	// By default the salons include every one present: no narrowing read.
 	req.EverySalon = len(o.ids) == 0
 	for _, id := range ids {

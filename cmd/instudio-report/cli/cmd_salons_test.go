@@ -208,3 +208,23 @@ func TestSalonsEverySalonWarnsAboutRowsLeftOut(t *testing.T) {
 		}
 	}
 }
+
+// A salon the config file lists only with an email (no name, no zone) and
+// that has no events yet is a salon: salons lists it, and --ids 9 reports
+// it (it used to say "salon 9 not found"). An id in neither is still an
+// error.
+func TestSalonsIDsOfAConfiguredSalon(t *testing.T) {
+	dir := writeSmallFixture(t)
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(cfg, []byte("salons:\n  - id: 9\n    email: [owner9@example.com]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := run(t, runOpts{}, "--source", dir, "--config", cfg, "salons", "--ids", "9", "--period", "last-7d", "-o", "json")
+	if res.code != 0 || !strings.Contains(res.stdout, `"salon_id": 9,`) || !strings.Contains(res.stdout, `"bookings": 0,`) {
+		t.Errorf("--ids 9: exit %d, stdout %.200s, stderr %s", res.code, res.stdout, res.stderr)
+	}
+	res = run(t, runOpts{}, "--source", dir, "--config", cfg, "salons", "--ids", "8", "--period", "last-7d", "-o", "json")
+	if res.code != 1 || res.stderr != "instudio-report: salon 8 not found in "+dir+" (salons present: 1, 2)\n" {
+		t.Errorf("--ids 8: exit %d, stderr %q", res.code, res.stderr)
+	}
+}

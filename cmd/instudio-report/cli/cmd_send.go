@@ -4,17 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/instudio/instudio-report/layout"
 	"github.com/instudio/instudio-report/mail"
 	"github.com/instudio/instudio-report/queries"
 	"github.com/instudio/instudio-report/report"
-	"github.com/instudio/instudio-report/storage"
 )
 
 type sendOptions struct {
@@ -89,7 +86,7 @@ func (o *sendOptions) sendRange() (sendRange, error) {
 	if err != nil {
 		return sendRange{}, err
 	}
-	r := sendRange{asOf: rng.asOf}
+	r := sendRange{asOf: rng.AsOf}
 	if o.now != "" {
 		t, err := parseInstant(o.now)
 		if err != nil {
@@ -98,23 +95,10 @@ func (o *sendOptions) sendRange() (sendRange, error) {
 		r.now = &t
 	}
 	if o.from != "" {
-		fixed := mail.Period{From: rng.from, To: rng.to}
-		r.periodOf = func(time.Time) (mail.Period, error) { return fixed, nil }
+		r.periodOf = mail.FixedPeriod(mail.Period{From: rng.From, To: rng.To})
 		return r, nil
 	}
-	spec := o.period
-	if spec == "" {
-		spec = "last-30d"
-	}
-	_, monthErr := time.Parse("2006-01", spec)
-	r.rolling = monthErr != nil
-	r.periodOf = func(today time.Time) (mail.Period, error) {
-		from, to, err := report.ParsePeriod(spec, today)
-		if err != nil {
-			return mail.Period{}, usagef("--period: %s", err)
-		}
-		return mail.Period{From: from, To: to}, nil
-	}
+	r.periodOf, r.rolling = mail.PeriodSpec(o.period)
 	return r, nil
 }
 
@@ -125,17 +109,11 @@ func (o *sendOptions) run(ctx context.Context, rng sendRange) error {
 		at := *rng.now
 		now = func() time.Time { return at }
 	}
-	platform, err := time.LoadLocation(conf.TimeZone)
-	if err != nil {
-		platform = time.UTC
-	}
 	var salons []mail.Salon
 	for _, s := range conf.Salons {
-		zone := platform
-		if s.TimeZone != "" {
-			if zone, err = time.LoadLocation(s.TimeZone); err != nil {
-				return fmt.Errorf("%s: salon %d: timezone %q: %w", conf.ConfigFile, s.ID, s.TimeZone, err)
-			}
+		zone, err := conf.SalonLocation(s.ID, conf.Location())
+		if err != nil {
+			return fmt.Errorf("%s: %w", conf.ConfigFile, err)
 		}
 		salons = append(salons, mail.Salon{ID: s.ID, Name: s.Name, Zone: zone, To: s.Email, Cc: s.Cc, Report: conf.ReportOptions(s.ID)})
 	}
@@ -159,7 +137,7 @@ func (o *sendOptions) run(ctx context.Context, rng sendRange) error {
 		Salons:     salons,
 		Only:       o.salon,
 		PeriodOf:   rng.periodOf,
-		Zone:       platform,
+		Zone:       conf.Location(),
 		Rolling:    rng.rolling,
 		Force:      o.force,
 		DryRun:     o.dryRun,
@@ -174,35 +152,31 @@ func (o *sendOptions) run(ctx context.Context, rng sendRange) error {
 			}
 			req := queries.ReportRequest{From: p.From, To: p.To, AsOf: asOf, Now: now()}
 			for _, s := range salons {
-				conf := conf.Salon(s.ID)
-				req.Salons = append(req.Salons, queries.Salon{ID: s.ID, Name: s.Name, TimeZone: conf.TimeZone})
+				req.Salons = append(req.Salons, queries.Salon{ID: s.ID, Name: s.Name, TimeZone: conf.Salon(s.ID).TimeZone})
 			}
 			return db.Reports(ctx, req)
 		},
-		Sender: o.newSender,
+		Sender: mail.SMTPSender(conf.SMTP, conf.ConfigFile, o.env.Getenv),
 		Ledger: func(ctx context.Context) (*mail.Ledger, error) {
-			uri, err := mail.LedgerLocation(o.ledger, conf.SMTP, o.getenv)
+			uri, err := mail.LedgerLocation(o.ledger, conf.SMTP, o.env.Getenv)
 			if err != nil {
 				return nil, err
 			}
-			root, err := storage.Open(ctx, uri, o.s3Options())
-			if err != nil {
-				return nil, fmt.Errorf("ledger: %w", err)
-			}
-			return &mail.Ledger{Root: root}, nil
+			// A dry run writes nothing to the ledger and needs none:
+			// without one it compares with nothing.
+			return mail.OpenLedger(uri, o.dryRun != "", o.openLayoutRoot)(ctx)
 		},
 		Freshness: func(ctx context.Context) (mail.Freshness, error) {
-			return o.freshness(ctx, now(), conf.SMTP.MaxLagOrDefault())
+			root, err := o.openLayoutRoot(ctx, conf.Source)
+			if err != nil {
+				return mail.Freshness{}, err
+			}
+			return mail.CheckFreshness(ctx, root, now(), conf.SMTP.MaxLagOrDefault())
 		},
 		Log: o.log,
 		Out: o.env.Stderr,
 	}
-	if o.dryRun != "" {
-		// A dry run writes nothing to the ledger and needs none: without
-		// one it compares with nothing.
-		run.Ledger = o.existingLedger(run.Ledger)
-	}
-	err = run.Run(ctx)
+	err := run.Run(ctx)
 	var unknown *mail.UnknownSalonError
 	var stale *mail.StaleError
 	switch {
@@ -212,80 +186,4 @@ func (o *sendOptions) run(ctx context.Context, rng sendRange) error {
 		return &checkFailedError{msg: stale.Error()}
 	}
 	return err
-}
-
-// existingLedger opens the ledger only where one exists already, so that
-// a dry run leaves no trace in the state directory.
-func (o *sendOptions) existingLedger(open func(context.Context) (*mail.Ledger, error)) func(context.Context) (*mail.Ledger, error) {
-	return func(ctx context.Context) (*mail.Ledger, error) {
-		uri, err := mail.LedgerLocation(o.ledger, o.settings.SMTP, o.getenv)
-		if err != nil {
-			return nil, err
-		}
-		if !strings.HasPrefix(uri, "s3://") {
-			if _, err := os.Stat(uri); err != nil {
-				return nil, err
-			}
-		}
-		return open(ctx)
-	}
-}
-
-// freshness judges the source as check does, with smtp.max_lag.
-func (o *sendOptions) freshness(ctx context.Context, now time.Time, maxLag time.Duration) (mail.Freshness, error) {
-	root, err := o.openLayoutRoot(ctx, o.settings.Source)
-	if err != nil {
-		return mail.Freshness{}, err
-	}
-	h, err := layout.Check(ctx, root, layout.CheckOptions{Now: now, MaxLag: maxLag})
-	if err != nil {
-		return mail.Freshness{}, err
-	}
-	if h.Empty {
-		return mail.Freshness{Stale: true, Why: "no booking events in " + h.Source}, nil
-	}
-	// The newest event is told from check's lag, so that the message
-	// follows whichever time check judges by.
-	lag := time.Duration(h.Lag)
-	why := fmt.Sprintf("newest event arrived %s, %s before %s",
-		now.Add(-lag).UTC().Format(time.RFC3339), lag.Round(time.Minute), now.UTC().Format(time.RFC3339))
-	return mail.Freshness{Stale: h.Stale, Why: why}, nil
-}
-
-// newSender is the SMTP sender of a real run; it dials on the first
-// message.
-func (o *sendOptions) newSender() (mail.Sender, func(), error) {
-	password, err := o.smtpPassword()
-	if err != nil {
-		return nil, nil, err
-	}
-	sender, err := mail.NewSMTP(mail.SMTPOptions{Settings: o.settings.SMTP, Password: password})
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", o.settings.ConfigFile, err)
-	}
-	return sender, func() { sender.Close() }, nil
-}
-
-// smtpPassword reads the password from INSTUDIO_SMTP_PASSWORD, else from
-// smtp.password_file. It never appears in a message.
-func (o *sendOptions) smtpPassword() (string, error) {
-	if v := o.getenv("INSTUDIO_SMTP_PASSWORD"); v != "" {
-		return v, nil
-	}
-	file := o.settings.SMTP.PasswordFile
-	if file == "" {
-		return "", nil
-	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return "", fmt.Errorf("smtp.password_file %s: %w", file, errors.Unwrap(err))
-	}
-	return strings.TrimRight(string(data), "\r\n"), nil
-}
-
-func (o *sendOptions) getenv(name string) string {
-	if o.env.Getenv == nil {
-		return ""
-	}
-	return o.env.Getenv(name)
 }

@@ -4,31 +4,11 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/instudio/instudio-report/queries"
 )
-
-// describeExtensions says which DuckDB extensions this binary can use, and
-// what that means for s3:// sources.
-func describeExtensions(exts []queries.Extension) string {
-	var parts []string
-	httpfs := "httpfs not installed (s3:// sources are read through the local cache)"
-	for _, e := range exts {
-		if e.Name == "httpfs" {
-			if e.Installed || e.Loaded {
-				httpfs = "httpfs " + strings.ToLower(e.Mode) + " (s3:// sources can be read directly)"
-			}
-			continue
-		}
-		if e.Installed || e.Loaded {
-			parts = append(parts, e.Name)
-		}
-	}
-	return strings.Join(parts, ", ") + "; " + httpfs
-}
 
 func newVersionCmd(root *rootOptions) *cobra.Command {
 	return &cobra.Command{
@@ -77,7 +57,7 @@ func newVersionCmd(root *rootOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(w, "extensions: %s\n", describeExtensions(exts))
+			fmt.Fprintf(w, "extensions: %s\n", queries.DescribeExtensions(exts))
 			return nil
 		},
 	}

@@ -15,7 +15,7 @@ import (
 
 // TestSalonAgreesWithDesign checks `salon -o json` on data that no test
 // wrote by hand (a demo data set) against a second, plain-Go reading of
-// DESIGN.md's definitions: dedup on event_id, latest event by occurred_at
+// docs/design.md's definitions: dedup on event_id, latest event by occurred_at
 // with the higher status on a tie, the period by booking_date, late
 // cancellations from the time of the canceling event.
 func TestSalonAgreesWithDesign(t *testing.T) {

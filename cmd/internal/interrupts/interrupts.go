@@ -1,4 +1,7 @@
-package cli
+// Package interrupts routes Ctrl-C (SIGINT) to a command: by default an
+// interrupt cancels the command's context; a command that handles Ctrl-C
+// itself (the repl) takes them over while it runs.
+package interrupts
 
 import (
 	"context"
@@ -18,10 +21,10 @@ type interrupts struct {
 
 type interruptsKey struct{}
 
-// routeInterrupts starts routing in; the returned context carries the
-// router for takeInterrupts and ends with an untaken interrupt. stop ends
+// Route starts routing in; the returned context carries the
+// router for Take and ends with an untaken interrupt. stop ends
 // the routing.
-func routeInterrupts(ctx context.Context, in <-chan os.Signal) (context.Context, context.CancelFunc) {
+func Route(ctx context.Context, in <-chan os.Signal) (context.Context, context.CancelFunc) {
 	ctx, cancel := context.WithCancel(ctx)
 	r := &interrupts{cancel: cancel}
 	if in != nil {
@@ -51,10 +54,10 @@ func (r *interrupts) route(ctx context.Context, in <-chan os.Signal) {
 	}
 }
 
-// takeInterrupts hands the interrupts of ctx's router to the caller until
+// Take hands the interrupts of ctx's router to the caller until
 // release. Without a router (a test without signals) the channel never
 // delivers.
-func takeInterrupts(ctx context.Context) (_ <-chan os.Signal, release func()) {
+func Take(ctx context.Context) (_ <-chan os.Signal, release func()) {
 	r, _ := ctx.Value(interruptsKey{}).(*interrupts)
 	taker := make(chan os.Signal, 1)
 	if r == nil {

@@ -1,4 +1,4 @@
-package cli
+package interrupts
 
 import (
 	"context"
@@ -9,11 +9,11 @@ import (
 
 func TestInterrupts(t *testing.T) {
 	in := make(chan os.Signal)
-	ctx, stop := routeInterrupts(context.Background(), in)
+	ctx, stop := Route(context.Background(), in)
 	defer stop()
 
 	// Taken: the interrupt goes to the taker and the command goes on.
-	taken, release := takeInterrupts(ctx)
+	taken, release := Take(ctx)
 	in <- os.Interrupt
 	select {
 	case <-taken:

@@ -1,0 +1,22 @@
+package queries
+
+import "strings"
+
+// DescribeExtensions says which DuckDB extensions this binary can use, and
+// what that means for s3:// sources.
+func DescribeExtensions(exts []Extension) string {
+	var parts []string
+	httpfs := "httpfs not installed (s3:// sources are read through the local cache)"
+	for _, e := range exts {
+		if e.Name == "httpfs" {
+			if e.Installed || e.Loaded {
+				httpfs = "httpfs " + strings.ToLower(e.Mode) + " (s3:// sources can be read directly)"
+			}
+			continue
+		}
+		if e.Installed || e.Loaded {
+			parts = append(parts, e.Name)
+		}
+	}
+	return strings.Join(parts, ", ") + "; " + httpfs
+}

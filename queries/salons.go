@@ -1,0 +1,41 @@
+package queries
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// SalonNotFoundError is a salon id that the source holds no events of.
+type SalonNotFoundError struct {
+	ID      int64
+	Source  string  // the source as the user named it
+	Present []int64 // the salons it does hold
+}
+
+func (e *SalonNotFoundError) Error() string {
+	ids := make([]string, len(e.Present))
+	for i, p := range e.Present {
+		ids[i] = strconv.FormatInt(p, 10)
+	}
+	const most = 20
+	if len(ids) > most {
+		ids = append(ids[:most], fmt.Sprintf("… %d more", len(e.Present)-most))
+	}
+	return fmt.Sprintf("salon %d not found in %s (salons present: %s)", e.ID, e.Source, strings.Join(ids, ", "))
+}
+
+// CheckSalonExists tells an unknown salon id (a *SalonNotFoundError) from
+// a salon with a quiet period (nil). source names the source in the error.
+func (db *DB) CheckSalonExists(ctx context.Context, id int64, source string) error {
+	present, err := db.SalonsPresent(ctx)
+	if err != nil {
+		return err
+	}
+	if slices.Contains(present, id) {
+		return nil
+	}
+	return &SalonNotFoundError{ID: id, Source: source, Present: present}
+}
