@@ -118,13 +118,15 @@ type client struct {
 	standing bool
 	// lapsed clients book no more.
 	lapsed bool
+	// last is the latest appointment booked for the client so far.
+	last time.Time
 }
 
 // Habits of the demo's clients, chosen so that a month looks like the one
 // before: most clients book the next visit at checkout, a few hold a
 // standing appointment, some lapse, and new clients keep arriving.
 const (
-	newClientShare  = 0.03 // of the bookings made on demand, by a new client
+	newClientShare  = 0.05 // of the bookings made on demand, by a new client
 	prebookerShare  = 0.8  // of the clients
 	prebookAtVisit  = 0.8  // a prebooker books the next visit at checkout
 	standingShare   = 0.03 // of the clients
@@ -135,6 +137,11 @@ const (
 	demandShare = 0.5
 	// warmUpDays are generated before the history and left out of it.
 	warmUpDays = 120
+	// lapseAfterDays: a client who has booked nothing for this long has
+	// lapsed and does not come back, as salons count them. It is shorter
+	// than the warm-up, so that a client whose visits all fell in the
+	// warm-up never turns up later looking new.
+	lapseAfterDays = 60
 )
 
 // Batch is one file of the demo data set.
@@ -292,7 +299,7 @@ func (g *generator) newSalon(id int64) *salon {
 	for i := range max(2, int(perDay/4)) {
 		s.employees = append(s.employees, id*100+int64(i+1))
 	}
-	for range int(perDay * 8) {
+	for range int(perDay * 25) {
 		g.newClient(s)
 	}
 	s.regulars = max(1, len(s.clients)/5)
@@ -309,9 +316,13 @@ func (g *generator) newClient(s *salon) *client {
 	return c
 }
 
-// client picks who makes a booking on demand: now and then a new client,
-// else one of the salon's clients who still come, regulars most often.
-func (g *generator) client(s *salon) *client {
+// client picks who makes a booking on demand for an appointment at start:
+// now and then a new client, else one of the salon's clients who still
+// come, regulars most often, and only one who is due: with no appointment
+// booked after start, and none within half their usual interval before it,
+// so that a client's visits are spaced like real ones. A client not seen
+// for lapseAfterDays has lapsed.
+func (g *generator) client(s *salon, start time.Time) *client {
 	if g.rng.Float64() < newClientShare {
 		return g.newClient(s)
 	}
@@ -322,11 +333,31 @@ func (g *generator) client(s *salon) *client {
 		} else {
 			c = s.clients[g.rng.IntN(len(s.clients))]
 		}
-		if !c.lapsed {
+		if g.due(c, start) {
+			return c
+		}
+	}
+	// Else the first client due from a random place in the list.
+	n := len(s.clients)
+	for i, o := 0, g.rng.IntN(n); i < n; i++ {
+		if c := s.clients[(o+i)%n]; g.due(c, start) {
 			return c
 		}
 	}
 	return g.newClient(s)
+}
+
+// due tells whether c may book an appointment at start on demand, and
+// lapses c when not seen for lapseAfterDays.
+func (g *generator) due(c *client, start time.Time) bool {
+	if c.lapsed {
+		return false
+	}
+	if !c.last.IsZero() && start.Sub(c.last) > lapseAfterDays*24*time.Hour {
+		c.lapsed = true
+		return false
+	}
+	return c.last.IsZero() || start.Sub(c.last) >= time.Duration(c.every)*12*time.Hour
 }
 
 func (g *generator) service() service {
@@ -395,7 +426,7 @@ func (g *generator) between(a, b time.Time) time.Time {
 func (g *generator) booking(s *salon, day time.Time) {
 	start := day.Add(time.Duration(g.hour(day))*time.Hour + time.Duration(15*g.rng.IntN(4))*time.Minute)
 	created := start.Add(-g.leadTime()).Truncate(time.Second)
-	g.book(s, g.client(s), start, created)
+	g.book(s, g.client(s, start), start, created)
 }
 
 // book generates a booking's life from its creation. A completed visit of
@@ -405,9 +436,19 @@ func (g *generator) book(s *salon, c *client, start, created time.Time) {
 	if created.After(g.now) {
 		return // not booked yet
 	}
-	// A booking made before the history starts is lived through, for the
-	// client's habits, but none of its events is kept.
+	// A booking made before the history starts for a day in it is on the
+	// books when they start: it is booked on the first day, as the
+	// clientele's first visits are, so that no client of the salon shows
+	// up later looking new.
+	if created.Before(g.first) && !start.Before(g.first) {
+		created = g.between(g.first, minTime(start, g.first.Add(24*time.Hour))).Truncate(time.Second)
+	}
+	// A booking made and held before the history starts is lived through,
+	// for the client's habits, but none of its events is kept.
 	visible := !created.Before(g.first)
+	if start.After(c.last) {
+		c.last = start
+	}
 	g.seq++
 	rec := &bookingRecord{created: created, seq: g.seq}
 	if visible {

@@ -282,3 +282,83 @@ func TestOptionBounds(t *testing.T) {
 		}
 	}
 }
+
+// finalStates is every booking as it stands at the end: its latest event.
+func finalStates(evs []booking.Event) map[int64]booking.Event {
+	last := map[int64]booking.Event{}
+	for _, e := range evs {
+		if l, ok := last[e.BookingID]; !ok || e.OccurredAt.After(l.OccurredAt) {
+			last[e.BookingID] = e
+		}
+	}
+	return last
+}
+
+// New clients, those whose earliest booking at the salon falls in a
+// period (docs/design.md), are a few percent of the period's clients in
+// each of the last two 30-day periods: the warm-up the generator drops
+// must not leave clients who look new when they come back.
+func TestNewClientsAreAFewPercent(t *testing.T) {
+	first := map[[2]int64]time.Time{} // by salon and client
+	type period struct{ from, to time.Time }
+	periods := []period{
+		{time.Date(2026, 9, 28, 0, 0, 0, 0, time.UTC), time.Date(2026, 10, 28, 0, 0, 0, 0, time.UTC)},
+		{time.Date(2026, 10, 28, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)},
+	}
+	states := finalStates(events(t, options()))
+	inPeriod := make([]map[[2]int64]bool, len(periods))
+	for i := range inPeriod {
+		inPeriod[i] = map[[2]int64]bool{}
+	}
+	for _, e := range states {
+		k := [2]int64{e.SalonID, *e.UserID}
+		if f, ok := first[k]; !ok || e.BookingDate.Before(f) {
+			first[k] = e.BookingDate
+		}
+		for i, p := range periods {
+			if !e.BookingDate.Before(p.from) && e.BookingDate.Before(p.to) {
+				inPeriod[i][k] = true
+			}
+		}
+	}
+	for i, p := range periods {
+		clients, fresh := 0, 0
+		for k := range inPeriod[i] {
+			if k[0] != 1 {
+				continue
+			}
+			clients++
+			if !first[k].Before(p.from) {
+				fresh++
+			}
+		}
+		share := float64(fresh) / float64(clients)
+		if share < 0.01 || share > 0.05 {
+			t.Errorf("salon 1, %s to %s: %d new clients of %d (%.1f%%), want a few percent", p.from.Format(time.DateOnly), p.to.Format(time.DateOnly), fresh, clients, 100*share)
+		}
+	}
+}
+
+// A client's visits are spaced like real ones: hardly ever two completed
+// visits of one client within three days.
+func TestVisitsAreSpacedOut(t *testing.T) {
+	visits := map[int64][]time.Time{}
+	for _, e := range finalStates(events(t, options())) {
+		if e.Status == booking.Completed {
+			visits[*e.UserID] = append(visits[*e.UserID], e.BookingDate)
+		}
+	}
+	gaps, close := 0, 0
+	for _, v := range visits {
+		slices.SortFunc(v, time.Time.Compare)
+		for i := 1; i < len(v); i++ {
+			gaps++
+			if v[i].Sub(v[i-1]) < 3*24*time.Hour {
+				close++
+			}
+		}
+	}
+	if gaps < 1000 || close*200 > gaps {
+		t.Errorf("%d of %d gaps between a client's visits are under 3 days, want under 0.5%%", close, gaps)
+	}
+}

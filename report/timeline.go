@@ -196,39 +196,42 @@ func optInt(n *int64) string {
 	return strconv.FormatInt(*n, 10)
 }
 
-// WriteTimelineTable prints the timeline for a terminal.
+// WriteTimelineTable prints the timeline for a terminal, within 100
+// columns: the table holds the short fields, numbered, and each event's id
+// (with its copies) and a reschedule follow on a line of their own.
 func WriteTimelineTable(w io.Writer, t Timeline) error {
 	fmt.Fprintf(w, "Booking %d: %d events\n\n", t.BookingID, len(t.Entries))
-	tbl := newTable(w, []tw.Align{tw.AlignLeft, tw.AlignLeft, tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignLeft})
-	tbl.Header("occurred_at (UTC)", "event_type", "status", "booking_date", "employee", "amount_cents", "event_id")
-	for _, e := range t.Entries {
-		date := e.BookingDate.Format("2006-01-02 15:04")
-		if e.RescheduledFrom != nil {
-			date += " (rescheduled from " + e.RescheduledFrom.Format("2006-01-02 15:04") + ")"
-		}
-		id := e.EventID
-		if e.Copies > 1 {
-			id += fmt.Sprintf(" ×%d", e.Copies)
-		}
-		if err := tbl.Append(stamp(e.OccurredAt), e.EventType, statusName(e.Status), date, optInt(e.EmployeeID), optInt(e.AmountCents), id); err != nil {
+	tbl := newTable(w, []tw.Align{tw.AlignRight, tw.AlignLeft, tw.AlignLeft, tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight})
+	tbl.Header("#", "occurred_at (UTC)", "event_type", "status", "booking_date", "employee", "amount_cents")
+	for i, e := range t.Entries {
+		if err := tbl.Append(strconv.Itoa(i+1), stamp(e.OccurredAt), e.EventType, statusName(e.Status), e.BookingDate.Format("2006-01-02 15:04"), optInt(e.EmployeeID), optInt(e.AmountCents)); err != nil {
 			return err
 		}
 	}
 	if err := tbl.Render(); err != nil {
 		return err
 	}
+	for i, e := range t.Entries {
+		line := fmt.Sprintf("%3d  event_id %s", i+1, e.EventID)
+		if e.Copies > 1 {
+			line += fmt.Sprintf(" ×%d", e.Copies)
+		}
+		if e.RescheduledFrom != nil {
+			line += ", rescheduled from " + e.RescheduledFrom.Format("2006-01-02 15:04")
+		}
+		fmt.Fprintln(w, line)
+	}
 	fmt.Fprintln(w)
 	if s := t.State; s != nil {
 		fmt.Fprintf(w, "Current state: %s, appointment %s at salon %d", statusName(s.Status), s.BookingDate.Format("2006-01-02 15:04"), s.SalonID)
-		fmt.Fprintf(w, ", client %s, employee %s, amount_cents %s\n", optInt(s.UserID), optInt(s.EmployeeID), optInt(s.AmountCents))
-		fmt.Fprintf(w, "Created %s UTC, last change %s UTC", stamp(s.CreatedAt), stamp(s.UpdatedAt))
+		fmt.Fprintf(w, "\n  client %s, employee %s, amount_cents %s\n", optInt(s.UserID), optInt(s.EmployeeID), optInt(s.AmountCents))
+		fmt.Fprintf(w, "  created %s UTC, last change %s UTC\n", stamp(s.CreatedAt), stamp(s.UpdatedAt))
 		if s.CanceledAt != nil {
-			fmt.Fprintf(w, ", canceled %s UTC", stamp(*s.CanceledAt))
+			fmt.Fprintf(w, "  canceled %s UTC\n", stamp(*s.CanceledAt))
 		}
 		if s.CompletedAt != nil {
-			fmt.Fprintf(w, ", completed %s UTC", stamp(*s.CompletedAt))
+			fmt.Fprintf(w, "  completed %s UTC\n", stamp(*s.CompletedAt))
 		}
-		fmt.Fprintln(w)
 	}
 	if len(t.Anomalies) == 0 {
 		fmt.Fprintln(w, "Anomalies: none")

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/instudio/instudio-report/booking"
 	bt "github.com/instudio/instudio-report/booking/bookingtest"
@@ -82,6 +83,20 @@ func TestTimelineAnomalies(t *testing.T) {
 	}
 	if err := json.Unmarshal(buf.Bytes(), &out); err != nil {
 		t.Fatal(err)
+	}
+	// The terminal table reads in 100 columns (issue 21, item 18: it was
+	// 136-170 wide): the event id and the reschedule have their own line.
+	buf.Reset()
+	if err := report.WriteTimelineTable(&buf, tl); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(buf.String(), "\n") {
+		if n := utf8.RuneCountInString(line); n > 100 {
+			t.Errorf("%d columns: %s", n, line)
+		}
+	}
+	if !strings.Contains(buf.String(), "  2  event_id b, rescheduled from 2026-03-10 10:00\n") {
+		t.Errorf("table lacks event 2's line:\n%s", buf.String())
 	}
 	if out.BookingID != 7 || len(out.Events) != 7 || out.State != nil || len(out.Anomalies) != 6 {
 		t.Errorf("json = %+v", out)
