@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -41,6 +42,11 @@ type ImportResult struct {
 	Imported, AlreadyImported int
 	// LeftAlone are the files at the root that are not the seed's, and why.
 	LeftAlone []Skipped
+	// Changed are legacy files imported before whose content differs now
+	// from the event imported from them (counted in AlreadyImported too):
+	// the layout keeps what was imported, and the reason says what differs
+	// and in which layout file.
+	Changed []Skipped
 }
 
 // legacyFile is a file of the seed's Lambda at the root of from.
@@ -88,17 +94,21 @@ func ImportLegacy(ctx context.Context, from, dest storage.Root, opt ImportOption
 		return res, nil
 	}
 
-	imported, err := importedIDs(ctx, dest, cands)
+	imported, err := importedEvents(ctx, dest, cands)
 	if err != nil {
 		return nil, err
 	}
-	var todo []legacyFile
+	var todo, before []legacyFile
 	for _, c := range cands {
-		if imported[c.Key] {
+		if imported.files[c.Key] {
 			res.AlreadyImported++
+			before = append(before, c)
 		} else {
 			todo = append(todo, c)
 		}
+	}
+	if res.Changed, err = changedSinceImport(ctx, from, dest, before, imported); err != nil {
+		return nil, err
 	}
 
 	// Read and check every file, several at a time.
@@ -203,20 +213,112 @@ func legacyEvents(c legacyFile, data []byte) ([]booking.Event, error) {
 	return evs, nil
 }
 
-// importedIDs returns the event_ids already in dest among those the
+// imported is what dest already holds of the candidates: the legacy files
+// with an event in the layout, and each such event with its layout file.
+type imported struct {
+	files  map[string]bool
+	events map[string]storedEvent // by event_id
+}
+
+type storedEvent struct {
+	booking.Event
+	key string // the layout file that holds it
+}
+
+// changedSinceImport reads the legacy files imported before and compares
+// each event with the one the layout holds: a seed file rewritten since
+// (another status, booking or date under the same name) must not pass for
+// "already imported".
+func changedSinceImport(ctx context.Context, from, dest storage.Root, done []legacyFile, in imported) ([]Skipped, error) {
+	reasons := make([]string, len(done))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(16)
+	for i, c := range done {
+		g.Go(func() error {
+			data, err := from.Read(gctx, c.Key)
+			if err != nil {
+				return err
+			}
+			evs, err := legacyEvents(c, data)
+			var fe *FormatError
+			switch {
+			case errors.As(err, &fe):
+				reasons[i] = "changed since it was imported, and now unreadable: " + fe.Reason
+				return nil
+			case err != nil:
+				return err
+			}
+			for _, e := range evs {
+				st, ok := in.events[e.EventID]
+				if !ok {
+					reasons[i] = fmt.Sprintf("changed since it was imported: event %s is not in the layout (it now holds %d events)", e.EventID, len(evs))
+					return nil
+				}
+				if field := firstDifference(e, st.Event); field != "" {
+					reasons[i] = fmt.Sprintf("changed since it was imported: %s differs from the event imported into %s, which the layout keeps", field, dest.URI(st.key))
+					if strings.HasPrefix(path.Base(st.key), "legacy-") {
+						// That file holds legacy events only: an import
+						// writes all of them again from the seed's files.
+						reasons[i] += "; to replace it, delete that file and import again"
+					}
+					return nil
+				}
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	var out []Skipped
+	for i, c := range done {
+		if reasons[i] != "" {
+			out = append(out, Skipped{Key: from.URI(c.Key), Reason: reasons[i]})
+		}
+	}
+	return out, nil
+}
+
+// firstDifference names the first column in which a and b differ, or "".
+func firstDifference(a, b booking.Event) string {
+	eqInt := func(x, y *int64) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
+	switch {
+	case a.Status != b.Status:
+		return "status"
+	case a.EventType != b.EventType:
+		return "event_type"
+	case !a.OccurredAt.Equal(b.OccurredAt):
+		return "occurred_at"
+	case a.BookingID != b.BookingID:
+		return "booking_id"
+	case !a.BookingDate.Equal(b.BookingDate):
+		return "booking_date"
+	case !eqInt(a.UserID, b.UserID):
+		return "user_id"
+	case a.SalonID != b.SalonID:
+		return "salon_id"
+	case !eqInt(a.EmployeeID, b.EmployeeID):
+		return "employee_id"
+	case !eqInt(a.PaymentID, b.PaymentID):
+		return "payment_id"
+	}
+	return ""
+}
+
+// importedEvents returns the events already in dest among those the
 // candidates would get, reading only the files whose days could hold them.
-func importedIDs(ctx context.Context, dest storage.Root, cands []legacyFile) (map[string]bool, error) {
+func importedEvents(ctx context.Context, dest storage.Root, cands []legacyFile) (imported, error) {
 	want := map[string]bool{}
 	days := map[string]bool{}
 	for _, c := range cands {
 		want[c.Key] = true
 		days[c.at.Format(time.DateOnly)] = true
 	}
+	in := imported{files: map[string]bool{}, events: map[string]storedEvent{}}
 	files, err := ListFiles(ctx, dest)
 	if err != nil {
-		return nil, err
+		return in, err
 	}
-	found := map[string]bool{}
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(8)
@@ -236,20 +338,21 @@ func importedIDs(ctx context.Context, dest storage.Root, cands []legacyFile) (ma
 			if err != nil {
 				return err
 			}
-			ids, err := EventIDs(f.Key, data)
+			evs, err := decode(f.Key, data, eventColumns, decodeOptions{truncate: true})
 			if err != nil {
-				return fmt.Errorf("import-legacy: reading the event ids of %s: %w", dest.URI(f.Key), err)
+				return fmt.Errorf("import-legacy: reading the events of %s: %w", dest.URI(f.Key), err)
 			}
 			mu.Lock()
 			defer mu.Unlock()
-			for _, id := range ids {
-				base, _, _ := strings.Cut(id, "#")
+			for _, e := range evs {
+				base, _, _ := strings.Cut(e.EventID, "#")
 				if want[base] {
-					found[base] = true
+					in.files[base] = true
+					in.events[e.EventID] = storedEvent{Event: e, key: f.Key}
 				}
 			}
 			return nil
 		})
 	}
-	return found, g.Wait()
+	return in, g.Wait()
 }

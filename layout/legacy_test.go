@@ -311,3 +311,46 @@ func TestMissingLocalPathIsAnError(t *testing.T) {
 		t.Errorf("compact of a missing path: %v", err)
 	}
 }
+
+// A seed file rewritten after its import (booking 1's pending becomes
+// canceled under the same name, same size) is not passed off as "already
+// imported": it is listed as changed, with the column that differs and the
+// layout file that keeps the imported event. An unchanged file is not.
+func TestImportLegacyChangedSinceImport(t *testing.T) {
+	for name, newRoot := range roots {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			from, _ := newRoot(t)
+			dest, _ := newRoot(t)
+			put(t, from, legacyA, seedFile(t, seed(1, 1, 1, "2024-10-06T20:00:00")))
+			put(t, from, legacyB, seedFile(t, seed(1, 1, 2, "2024-10-06T20:00:00")))
+			first, err := layout.ImportLegacy(ctx, from, dest, layout.ImportOptions{})
+			if err != nil || first.Imported != 2 || len(first.Written) != 1 {
+				t.Fatalf("first import: %+v, %v", first, err)
+			}
+			if err := from.Delete(ctx, legacyA); err != nil {
+				t.Fatal(err)
+			}
+			put(t, from, legacyA, seedFile(t, seed(1, 1, 4, "2024-10-06T20:00:00")))
+			again, err := layout.ImportLegacy(ctx, from, dest, layout.ImportOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if again.Imported != 0 || again.AlreadyImported != 2 || len(again.Changed) != 1 {
+				t.Fatalf("second import: %+v", again)
+			}
+			c := again.Changed[0]
+			if !strings.HasSuffix(c.Key, legacyA) || !strings.Contains(c.Reason, "changed since it was imported: status differs from the event imported into "+dest.URI(first.Written[0])) {
+				t.Errorf("changed = %+v", c)
+			}
+			var lines strings.Builder
+			again.WriteLines(&lines, dest.URI, false)
+			if want := "not imported again " + c.Key + ": " + c.Reason + "\n"; lines.String() != want {
+				t.Errorf("lines = %q, want %q", lines.String(), want)
+			}
+			if sum := layout.ImportSummary("D", again, false, 0); sum != "imported 0 events in 0 files to D in 0.0 s (2 already imported, 1 of them changed since)" {
+				t.Errorf("summary = %q", sum)
+			}
+		})
+	}
+}

@@ -61,6 +61,9 @@ func ImportSummary(dest string, res *ImportResult, dryRun bool, elapsed time.Dur
 		fmt.Fprintf(&b, "imported %s events in %s to %s in %.1f s (%s already imported",
 			grouped(int64(res.Imported)), fileCount(len(res.Written)), dest, elapsed.Seconds(), grouped(int64(res.AlreadyImported)))
 	}
+	if n := len(res.Changed); n > 0 {
+		fmt.Fprintf(&b, ", %s of them changed since", grouped(int64(n)))
+	}
 	if n := len(res.LeftAlone); n > 0 {
 		fmt.Fprintf(&b, "; %s left alone", grouped(int64(n)))
 	}
@@ -102,6 +105,9 @@ func (res *ImportResult) WriteLines(w io.Writer, uri func(key string) string, dr
 	}
 	for _, s := range res.LeftAlone {
 		fmt.Fprintf(w, "left alone %s: %s\n", s.Key, s.Reason)
+	}
+	for _, s := range res.Changed {
+		fmt.Fprintf(w, "not imported again %s: %s\n", s.Key, s.Reason)
 	}
 }
 

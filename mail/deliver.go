@@ -77,8 +77,12 @@ type Result struct {
 	SalonID   int64
 	SalonName string
 	Outcome   Outcome
-	Detail    string // why, for every outcome but sent and already sent
+	Detail    string // why, for every outcome but sent (unless empty) and already sent
 	Attempts  int    // SMTP transactions tried in this run
+	// Stuck is a failure that leaves the salon "sending" in the ledger (the
+	// mail went out, or may have, and the ledger did not record the end):
+	// a rerun will not send it again without --force.
+	Stuck bool
 }
 
 // Summary is the outcome of a run.
@@ -119,7 +123,7 @@ func (s *Summary) Write(w io.Writer) {
 	fmt.Fprintf(w, " (reports %s, render %s, smtp %s)\n", s.ReportTime.Round(time.Millisecond),
 		s.RenderTime.Round(time.Millisecond), s.SMTPTime.Round(time.Millisecond))
 	for _, r := range s.Results {
-		if r.Outcome == OutcomeSent || r.Outcome == OutcomeAlreadySent {
+		if (r.Outcome == OutcomeSent && r.Detail == "") || r.Outcome == OutcomeAlreadySent {
 			continue
 		}
 		fmt.Fprintf(w, "  %s: %s: %s\n", salonLabel(r.SalonID, r.SalonName), r.Outcome, r.Detail)
@@ -132,6 +136,10 @@ func salonLabel(id int64, name string) string {
 	}
 	return fmt.Sprintf("salon %d (%s)", id, name)
 }
+
+// emptyDetail is what the summary says of a salon sent a report without a
+// booking in its period: an all-zero email the owner may ask about.
+const emptyDetail = "no bookings in the period: the email shows all zeros (smtp.skip_empty skips such salons)"
 
 // Run delivers every job, one salon after another, and never stops at a
 // salon's failure. It stops early only when ctx ends; the salons left are
@@ -218,12 +226,15 @@ func (d *Delivery) deliver(ctx context.Context, job Job, st Status, sum *Summary
 		if err == nil {
 			entry.State, entry.At, entry.Error = Sent.String(), d.Now().UTC(), ""
 			if _, werr := d.Ledger.Write(record, d.Period, entry); werr != nil {
-				res.Outcome = OutcomeFailed
-				res.Detail = fmt.Sprintf("delivered, but the ledger did not record it (it stays \"sending\"): %v", werr)
+				res.Outcome, res.Stuck = OutcomeFailed, true
+				res.Detail = fmt.Sprintf("the mail went out, but the ledger did not record it: it stays \"sending\", so a rerun will not send it twice; fix the ledger's storage (%v)", werr)
 				return res
 			}
 			log.Info("sent", "salon", job.SalonID, "to", strings.Join(msg.Recipients(), ","), "message_id", msg.MessageID)
 			res.Outcome = OutcomeSent
+			if job.Empty {
+				res.Detail = emptyDetail
+			}
 			return res
 		}
 		var de *DeliveryError
@@ -231,8 +242,8 @@ func (d *Delivery) deliver(ctx context.Context, job Job, st Status, sum *Summary
 			de = &DeliveryError{Err: err}
 		}
 		if de.Unknown {
-			res.Outcome = OutcomeFailed
-			res.Detail = fmt.Sprintf("may have been delivered (left \"sending\" in the ledger): %v", err)
+			res.Outcome, res.Stuck = OutcomeFailed, true
+			res.Detail = fmt.Sprintf("may have been delivered (left \"sending\" in the ledger, so a rerun will not send it again; check with the recipients, then rerun with --force): %v", err)
 			return res
 		}
 		if de.Temporary && res.Attempts <= d.Retries && ctx.Err() == nil {
@@ -246,7 +257,8 @@ func (d *Delivery) deliver(ctx context.Context, job Job, st Status, sum *Summary
 		res.Outcome = OutcomeFailed
 		res.Detail = fmt.Sprintf("not delivered after %d attempt(s): %v", res.Attempts, err)
 		if _, werr := d.Ledger.Write(record, d.Period, entry); werr != nil {
-			res.Detail += fmt.Sprintf(" (and the ledger did not record the failure: %v)", werr)
+			res.Stuck = true
+			res.Detail += fmt.Sprintf(" (and the ledger did not record the failure: it stays \"sending\", so a rerun will not retry it; fix the ledger's storage, then rerun with --salon %d --force: %v)", job.SalonID, werr)
 		}
 		log.Error("not delivered", "salon", job.SalonID, "err", err)
 		return res

@@ -859,3 +859,64 @@ func TestLostReplyAfterDataIsPossiblySent(t *testing.T) {
 		t.Errorf("after the next run mailpit holds %d, want still 1", n)
 	}
 }
+
+// sentRecordFails is the real ledger directory whose "sent" records cannot
+// be written (a full disk, a revoked write permission on the bucket).
+type sentRecordFails struct{ *storage.Dir }
+
+func (r sentRecordFails) Create(ctx context.Context, key string, data []byte) (bool, error) {
+	if strings.HasSuffix(key, ".sent") {
+		return false, errors.New("no space left on device")
+	}
+	return r.Dir.Create(ctx, key, data)
+}
+
+// The mail went out and the ledger could not record it: the salon fails,
+// but saying "rerun to retry" would be false, since a rerun finds it
+// "sending" and (rightly) does not send it twice.
+func TestDeliveredButUnrecordedIsNotRetried(t *testing.T) {
+	srv := mailtest.Start(t)
+	dir := t.TempDir()
+	d := delivery(t, srv.SMTPURL(), dir)
+	d.Ledger = &mail.Ledger{Root: sentRecordFails{&storage.Dir{Path: dir}}}
+	sum := d.Run(context.Background(), jobs(t, threeSalons[:1]))
+	r := sum.Results[0]
+	if r.Outcome != mail.OutcomeFailed || !r.Stuck || !strings.Contains(r.Detail, "the mail went out") ||
+		!strings.Contains(r.Detail, "a rerun will not send it twice") || !strings.Contains(r.Detail, "no space left on device") {
+		t.Errorf("result = %+v", r)
+	}
+	if n := len(srv.Messages(t)); n != 1 {
+		t.Fatalf("mailpit holds %d, want 1", n)
+	}
+	msg := (&mail.FailedError{Failed: 1, Salons: 1, Stuck: 1}).Error()
+	if strings.Contains(msg, "rerun to retry") || !strings.Contains(msg, "a rerun will not send them again") {
+		t.Errorf("run error = %q", msg)
+	}
+	if msg := (&mail.FailedError{Failed: 3, Salons: 4, Stuck: 1}).Error(); !strings.HasSuffix(msg, "rerun to retry the other 2") {
+		t.Errorf("run error = %q", msg)
+	}
+	// The rerun, as the message says, sends nothing.
+	again := delivery(t, srv.SMTPURL(), dir).Run(context.Background(), jobs(t, threeSalons[:1]))
+	if o := again.Results[0].Outcome; o != mail.OutcomePossiblySent {
+		t.Errorf("rerun: %s, want possibly sent", o)
+	}
+	if n := len(srv.Messages(t)); n != 1 {
+		t.Errorf("after the rerun mailpit holds %d, want 1", n)
+	}
+}
+
+// A configured salon without bookings in the period is sent its all-zero
+// report (without skip_empty), and the summary says so.
+func TestEmptySalonIsSaidSoInTheSummary(t *testing.T) {
+	srv := mailtest.Start(t)
+	d := delivery(t, srv.SMTPURL(), t.TempDir())
+	sum := d.Run(context.Background(), jobs(t, threeSalons))
+	var buf bytes.Buffer
+	sum.Write(&buf)
+	out := buf.String()
+	// Salon 3 had no bookings; salons 1 and 2 had some and get no line.
+	if !strings.Contains(out, "  salon 3 (Salon Tres): sent: no bookings in the period: the email shows all zeros") ||
+		strings.Contains(out, "salon 1 ") || strings.Contains(out, "salon 2 ") {
+		t.Errorf("summary:\n%s", out)
+	}
+}

@@ -98,11 +98,20 @@ func (e *StaleError) Error() string {
 		e.Why, e.MaxLag, e.Due)
 }
 
-// FailedError is a run in which some salons failed.
-type FailedError struct{ Failed, Salons int }
+// FailedError is a run in which some salons failed. Stuck of them are
+// left "sending" in the ledger (Result.Stuck), which a rerun does not retry.
+type FailedError struct{ Failed, Salons, Stuck int }
 
 func (e *FailedError) Error() string {
-	return fmt.Sprintf("send: %d of %d salons failed (see the summary above); rerun to retry them", e.Failed, e.Salons)
+	msg := fmt.Sprintf("send: %d of %d salons failed (see the summary above)", e.Failed, e.Salons)
+	switch {
+	case e.Stuck == 0:
+		return msg + "; rerun to retry them"
+	case e.Stuck == e.Failed:
+		return msg + "; they stay \"sending\" in the ledger, so a rerun will not send them again (see each salon's line)"
+	}
+	return fmt.Sprintf("%s; %d stay \"sending\" in the ledger, so a rerun will not send them again (see each salon's line); rerun to retry the other %d",
+		msg, e.Stuck, e.Failed-e.Stuck)
 }
 
 // slot is one salon in a run: its period and whether send_at has come.
@@ -249,7 +258,7 @@ func (s *Send) Run(ctx context.Context) error {
 	if s.DryRun != "" {
 		return s.dryRun(ctx, groups, ledger, fresh)
 	}
-	failed, total := 0, 0
+	failed, stuck, total := 0, 0, 0
 	for _, g := range groups {
 		var jobs []Job
 		hold := map[int64]Result{}
@@ -268,13 +277,18 @@ func (s *Send) Run(ctx context.Context) error {
 		sum.ReportTime, sum.RenderTime = reportTime, renderTime
 		sum.Write(s.Out)
 		failed += sum.Count(OutcomeFailed)
+		for _, r := range sum.Results {
+			if r.Stuck {
+				stuck++
+			}
+		}
 		total += len(sum.Results)
 	}
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("send interrupted: %w", err)
 	}
 	if failed > 0 {
-		return &FailedError{Failed: failed, Salons: total}
+		return &FailedError{Failed: failed, Salons: total, Stuck: stuck}
 	}
 	return nil
 }

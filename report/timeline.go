@@ -53,7 +53,7 @@ type BookingState struct {
 // Anomaly is something in a booking's history that a well-behaved producer
 // does not send.
 type Anomaly struct {
-	Kind    string // duplicate_delivery, conflicting_copies, after_terminal, repeated_status, same_instant, salon_changed
+	Kind    string // duplicate_delivery, conflicting_copies, after_terminal, repeated_status, same_instant, salon_changed, invalid_status
 	EventID string
 	Detail  string
 }
@@ -115,6 +115,13 @@ func NewTimeline(id int64, rows []booking.Event, state *BookingState) Timeline {
 	var ended *TimelineEntry
 	for i := range t.Entries {
 		e := &t.Entries[i]
+		if !e.Status.Valid() {
+			// The views leave such an event out (docs/design.md's
+			// contract), so it takes no part in the other checks.
+			t.Anomalies = append(t.Anomalies, Anomaly{Kind: "invalid_status", EventID: e.EventID,
+				Detail: fmt.Sprintf("status %d is outside 1..5; the reports leave this event out", e.Status)})
+			continue
+		}
 		if i > 0 {
 			prev := t.Entries[i-1]
 			if !e.BookingDate.Equal(prev.BookingDate) {

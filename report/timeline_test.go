@@ -124,3 +124,22 @@ func TestTimelineClean(t *testing.T) {
 		t.Errorf("table:\n%s", buf.String())
 	}
 }
+
+// A status outside 1..5 (here 9) is an anomaly, never "Anomalies: none":
+// the reports leave that event out, and the timeline says so.
+func TestTimelineInvalidStatus(t *testing.T) {
+	tl := report.NewTimeline(8, []booking.Event{
+		bt.Event(t, "x", 8, 1, booking.Pending, "2026-03-01 10:00", "2026-03-10 10:00"),
+		bt.Event(t, "y", 8, 1, booking.Status(9), "2026-03-02 10:00", "2026-03-10 10:00"),
+	}, nil)
+	if len(tl.Anomalies) != 1 || tl.Anomalies[0].EventID != "y" || tl.Anomalies[0].Kind != "invalid_status" {
+		t.Fatalf("anomalies = %+v, want y:invalid_status", tl.Anomalies)
+	}
+	var buf bytes.Buffer
+	if err := report.WriteTimelineTable(&buf, tl); err != nil {
+		t.Fatal(err)
+	}
+	if out := buf.String(); strings.Contains(out, "Anomalies: none") || !strings.Contains(out, "status 9 is outside 1..5; the reports leave this event out") {
+		t.Errorf("table:\n%s", out)
+	}
+}

@@ -44,7 +44,7 @@ func RunScript(ctx context.Context, conn *sql.Conn, script, mode string, w io.Wr
 		if i < len(stmts)-1 {
 			_, err = conn.ExecContext(ctx, st.Text)
 		} else {
-			err = writeResult(ctx, conn, st.Text, newResultWriter(mode, w))
+			err = writeResult(ctx, conn, st.Text, mode, w)
 		}
 		if err != nil {
 			if ctx.Err() != nil {
@@ -58,12 +58,26 @@ func RunScript(ctx context.Context, conn *sql.Conn, script, mode string, w io.Wr
 	return nil
 }
 
-func writeResult(ctx context.Context, conn *sql.Conn, text string, w resultWriter) error {
+// TableRowLimit caps the rows that RunScript draws as a table (or a
+// Markdown table): those modes hold every row shown until the end to size
+// the columns, so an unbounded result would take unbounded memory (5M rows
+// took 4.8 GB). The rest is counted, streamed past, and said under the
+// table; csv, json and line stream every row.
+const TableRowLimit = 10_000
+
+func writeResult(ctx context.Context, conn *sql.Conn, text, mode string, w io.Writer) error {
 	rows, err := conn.QueryContext(ctx, text)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	_, _, err = writeRows(rows, w, 0)
+	limit := 0
+	if mode != "csv" && mode != "json" && mode != "line" {
+		limit = TableRowLimit
+	}
+	shown, omitted, err := writeRows(rows, newResultWriter(mode, w), limit)
+	if err == nil && omitted > 0 {
+		_, err = fmt.Fprintf(w, "(%d rows shown, %d more not shown: -o csv or -o json prints every row)\n", shown, omitted)
+	}
 	return err
 }

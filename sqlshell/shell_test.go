@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -389,5 +390,31 @@ func TestDropForeignHintMultiLine(t *testing.T) {
 	fn := `Catalog Error: Scalar Function with name cont does not exist! Did you mean "count"?`
 	if got := dropForeignHint(context.Background(), conn, fn); got != fn {
 		t.Errorf("function hint: got %q", got)
+	}
+}
+
+// query -o table holds at most TableRowLimit rows: 3 rows past the limit
+// are counted and said under the table, never drawn; csv prints them all.
+func TestRunScriptTableIsBounded(t *testing.T) {
+	conn := openConn(t)
+	script := fmt.Sprintf("SELECT range AS n FROM range(%d)", TableRowLimit+3)
+	var out bytes.Buffer
+	if err := RunScript(context.Background(), conn, script, "table", &out); err != nil {
+		t.Fatal(err)
+	}
+	text := out.String()
+	last := fmt.Sprintf("│ %d │", TableRowLimit-1)
+	if !strings.Contains(text, last) || strings.Contains(text, fmt.Sprintf("│ %d │", TableRowLimit)) {
+		t.Errorf("table does not end at row %d", TableRowLimit-1)
+	}
+	if want := fmt.Sprintf("(%d rows shown, 3 more not shown: -o csv or -o json prints every row)\n", TableRowLimit); !strings.HasSuffix(text, want) {
+		t.Errorf("table ends %q, want %q", text[max(0, len(text)-200):], want)
+	}
+	out.Reset()
+	if err := RunScript(context.Background(), conn, script, "csv", &out); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(out.String(), "\n"); n != TableRowLimit+3+1 {
+		t.Errorf("csv has %d lines, want every row and the header", n)
 	}
 }

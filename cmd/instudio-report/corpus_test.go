@@ -180,8 +180,8 @@ func TestBadSources(t *testing.T) {
 		},
 		{
 			// A null event_id and a null booking_date for salon 1's
-			// bookings 4 and 5: left out. A null booking_id names no
-			// booking of the salon and is not counted for it.
+			// bookings 4 and 5, and a row at salon 1 without a
+			// booking_id: all three left out and counted.
 			name: "null ids",
 			source: func(t *testing.T, src string) {
 				good(t, src)
@@ -193,7 +193,7 @@ func TestBadSources(t *testing.T) {
 				noBooking.BookingID = nil
 				writeRaw(t, src, "bookings/dt=2026-03-01/z-bad.parquet", bt.Parquet(t, []bt.NullableRow{noEvent, noDate, noBooking}))
 			},
-			stderr: "instudio-report: warning: left out 2 rows of these salons' bookings that break the data contract, first in SRC/bookings/dt=2026-03-01/z-bad.parquet (event_id is null)\n",
+			stderr: "instudio-report: warning: left out 3 rows of these salons' bookings that break the data contract, first in SRC/bookings/dt=2026-03-01/z-bad.parquet (event_id is null)\n",
 			want:   &counts{Bookings: 3, Pending: 1, Completed: 1, Canceled: 1},
 		},
 		{

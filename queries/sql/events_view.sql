@@ -73,9 +73,12 @@ UNION ALL
 SELECT *
 FROM report_rows
 WHERE salon_ids IS NOT NULL
-  AND booking_id IN (
+  AND (booking_id IN (
         SELECT booking_id FROM report_rows WHERE list_contains(salon_ids, salon_id)
-  );
+      )
+      -- A row without a booking_id at one of the salons belongs to no
+      -- booking: breaks_contract leaves it out, contract_breaks counts it.
+      OR (booking_id IS NULL AND list_contains(salon_ids, salon_id)));
 
 -- The validity test sits above the window on purpose: placed in the scan's
 -- WHERE it makes DuckDB build its hash table on every row of the source

@@ -32,7 +32,8 @@ views events (every event once) and bookings (one row per booking, its latest
 state) defined. The SQL comes from the argument, from a file (-f), or from
 stdin (-). Several statements run in order; the result of the last one is
 printed, as a table on a terminal and CSV when piped, or as -o says
-(table, csv, json, md). On an error nothing more runs, and the message names
+(table, csv, json, md; a table shows at most 10,000 rows and says how many
+more there were). On an error nothing more runs, and the message names
 the statement by its number and line.`),
 		Example: strings.Trim(`
   instudio-report query "SELECT salon_id, count(*) AS bookings FROM bookings GROUP BY ALL ORDER BY 1"
