@@ -18,18 +18,27 @@ func TestTimeoutCoversTheGreeting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
-	held := make(chan net.Conn, 4)
+	held := make(chan net.Conn, 16)
+	done := make(chan struct{})
 	go func() {
+		defer close(done)
 		for {
 			c, err := ln.Accept()
 			if err != nil {
 				return
 			}
-			held <- c // kept open, silent
+			select {
+			case held <- c: // kept open, silent
+			default: // more attempts than the test expects: never block
+				c.Close()
+			}
 		}
 	}()
+	// Stop accepting and wait for the accept loop before closing what it
+	// held: only then is nothing left to send on held.
 	defer func() {
+		ln.Close()
+		<-done
 		close(held)
 		for c := range held {
 			c.Close()
