@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,26 +16,7 @@ var corpusWriters = []string{"parquet-go", "parquet-go-delta", "arrow-go", "duck
 // commands write beside them.
 func copyCorpus(t *testing.T, writer string) string {
 	t.Helper()
-	src := filepath.Join("..", "..", "..", "layout", "testdata", "writers", writer)
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
+	return copyDir(t, filepath.Join("..", "..", "..", "layout", "testdata", "writers", writer))
 }
 
 // Every command on every writer's files. From fixture.json, by hand:
