@@ -23,6 +23,19 @@ import (
 	"github.com/instudio/instudio-report/storage"
 )
 
+// HTTPFSError is DuckDB's httpfs extension failing to load in httpfs mode:
+// the caller says how to install it or to read through the cache instead.
+type HTTPFSError struct {
+	Root string
+	Err  error
+}
+
+func (e *HTTPFSError) Error() string {
+	return fmt.Sprintf("%s: httpfs mode: %s", e.Root, e.Err)
+}
+
+func (e *HTTPFSError) Unwrap() error { return e.Err }
+
 // Modes of reading an S3 source.
 const (
 	ModeAuto   = "auto"
@@ -174,7 +187,7 @@ func s3Source(ctx context.Context, db *queries.DB, root *storage.S3, opt Options
 		return cached(ctx, root, opt, nil)
 	case ModeHTTPFS:
 		if err := db.LoadHTTPFS(ctx, true); err != nil {
-			return nil, fmt.Errorf("%s: --s3-mode httpfs: %w; install httpfs with --extension-repository or --extension-dir, or use --s3-mode cache", root, err)
+			return nil, &HTTPFSError{Root: root.String(), Err: err}
 		}
 	case ModeAuto, "":
 	default:
@@ -326,7 +339,7 @@ func Secret(root *storage.S3, keyID, secret, token string) (queries.S3Secret, er
 
 func cached(ctx context.Context, root *storage.S3, opt Options, listing *storage.Listing) (queries.Source, error) {
 	if opt.CacheBase == "" {
-		return nil, fmt.Errorf("%s: no cache directory for --s3-mode cache: set --cache-dir, XDG_CACHE_HOME or HOME", root)
+		return nil, fmt.Errorf("%s: %w", root, storage.ErrNoCacheDir)
 	}
 	sync := storage.SyncOptions{Dir: root.CacheDir(opt.CacheBase), AsOf: opt.AsOf, Log: opt.Log, Now: opt.Now, Listing: listing}
 	if opt.Progress != nil {

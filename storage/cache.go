@@ -201,7 +201,7 @@ func (r *S3) syncOnce(ctx context.Context, opt SyncOptions) (SyncResult, error) 
 	start := now()
 	log := opt.Log
 	if opt.Dir == "" {
-		return SyncResult{}, errors.New("no cache directory: set --cache-dir, XDG_CACHE_HOME or HOME")
+		return SyncResult{}, fmt.Errorf("%s: %w", r, ErrNoCacheDir)
 	}
 	workers := opt.Workers
 	if workers <= 0 {
