@@ -120,6 +120,38 @@ func (d *DB) fileName(file string) string {
 	return file
 }
 
+// NameFiles is err with every local copy it names replaced by the object
+// it is a copy of (the S3 cache's paths are internals, never shown): for
+// the failures of statements that the session runs as they are (query,
+// repl), which readError does not see.
+func (d *DB) NameFiles(err error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := d.source.(FileNamer); !ok {
+		return err
+	}
+	msg := err.Error()
+	renamed := msg
+	for _, f := range d.files {
+		if strings.Contains(renamed, f) {
+			renamed = strings.ReplaceAll(renamed, f, d.fileName(f))
+		}
+	}
+	if renamed == msg {
+		return err
+	}
+	return &namedFilesError{msg: renamed, err: err}
+}
+
+type namedFilesError struct {
+	msg string
+	err error
+}
+
+func (e *namedFilesError) Error() string { return e.msg }
+func (e *namedFilesError) Unwrap() error { return e.err }
+
 // NoBookingFilesError says that a source holds no booking files.
 type NoBookingFilesError struct {
 	Pattern string
