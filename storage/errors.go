@@ -1,9 +1,6 @@
 package storage
 
-import (
-	"errors"
-	"fmt"
-)
+import "fmt"
 
 // The errors below say what is wrong with an S3 root in the words of
 // storage: which bucket, endpoint, region or profile. What to do about it
@@ -81,6 +78,3 @@ func (e *CredentialsError) Error() string {
 	}
 	return fmt.Sprintf("%s: no usable AWS credentials%s (%s)", e.Root, profileNote(e.Profile), e.Cause)
 }
-
-// ErrNoCacheDir is a sync without a directory to keep the copy in.
-var ErrNoCacheDir = errors.New("no cache directory")

@@ -231,13 +231,13 @@ func (r *S3) fullKey(key string) string {
 
 // List lists the objects under prefix with S3's paginated listing.
 func (r *S3) List(ctx context.Context, prefix string) ([]Object, error) {
-	return r.list(ctx, prefix, nil)
+	return r.ListUntil(ctx, prefix, nil)
 }
 
-// list lists the objects under prefix, in key order, and stops early at
-// the first key for which stop returns true: S3 lists in key order, so a
-// layout whose keys sort by date needs no listing past its last date.
-func (r *S3) list(ctx context.Context, prefix string, stop func(key string) bool) ([]Object, error) {
+// ListUntil lists the objects under prefix, in key order, and stops early
+// at the first key for which stop returns true: S3 lists in key order, so
+// a layout whose keys sort by date needs no listing past its last date.
+func (r *S3) ListUntil(ctx context.Context, prefix string, stop func(key string) bool) ([]Object, error) {
 	full := r.fullKey(prefix)
 	base := ""
 	if r.prefix != "" {
@@ -445,6 +445,9 @@ func (r *S3) endpointName() string {
 	}
 	return "AWS S3"
 }
+
+// FirstLine is the first line of err's message, trimmed.
+func FirstLine(err error) string { return firstLineOf(err) }
 
 func firstLineOf(err error) string {
 	msg := err.Error()

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/instudio/instudio-report/cmd/internal/interrupts"
+	"github.com/instudio/instudio-report/layout"
 	"github.com/instudio/instudio-report/output"
 	"github.com/instudio/instudio-report/settings"
 	"github.com/instudio/instudio-report/storage"
@@ -227,7 +228,7 @@ func (o *rootOptions) s3Options() storage.S3Options {
 
 // syncProgress is the progress bar of an S3 cache sync: on stderr when it
 // is a terminal, else nothing.
-func (o *rootOptions) syncProgress() storage.SyncProgress {
+func (o *rootOptions) syncProgress() layout.SyncProgress {
 	if !o.env.StderrIsTerminal {
 		return nil
 	}

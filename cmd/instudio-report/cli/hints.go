@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/instudio/instudio-report/layout"
 	"github.com/instudio/instudio-report/source"
 	"github.com/instudio/instudio-report/storage"
 )
@@ -34,7 +35,7 @@ func hint(err error) string {
 		return "check --profile or AWS_PROFILE"
 	case errors.As(err, &creds):
 		return "set AWS_PROFILE or --profile, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run `aws sso login`"
-	case errors.Is(err, storage.ErrNoCacheDir):
+	case errors.Is(err, layout.ErrNoCacheDir):
 		return "set --cache-dir, XDG_CACHE_HOME or HOME"
 	case errors.As(err, &httpfs):
 		return "install httpfs with --extension-repository or --extension-dir, or use --s3-mode cache"

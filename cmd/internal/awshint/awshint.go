@@ -33,8 +33,6 @@ func Hint(err error) string {
 		return "check AWS_ENDPOINT_URL_S3 if set, and the function's network (in a VPC it needs an S3 gateway endpoint or a NAT)"
 	case errors.As(err, &profile), errors.As(err, &creds):
 		return "check the function's execution role (unset AWS_PROFILE and the AWS_ACCESS_KEY_ID variables)"
-	case errors.Is(err, storage.ErrNoCacheDir):
-		return "check that TMPDIR (the function's ephemeral storage) is writable"
 	}
 	return ""
 }

@@ -1,4 +1,9 @@
-package storage
+package layout
+
+// The S3 cache: a local copy of an S3 root's booking objects that DuckDB
+// reads as a directory (source's cache mode). It lives here, beside the
+// layout it copies (which keys are booking files, which partitions an
+// as-of date leaves out), over storage's generic S3 root.
 
 import (
 	"context"
@@ -23,7 +28,11 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/instudio/instudio-report/booking"
+	"github.com/instudio/instudio-report/storage"
 )
+
+// ErrNoCacheDir is a sync without a directory to keep the copy in.
+var ErrNoCacheDir = errors.New("no cache directory")
 
 // SyncOptions configure a cache sync.
 type SyncOptions struct {
@@ -50,12 +59,12 @@ type SyncOptions struct {
 
 // Listing is one listing of a root's booking objects (BookingListing).
 type Listing struct {
-	Objects, Moves []Object
+	Objects, Moves []storage.Object
 }
 
 // CacheMissing says how much of objs the cache at dir lacks, by its
 // manifest (what a sync would fetch, short of a copy deleted by hand).
-func CacheMissing(dir string, objs []Object) (n int, bytes int64) {
+func CacheMissing(dir string, objs []storage.Object) (n int, bytes int64) {
 	man := readManifest(dir)
 	for _, o := range objs {
 		if e, ok := man.Objects[o.Key]; !ok || e.ETag != o.ETag || e.Size != o.Size {
@@ -80,11 +89,11 @@ type SyncProgress interface {
 type SyncResult struct {
 	// Objects are the booking objects in scope, by key, and Files their
 	// local copies, in the same order: what DuckDB reads.
-	Objects []Object
+	Objects []storage.Object
 	Files   []string
 	// Moves are the moves indexes the listing met (not synced: a reader
 	// reads the one it wants from S3).
-	Moves []Object
+	Moves []storage.Object
 	// Fetched objects were downloaded (new or changed upstream), Kept ones
 	// were already there, Dropped local copies were deleted upstream.
 	// Repaired counts the fetched objects whose local copy was there but
@@ -102,20 +111,20 @@ var bookingKey = regexp.MustCompile(`^` + booking.Prefix + `/dt=\d{4}-\d{2}-\d{2
 // BookingObjects lists the booking Parquet objects of the root, with the
 // partitions after asOf's UTC date left out and not even listed: S3 lists
 // in key order, and dt=YYYY-MM-DD sorts by date.
-func (r *S3) BookingObjects(ctx context.Context, asOf *time.Time) ([]Object, error) {
-	objs, _, err := r.BookingListing(ctx, asOf)
+func BookingObjects(ctx context.Context, r *storage.S3, asOf *time.Time) ([]storage.Object, error) {
+	objs, _, err := BookingListing(ctx, r, asOf)
 	return objs, err
 }
 
 // BookingListing is BookingObjects, plus the moves indexes that the same
 // listing met (booking.MovesIndexPrefix): a reader needs no second listing
 // to find them.
-func (r *S3) BookingListing(ctx context.Context, asOf *time.Time) (bookings, moves []Object, err error) {
+func BookingListing(ctx context.Context, r *storage.S3, asOf *time.Time) (bookings, moves []storage.Object, err error) {
 	last := ""
 	if asOf != nil {
 		last = asOf.UTC().Format(time.DateOnly)
 	}
-	objs, err := r.list(ctx, booking.Prefix+"/", func(key string) bool {
+	objs, err := r.ListUntil(ctx, booking.Prefix+"/", func(key string) bool {
 		day := booking.DayOfKey(key)
 		return last != "" && day != "" && day > last
 	})
@@ -137,10 +146,10 @@ func (r *S3) BookingListing(ctx context.Context, asOf *time.Time) (bookings, mov
 // CacheDir is where the local copy of this root lives under base: one
 // directory per endpoint, bucket and prefix, so that two sources never
 // share (or clobber) a copy.
-func (r *S3) CacheDir(base string) string {
+func CacheDir(r *storage.S3, base string) string {
 	endpoint := "aws"
-	if r.endpoint != "" {
-		endpoint = strings.TrimPrefix(strings.TrimPrefix(r.endpoint, "https://"), "http://")
+	if r.Endpoint() != "" {
+		endpoint = strings.TrimPrefix(strings.TrimPrefix(r.Endpoint(), "https://"), "http://")
 	}
 	var b strings.Builder
 	for _, c := range endpoint {
@@ -151,10 +160,10 @@ func (r *S3) CacheDir(base string) string {
 		}
 	}
 	// A short hash keeps two endpoints apart that sanitize alike.
-	sum := sha256.Sum256([]byte(r.endpoint))
-	dir := filepath.Join(base, "s3", b.String()+"-"+hex.EncodeToString(sum[:4]), r.bucket)
-	if r.prefix != "" {
-		dir = filepath.Join(dir, "prefix", filepath.FromSlash(r.prefix))
+	sum := sha256.Sum256([]byte(r.Endpoint()))
+	dir := filepath.Join(base, "s3", b.String()+"-"+hex.EncodeToString(sum[:4]), r.Bucket())
+	if r.Prefix() != "" {
+		dir = filepath.Join(dir, "prefix", filepath.FromSlash(r.Prefix()))
 	} else {
 		dir = filepath.Join(dir, "root")
 	}
@@ -203,23 +212,23 @@ type manifestEntry struct {
 // An object deleted between the listing and its download (a compaction
 // that replaced it, say) makes the sync list again, once: skipping it
 // could miss the events that moved elsewhere.
-func (r *S3) Sync(ctx context.Context, opt SyncOptions) (SyncResult, error) {
+func Sync(ctx context.Context, r *storage.S3, opt SyncOptions) (SyncResult, error) {
 	if opt.Log == nil {
 		opt.Log = slog.New(slog.DiscardHandler)
 	}
 	if opt.Now == nil {
 		opt.Now = func() time.Time { return time.Time{} }
 	}
-	res, err := r.syncOnce(ctx, opt)
-	if errors.Is(err, ErrNotFound) && ctx.Err() == nil {
+	res, err := syncOnce(ctx, r, opt)
+	if errors.Is(err, storage.ErrNotFound) && ctx.Err() == nil {
 		opt.Log.Debug("s3 object gone during the sync: listing again", "source", r.String(), "error", err)
 		opt.Listing = nil
-		res, err = r.syncOnce(ctx, opt)
+		res, err = syncOnce(ctx, r, opt)
 	}
 	return res, err
 }
 
-func (r *S3) syncOnce(ctx context.Context, opt SyncOptions) (SyncResult, error) {
+func syncOnce(ctx context.Context, r *storage.S3, opt SyncOptions) (SyncResult, error) {
 	now := opt.Now
 	start := now()
 	log := opt.Log
@@ -230,12 +239,12 @@ func (r *S3) syncOnce(ctx context.Context, opt SyncOptions) (SyncResult, error) 
 	if workers <= 0 {
 		workers = 16
 	}
-	var objs, moves []Object
+	var objs, moves []storage.Object
 	if opt.Listing != nil {
 		objs, moves = opt.Listing.Objects, opt.Listing.Moves
 	} else {
 		var err error
-		if objs, moves, err = r.BookingListing(ctx, opt.AsOf); err != nil {
+		if objs, moves, err = BookingListing(ctx, r, opt.AsOf); err != nil {
 			return SyncResult{}, err
 		}
 	}
@@ -246,19 +255,19 @@ func (r *S3) syncOnce(ctx context.Context, opt SyncOptions) (SyncResult, error) 
 		return SyncResult{}, fmt.Errorf("local cache of %s: %s", r, localCause(err))
 	}
 	man := readManifest(opt.Dir)
-	local := &Dir{Path: opt.Dir}
+	local := &storage.Dir{Path: opt.Dir}
 	have, err := local.List(ctx, booking.Prefix+"/")
 	if err != nil {
 		return SyncResult{}, fmt.Errorf("local cache of %s: %s", r, localCause(err))
 	}
-	localCopy := make(map[string]Object, len(have))
+	localCopy := make(map[string]storage.Object, len(have))
 	for _, h := range have {
 		localCopy[h.Key] = h
 	}
 
 	res := SyncResult{Objects: objs, Files: make([]string, len(objs)), Moves: moves, ListTook: listTook}
 	changed := false // whether the manifest must be written
-	var todo []Object
+	var todo []storage.Object
 	var todoBytes int64
 	upstream := make(map[string]bool, len(objs))
 	for i, o := range objs {
@@ -325,7 +334,7 @@ func (r *S3) syncOnce(ctx context.Context, opt SyncOptions) (SyncResult, error) 
 	for _, o := range todo {
 		g.Go(func() error {
 			t0 := now()
-			entry, err := r.fetch(gctx, o, local.URI(o.Key))
+			entry, err := fetch(gctx, r, o, local.URI(o.Key))
 			if err != nil {
 				return err
 			}
@@ -361,7 +370,7 @@ func (r *S3) syncOnce(ctx context.Context, opt SyncOptions) (SyncResult, error) 
 
 // fetch downloads one object to dest through a temporary file. The SDK
 // retries failed requests; a body cut off mid-way is retried here.
-func (r *S3) fetch(ctx context.Context, o Object, dest string) (manifestEntry, error) {
+func fetch(ctx context.Context, r *storage.S3, o storage.Object, dest string) (manifestEntry, error) {
 	// A flaky network can cut several bodies in a row (a pooled connection
 	// that the peer reset fails the next request on it too), so a few more
 	// tries than the SDK's, with a backoff capped at a second.
@@ -377,7 +386,7 @@ func (r *S3) fetch(ctx context.Context, o Object, dest string) (manifestEntry, e
 		}
 		var retry bool
 		var entry manifestEntry
-		entry, retry, err = r.fetchOnce(ctx, o, dest)
+		entry, retry, err = fetchOnce(ctx, r, o, dest)
 		if err == nil || !retry {
 			return entry, err
 		}
@@ -389,7 +398,7 @@ func (r *S3) fetch(ctx context.Context, o Object, dest string) (manifestEntry, e
 // retried rather than waited on for ever.
 const fetchTimeout = 5 * time.Minute
 
-func (r *S3) fetchOnce(parent context.Context, o Object, dest string) (entry manifestEntry, retry bool, err error) {
+func fetchOnce(parent context.Context, r *storage.S3, o storage.Object, dest string) (entry manifestEntry, retry bool, err error) {
 	ctx, cancel := context.WithTimeout(parent, fetchTimeout)
 	defer cancel()
 	body, got, err := r.Get(ctx, o.Key)
@@ -402,7 +411,7 @@ func (r *S3) fetchOnce(parent context.Context, o Object, dest string) (entry man
 	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
 		return entry, false, fmt.Errorf("cache %s: %s", r.URI(o.Key), localCause(err))
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(dest), tempPrefix+"*")
+	tmp, err := os.CreateTemp(filepath.Dir(dest), storage.TempPrefix+"*")
 	if err != nil {
 		return entry, false, fmt.Errorf("cache %s: %s", r.URI(o.Key), localCause(err))
 	}
@@ -416,7 +425,7 @@ func (r *S3) fetchOnce(parent context.Context, o Object, dest string) (entry man
 		if parent.Err() != nil {
 			return entry, false, parent.Err()
 		}
-		return entry, true, fmt.Errorf("read %s: %s", r.URI(o.Key), firstLineOf(err))
+		return entry, true, fmt.Errorf("read %s: %s", r.URI(o.Key), storage.FirstLine(err))
 	}
 	if n != o.Size || (got.ETag != "" && got.ETag != o.ETag) {
 		// Changed between the listing and the download, or cut short:
@@ -443,7 +452,7 @@ func localCause(err error) string {
 	if errors.As(err, &le) {
 		return le.Op + ": " + le.Err.Error()
 	}
-	return firstLineOf(err)
+	return storage.FirstLine(err)
 }
 
 // verifyCopy checks the local copy at file against its manifest entry e
@@ -531,7 +540,7 @@ func writeManifest(dir string, m *manifest) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, tempPrefix+"*")
+	tmp, err := os.CreateTemp(dir, storage.TempPrefix+"*")
 	if err != nil {
 		return err
 	}
@@ -552,13 +561,13 @@ func writeManifest(dir string, m *manifest) error {
 // Cached is an S3 root read through its local copy: DuckDB reads the
 // files, and every message names the objects.
 type Cached struct {
-	Root   *S3
+	Root   *storage.S3
 	Result SyncResult
 	byPath map[string]string
 }
 
 // NewCached wraps the result of a sync for a reader.
-func NewCached(root *S3, res SyncResult) *Cached {
+func NewCached(root *storage.S3, res SyncResult) *Cached {
 	c := &Cached{Root: root, Result: res, byPath: make(map[string]string, len(res.Files))}
 	for i, f := range res.Files {
 		c.byPath[f] = root.URI(res.Objects[i].Key)
@@ -586,17 +595,17 @@ func (c *Cached) FileName(file string) string {
 }
 
 // BookingPattern is the glob, under a root, of the files readers scan.
-func BookingPattern(r Root) string {
+func BookingPattern(r storage.Root) string {
 	return r.URI(path.Join(booking.Prefix, "dt=*", "*.parquet"))
 }
 
 // Remote is an S3 root that DuckDB reads directly (httpfs): the files are
 // s3:// URLs.
 type Remote struct {
-	Root    *S3
-	Objects []Object
+	Root    *storage.S3
+	Objects []storage.Object
 	// Moves are the moves indexes the listing met.
-	Moves []Object
+	Moves []storage.Object
 }
 
 // String names the S3 source.
