@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/binary"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -153,5 +154,35 @@ func TestS3CacheQueryNamesObjects(t *testing.T) {
 	}
 	if strings.Contains(res.stderr, f.env["XDG_CACHE_HOME"]) {
 		t.Errorf("the error names the cache: %q", res.stderr)
+	}
+}
+
+// A copy whose Parquet metadata rotted with its framing and time kept
+// passes the sync's checks; DuckDB cannot read it, so the report drops the
+// copy and runs again, once, and the sync fetches it anew: the same report.
+func TestS3CacheRefetchesOnReadError(t *testing.T) {
+	f := newS3Fixture(t, s3test.Faults{})
+	want := f.localJSON(t)
+	debug := map[string]string{"INSTUDIO_LOG_LEVEL": "debug"}
+	if res := f.runS3(t, debug, salonArgs...); res.code != 0 || res.stdout != want {
+		t.Fatalf("first run: exit %d, same JSON %v: %s", res.code, res.stdout == want, res.stderr)
+	}
+	file := f.cachedCopies(t)[3]
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The footer is the metadata's length bytes before its last 8 (the
+	// length and "PAR1"): garbage over the start of the metadata.
+	footer := int64(binary.LittleEndian.Uint32(data[len(data)-8:]))
+	overwrite(t, file, int64(len(data))-8-footer, 24, true)
+
+	res := f.runS3(t, debug, salonArgs...)
+	if res.code != 0 || res.stdout != want {
+		t.Fatalf("after the corruption: exit %d, same JSON %v: %s", res.code, res.stdout == want, res.stderr)
+	}
+	syncs := syncDone.FindAllStringSubmatch(res.stderr, -1)
+	if len(syncs) != 2 || syncs[0][2] != "0" || syncs[1][2] != "1" {
+		t.Errorf("syncs %v: want one that fetched nothing, then one that fetched the dropped copy", syncs)
 	}
 }
