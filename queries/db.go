@@ -361,15 +361,20 @@ func (d *DB) scope(ctx context.Context, salonIDs []int64) error {
 	// the second read is two narrow columns (of the files that no moves
 	// index covers, when there is one), and the third runs only when a
 	// booking did move.
+	if d.moves == nil {
+		for _, s := range ScopePlan(salonIDs) {
+			if err := d.run(ctx, s); err != nil {
+				return err
+			}
+		}
+		d.scopeIDs = slices.Clone(salonIDs)
+		return nil
+	}
 	if err := d.execRead(ctx, Query("scope_rows"), salonIDs); err != nil {
 		return d.readError(err)
 	}
-	if d.moves != nil {
-		if err := d.scopeMovedWithIndex(ctx, salonIDs); err != nil {
-			return err
-		}
-	} else if err := d.execRead(ctx, Query("scope_moved_ids"), salonIDs); err != nil {
-		return d.readError(err)
+	if err := d.scopeMovedWithIndex(ctx, salonIDs); err != nil {
+		return err
 	}
 	var moved int64
 	if err := d.conn.QueryRowContext(ctx, "SELECT count(*) FROM scope_moved").Scan(&moved); err != nil {
