@@ -363,15 +363,20 @@ func (d *DB) scope(ctx context.Context, salonIDs []int64) error {
 	// the second read is two narrow columns (of the files that no moves
 	// index covers, when there is one), and the third runs only when a
 	// booking did move.
+	if d.moves == nil {
+		for _, s := range ScopePlan(salonIDs) {
+			if err := d.run(ctx, s); err != nil {
+				return err
+			}
+		}
+		d.scopeIDs = slices.Clone(salonIDs)
+		return nil
+	}
 	if err := d.execRead(ctx, Query("scope_rows"), salonIDs); err != nil {
 		return d.readError(err)
 	}
-	if d.moves != nil {
-		if err := d.scopeMovedWithIndex(ctx, salonIDs); err != nil {
-			return err
-		}
-	} else if err := d.execRead(ctx, Query("scope_moved_ids"), salonIDs); err != nil {
-		return d.readError(err)
+	if err := d.scopeMovedWithIndex(ctx, salonIDs); err != nil {
+		return err
 	}
 	var moved int64
 	if err := d.conn.QueryRowContext(ctx, "SELECT count(*) FROM scope_moved").Scan(&moved); err != nil {
@@ -457,29 +462,6 @@ func (d *DB) readError(err error) error {
 	return fmt.Errorf("read bookings in %s: %s", d.source, msg)
 }
 
-// designColumns are the columns of docs/design.md and the physical types a
-// reader accepts for each: integers of either width, timestamps of any
-// unit (INT64, or INT96 from older writers), strings.
-var designColumns = []struct {
-	name  string
-	kinds []parquet.Kind
-	want  string
-}{
-	{"event_id", []parquet.Kind{parquet.ByteArray}, "strings"},
-	{"event_type", []parquet.Kind{parquet.ByteArray}, "strings"},
-	{"occurred_at", []parquet.Kind{parquet.Int64, parquet.Int96}, "timestamps"},
-	{"ingested_at", []parquet.Kind{parquet.Int64, parquet.Int96}, "timestamps"},
-	{"booking_id", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
-	{"booking_date", []parquet.Kind{parquet.Int64, parquet.Int96}, "timestamps"},
-	{"status", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
-	{"user_id", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
-	{"salon_id", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
-	{"employee_id", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
-	{"payment_id", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
-	{"service", []parquet.Kind{parquet.ByteArray}, "strings"},
-	{"amount_cents", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
-}
-
 // checkParquet opens a local Parquet file, reads its footer and checks its
 // columns against docs/design.md, naming the first column that is missing or of
 // a type no reader accepts.
@@ -502,13 +484,16 @@ func checkParquet(path string) error {
 		return fmt.Errorf("not a readable Parquet file: %w", err)
 	}
 	schema := pf.Schema()
-	for _, c := range designColumns {
-		leaf, ok := schema.Lookup(c.name)
+	// The physical types a reader accepts for each column: integers of
+	// either width, timestamps of any unit (INT64, or INT96 from older
+	// writers), strings.
+	for _, c := range booking.Columns {
+		leaf, ok := schema.Lookup(c.Name)
 		if !ok {
-			return fmt.Errorf("column %s is missing (a booking file has the 13 columns of docs/design.md)", c.name)
+			return fmt.Errorf("column %s is missing (a booking file has the %d columns of docs/design.md)", c.Name, len(booking.Columns))
 		}
-		if kind := leaf.Node.Type().Kind(); !slices.Contains(c.kinds, kind) {
-			return fmt.Errorf("column %s holds %s, want %s", c.name, kindName(kind), c.want)
+		if kind := leaf.Node.Type().Kind(); !slices.Contains(c.Kind.Physical(), kind) {
+			return fmt.Errorf("column %s holds %s, want %s", c.Name, kindName(kind), c.Kind)
 		}
 	}
 	return nil
