@@ -21,12 +21,33 @@ import (
 
 // Defaults of compaction, measured on the bench data (README, make bench):
 // a report over files of a million events is within a few percent of one
-// over a single sorted file, and one salon of a 40-salon data set spans one
-// or two row groups of 64Ki events.
+// over a single sorted file. A file holds a stretch of days of every
+// salon, sorted by salon, so one salon's report reads the row groups that
+// hold its rows in every file: its bytes are about files × row group size.
+// A row group is therefore sized to one salon's share of its file (the
+// file's events over its salons, rounded up to a power of two, between
+// MinRowGroupRows and MaxRowGroupRows), so that a salon's rows span one or
+// two row groups of each file whether the platform has 40 salons or 4,000.
 const (
-	DefaultTargetRows   = 1_000_000
-	DefaultRowGroupRows = 64 * 1024
+	DefaultTargetRows = 1_000_000
+	MinRowGroupRows   = 4 * 1024
+	MaxRowGroupRows   = 64 * 1024
 )
+
+// RowGroupRows is the row group size of a compacted file of rows events
+// of salons salons when none is asked for: a salon's share, rounded up to
+// a power of two, within [MinRowGroupRows, MaxRowGroupRows].
+func RowGroupRows(rows int64, salons int) int64 {
+	share := rows
+	if salons > 1 {
+		share = (rows + int64(salons) - 1) / int64(salons)
+	}
+	n := int64(MinRowGroupRows)
+	for n < share && n < MaxRowGroupRows {
+		n *= 2
+	}
+	return n
+}
 
 // metaInputs is the key-value metadata entry of a compacted file that
 // lists its inputs ("key\tsize" lines, gzip, base64): what lets a rerun
@@ -40,7 +61,7 @@ type CompactOptions struct {
 	Before, Day string
 	// TargetRows closes an output file once it holds this many events
 	// (default DefaultTargetRows); RowGroupRows sizes its row groups
-	// (default DefaultRowGroupRows).
+	// (default: RowGroupRows of the file's events and salons).
 	TargetRows, RowGroupRows int64
 	// DryRun reads and plans but writes and deletes nothing.
 	DryRun bool
@@ -98,9 +119,6 @@ type CompactResult struct {
 func Compact(ctx context.Context, root storage.Root, opt CompactOptions) (*CompactResult, error) {
 	if opt.TargetRows <= 0 {
 		opt.TargetRows = DefaultTargetRows
-	}
-	if opt.RowGroupRows <= 0 {
-		opt.RowGroupRows = DefaultRowGroupRows
 	}
 	if (opt.Before == "") == (opt.Day == "") {
 		return nil, errors.New("compact: give either a day or a day to compact before")
@@ -352,7 +370,17 @@ func (c *compactor) flush(ctx context.Context, group []File, parts [][]booking.E
 	if len(group) < 2 {
 		return nil
 	}
-	f, first, last := outputFile(group, parts, rows, c.opt.RowGroupRows)
+	rowGroupRows := c.opt.RowGroupRows
+	if rowGroupRows <= 0 {
+		salons := map[int64]bool{}
+		for _, p := range parts {
+			for _, e := range p {
+				salons[e.SalonID] = true
+			}
+		}
+		rowGroupRows = RowGroupRows(rows, len(salons))
+	}
+	f, first, last := outputFile(group, parts, rows, rowGroupRows)
 	key := f.Key()
 	out := Output{Key: key, Inputs: len(group), Rows: rows, FirstDay: first, LastDay: last}
 	if c.opt.DryRun {
