@@ -11,6 +11,10 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/instudio/instudio-report/booking"
 )
 
 //go:embed sql/*.sql
@@ -24,17 +28,26 @@ const (
 	Table = "booking_files"
 )
 
-// Columns are the table's columns and their Athena types, in the order of
-// docs/design.md's contract, dt (the partition) not included.
-var columns = [][2]string{
-	{"event_id", "string"}, {"event_type", "string"}, {"occurred_at", "timestamp"},
-	{"ingested_at", "timestamp"}, {"booking_id", "bigint"}, {"booking_date", "timestamp"},
-	{"status", "int"}, {"user_id", "bigint"}, {"salon_id", "bigint"}, {"employee_id", "bigint"},
-	{"payment_id", "bigint"}, {"service", "string"}, {"amount_cents", "bigint"},
+// Columns returns the table's columns as name, type pairs, in the order of
+// docs/design.md's contract (booking.Columns), dt (the partition) not
+// included. Each column's Athena type is that of the physical type the
+// layout writes.
+func Columns() [][2]string {
+	out := make([][2]string, len(booking.Columns))
+	for i, c := range booking.Columns {
+		typ := "bigint"
+		switch {
+		case c.Kind == booking.KindString:
+			typ = "string"
+		case c.Kind == booking.KindTime:
+			typ = "timestamp"
+		case c.Written == parquet.Int32:
+			typ = "int"
+		}
+		out[i] = [2]string{c.Name, typ}
+	}
+	return out
 }
-
-// Columns returns the table's columns as name, type pairs.
-func Columns() [][2]string { return append([][2]string(nil), columns...) }
 
 // Setup names where the table lives.
 type Setup struct {

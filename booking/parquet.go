@@ -7,7 +7,6 @@ import (
 	"path"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/parquet-go/parquet-go"
 )
@@ -65,24 +64,16 @@ type DayBatch struct {
 	Events []Event
 }
 
-// WriteParquet encodes events as one zstd-compressed Parquet file with the
-// columns of docs/design.md. Times are truncated to microseconds, the unit stored.
+// WriteParquet encodes events, in their order, as one zstd-compressed
+// Parquet file with the columns of docs/design.md. Times are truncated to
+// microseconds, the unit stored. Files of the layout are written by
+// DayFile, which sorts and names them.
 func WriteParquet(w io.Writer, events []Event) error {
-	rows := make([]Event, len(events))
-	for i, e := range events {
-		e.OccurredAt = e.OccurredAt.UTC().Truncate(time.Microsecond)
-		e.IngestedAt = e.IngestedAt.UTC().Truncate(time.Microsecond)
-		e.BookingDate = e.BookingDate.Truncate(time.Microsecond)
-		rows[i] = e
+	refs := make([]ref, len(events))
+	for i := range refs {
+		refs[i] = ref{0, int32(i)}
 	}
-	pw := parquet.NewGenericWriter[Event](w, parquet.Compression(&parquet.Zstd))
-	if _, err := pw.Write(rows); err != nil {
-		return fmt.Errorf("encode parquet: %w", err)
-	}
-	if err := pw.Close(); err != nil {
-		return fmt.Errorf("encode parquet: %w", err)
-	}
-	return nil
+	return writeRefs(w, [][]Event{events}, refs, parquet.Compression(&parquet.Zstd))
 }
 
 // EncodeParquet returns the Parquet bytes of events.

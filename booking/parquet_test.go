@@ -2,6 +2,7 @@ package booking_test
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 
@@ -64,6 +65,25 @@ func TestParquetSchema(t *testing.T) {
 			if c.MetaData.Codec.String() != "ZSTD" {
 				t.Errorf("column %v compressed with %v, want ZSTD", c.MetaData.PathInSchema, c.MetaData.Codec)
 			}
+		}
+	}
+}
+
+// booking.Columns and Event's struct tags describe the same file: the
+// writer encodes Event, every reader checks against Columns.
+func TestColumnsMatchEvent(t *testing.T) {
+	fields := parquet.SchemaOf(booking.Event{}).Fields()
+	if len(fields) != len(booking.Columns) {
+		t.Fatalf("Event has %d fields, booking.Columns %d", len(fields), len(booking.Columns))
+	}
+	for i, c := range booking.Columns {
+		f := fields[i]
+		if f.Name() != c.Name || f.Optional() != c.Nullable || f.Type().Kind() != c.Written {
+			t.Errorf("column %d: Event has %s (optional %v, %v), booking.Columns %s (nullable %v, %v)",
+				i, f.Name(), f.Optional(), f.Type().Kind(), c.Name, c.Nullable, c.Written)
+		}
+		if !slices.Contains(c.Kind.Physical(), c.Written) {
+			t.Errorf("column %s is written as %v, which its readers do not accept (%v)", c.Name, c.Written, c.Kind.Physical())
 		}
 	}
 }

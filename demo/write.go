@@ -177,6 +177,23 @@ func RecordedNow(ctx context.Context, root Root) (time.Time, bool, error) {
 	return now, true, nil
 }
 
+// DefaultNow is the generation time of a run that names no --now: the
+// --now of the demo data already at root, unless force, else clock. A
+// directory that holds demo data so keeps its clock, and a second plain
+// run adds nothing instead of being refused. note, when not empty, tells
+// the user which time was taken.
+func DefaultNow(ctx context.Context, root Root, clock time.Time, force bool) (now time.Time, note string, err error) {
+	recorded, ok, err := RecordedNow(ctx, root)
+	if err != nil {
+		return time.Time{}, "", err
+	}
+	if !ok || force {
+		return clock, "", nil
+	}
+	return recorded, fmt.Sprintf("demo: %s holds demo data generated with --now %s: using it (delete %s, or pass --now, for data up to another time)",
+		root, recorded.Format(time.RFC3339), root), nil
+}
+
 // checkStamp compares the options with those recorded at the root, and
 // records them when the root has none.
 func checkStamp(ctx context.Context, root Root, opt Options, force bool) error {

@@ -337,18 +337,13 @@ func (p *Pipeline) Ingest(ctx context.Context, source string, records []Record) 
 	for _, day := range days {
 		grp := groups[day]
 		g.Go(func() error {
-			key := p.eventsKey(day, grp.events)
-			data, err := booking.EncodeParquet(sortEvents(grp.events))
-			if err != nil {
-				fail(grp.records, fmt.Errorf("%s: %w", p.Root.URI(key), err))
-				return nil
-			}
-			created, err := p.create(ctx, key, data)
+			f := p.dayFile(day, grp.events)
+			key, created, size, err := f.Write(ctx, p.create)
 			if err != nil {
 				fail(grp.records, err)
 				return nil
 			}
-			settle(grp.records, Stored, key, "", created, len(data))
+			settle(grp.records, Stored, key, "", created, size)
 			return nil
 		})
 	}
@@ -447,32 +442,23 @@ func firstBytes(body []byte) string {
 	return fmt.Sprintf("%q…", body[:cut])
 }
 
-// eventsKey names a day's batch file by its event ids: the same set of
-// events always gets the same name, so a retried batch finds its file
-// already written instead of writing a second copy.
-func (p *Pipeline) eventsKey(day string, events []booking.Event) string {
+// dayFile is the batch file of one day's events, named by their event
+// ids: the same set of events always gets the same name, so a retried
+// batch finds its file already written instead of writing a second copy.
+// Sorted ByEventID, its bytes do not depend on the order of delivery.
+func (p *Pipeline) dayFile(day string, events []booking.Event) *booking.DayFile {
 	ids := make([]string, len(events))
 	for i, e := range events {
 		ids[i] = e.EventID
 	}
 	slices.Sort(ids)
-	h := sha256.New()
-	for _, id := range ids {
-		fmt.Fprintf(h, "%d:%s\n", len(id), id)
+	for i, id := range ids {
+		ids[i] = fmt.Sprintf("%d:%s", len(id), id)
 	}
-	name := "ingest-" + hex.EncodeToString(h.Sum(nil))[:32]
-	prefix := strings.Trim(cmp.Or(p.Prefix, booking.Prefix), "/")
-	return path.Join(prefix, "dt="+day, name+".parquet")
-}
-
-// sortEvents orders a batch file by (salon_id, booking_id, occurred_at),
-// the order compaction writes, so a salon's rows sit together.
-func sortEvents(events []booking.Event) []booking.Event {
-	slices.SortStableFunc(events, func(a, b booking.Event) int {
-		return cmp.Or(cmp.Compare(a.SalonID, b.SalonID), cmp.Compare(a.BookingID, b.BookingID),
-			a.OccurredAt.Compare(b.OccurredAt), strings.Compare(a.EventID, b.EventID))
-	})
-	return events
+	return &booking.DayFile{
+		Prefix: p.Prefix, Day: day, Label: "ingest-", Hashed: ids, HashLen: 32,
+		Parts: [][]booking.Event{events}, Order: booking.ByEventID,
+	}
 }
 
 // RejectedLine is one line of a rejected object: the record as received,

@@ -104,3 +104,23 @@ func (r Result) WriteSummary(w io.Writer, asJSON bool, input, dest string) error
 	}
 	return nil
 }
+
+// IngestInput is IngestAll over one input named name, as the CLI runs it:
+// the summary goes to summary (as JSON when asJSON), and the error says
+// what became of the records that were not stored: an input to fix, records
+// to retry, or records rejected and kept with their reasons.
+func (p *Pipeline) IngestInput(ctx context.Context, r Reader, name, format string, batchSize int, summary io.Writer, asJSON bool, onStoreErr func(error)) error {
+	total, readErr, storeErr := p.IngestAll(ctx, r, format, batchSize, onStoreErr)
+	if err := total.WriteSummary(summary, asJSON, name, p.Root.String()); err != nil {
+		return err
+	}
+	switch {
+	case readErr != nil:
+		return fmt.Errorf("ingest %s: %w (fix the input: running again reads it the same way)", name, readErr)
+	case storeErr != nil:
+		return fmt.Errorf("ingest %s: %d records not stored (run again to retry them): %w", name, total.Failed, storeErr)
+	case total.Rejected > 0:
+		return fmt.Errorf("ingest %s: %d of %d records rejected; kept with their reasons under %s", name, total.Rejected, total.Received, p.Root.URI(p.RejectedKeyPrefix()))
+	}
+	return nil
+}

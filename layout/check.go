@@ -155,7 +155,7 @@ func Check(ctx context.Context, root storage.Root, opt CheckOptions) (*Health, e
 }
 
 // timeColumns are what Check reads of a file.
-var timeColumns = []column{eventColumns[2], eventColumns[3]}
+var timeColumns = columnsNamed("occurred_at", "ingested_at")
 
 // CheckFreshness is the one rule of freshness, for check and for send's
 // refusal to mail a stale source: the lag is how long ago the newest event

@@ -5,18 +5,14 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"path"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/parquet-go/parquet-go"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/instudio/instudio-report/booking"
@@ -258,17 +254,20 @@ func encodeInputs(inputs []File) string {
 	return base64.StdEncoding.EncodeToString(buf.Bytes())
 }
 
-// outputKey names the compacted file of a group: under the first day, with
+// outputFile is the compacted file of a group: under the first day, with
 // the last day, the row count and a hash of the exact input set.
-func outputKey(inputs []File, rows int64) (key, first, last string) {
-	h := sha256.New()
+func outputFile(inputs []File, parts [][]booking.Event, rows int64, rowGroupRows int64) (f *booking.DayFile, first, last string) {
 	first, last = inputs[0].Day, inputs[0].Until
-	for _, f := range inputs {
-		fmt.Fprintf(h, "%s\t%d\n", f.Key, f.Size)
-		first, last = min(first, f.Day), max(last, f.Until)
+	hashed := make([]string, len(inputs))
+	for i, in := range inputs {
+		hashed[i] = fmt.Sprintf("%s\t%d", in.Key, in.Size)
+		first, last = min(first, in.Day), max(last, in.Until)
 	}
-	name := fmt.Sprintf("compact-to-%s-n%d-%s.parquet", last, rows, hex.EncodeToString(h.Sum(nil))[:16])
-	return path.Join(booking.Prefix, "dt="+first, name), first, last
+	return &booking.DayFile{
+		Day: first, Label: fmt.Sprintf("compact-to-%s-n%d-", last, rows), Hashed: hashed, HashLen: 16,
+		Parts: parts, Order: booking.CopiesTogether, RowGroupRows: rowGroupRows,
+		Metadata: [][2]string{{metaInputs, encodeInputs(inputs)}},
+	}, first, last
 }
 
 type compactor struct {
@@ -353,17 +352,14 @@ func (c *compactor) flush(ctx context.Context, group []File, parts [][]booking.E
 	if len(group) < 2 {
 		return nil
 	}
-	key, first, last := outputKey(group, rows)
+	f, first, last := outputFile(group, parts, rows, c.opt.RowGroupRows)
+	key := f.Key()
 	out := Output{Key: key, Inputs: len(group), Rows: rows, FirstDay: first, LastDay: last}
 	if c.opt.DryRun {
 		c.res.Outputs = append(c.res.Outputs, out)
 		return nil
 	}
-	data, err := encodeCompacted(parts, group, c.opt.RowGroupRows)
-	if err != nil {
-		return fmt.Errorf("compact into %s: %w", c.root.URI(key), err)
-	}
-	created, err := c.root.Create(ctx, key, data)
+	_, created, _, err := f.Write(ctx, c.root.Create)
 	if err != nil {
 		return fmt.Errorf("compact: %w", err)
 	}
@@ -380,78 +376,6 @@ func (c *compactor) flush(ctx context.Context, group []File, parts [][]booking.E
 	return nil
 }
 
-// SortEvents returns events sorted by (salon_id, booking_id, occurred_at),
-// as compacted files hold them.
-func SortEvents(events []booking.Event) []booking.Event {
-	parts := [][]booking.Event{events}
-	out := make([]booking.Event, 0, len(events))
-	for _, r := range sortedRefs(parts) {
-		out = append(out, parts[r.part][r.row])
-	}
-	return out
-}
-
-// ref is one event of a group: its file (part) and row.
-type ref struct{ part, row int32 }
-
-// sortedRefs orders the events of parts by (salon_id, booking_id,
-// occurred_at), ties in the order read. Copies of one event_id stay
-// together in the order they were read, under the first copy's place:
-// readers that break ties between copies by their position then pick the
-// same copy as they did across the input files.
-func sortedRefs(parts [][]booking.Event) []ref {
-	n := 0
-	for _, p := range parts {
-		n += len(p)
-	}
-	refs := make([]ref, 0, n)
-	anchor := make([]int32, 0, n) // index into refs of the first copy
-	first := make(map[string]int32, n)
-	for pi, p := range parts {
-		for ri := range p {
-			i := int32(len(refs))
-			a, ok := first[p[ri].EventID]
-			if !ok {
-				a = i
-				first[p[ri].EventID] = i
-			}
-			refs = append(refs, ref{int32(pi), int32(ri)})
-			anchor = append(anchor, a)
-		}
-	}
-	first = nil
-	// Sort flat keys rather than chasing the events: cache-friendly.
-	type sortKey struct {
-		salon, booking, occurred int64
-		anchor, i                int32
-	}
-	keys := make([]sortKey, n)
-	for i := range keys {
-		a := refs[anchor[i]]
-		e := &parts[a.part][a.row]
-		keys[i] = sortKey{e.SalonID, e.BookingID, e.OccurredAt.UnixMicro(), anchor[i], int32(i)}
-	}
-	anchor = nil
-	slices.SortFunc(keys, func(x, y sortKey) int {
-		switch {
-		case x.salon != y.salon:
-			return cmpInt(x.salon, y.salon)
-		case x.booking != y.booking:
-			return cmpInt(x.booking, y.booking)
-		case x.occurred != y.occurred:
-			return cmpInt(x.occurred, y.occurred)
-		case x.anchor != y.anchor:
-			return cmpInt(int64(x.anchor), int64(y.anchor))
-		}
-		return cmpInt(int64(x.i), int64(y.i))
-	})
-	out := make([]ref, n)
-	for i, k := range keys {
-		out[i] = refs[k.i]
-	}
-	return out
-}
-
 func cmpInt(a, b int64) int {
 	switch {
 	case a < b:
@@ -460,35 +384,6 @@ func cmpInt(a, b int64) int {
 		return 1
 	}
 	return 0
-}
-
-// encodeCompacted writes the events of parts, sorted, with the layout's
-// schema, zstd, row groups of rowGroupRows, and the input list in the
-// metadata.
-func encodeCompacted(parts [][]booking.Event, inputs []File, rowGroupRows int64) ([]byte, error) {
-	refs := sortedRefs(parts)
-	var buf bytes.Buffer
-	pw := parquet.NewGenericWriter[booking.Event](&buf,
-		parquet.Compression(&parquet.Zstd),
-		parquet.MaxRowsPerRowGroup(rowGroupRows),
-		parquet.KeyValueMetadata(metaInputs, encodeInputs(inputs)),
-	)
-	chunk := make([]booking.Event, 0, 8192)
-	for len(refs) > 0 {
-		n := min(cap(chunk), len(refs))
-		chunk = chunk[:0]
-		for _, r := range refs[:n] {
-			chunk = append(chunk, parts[r.part][r.row])
-		}
-		if _, err := pw.Write(chunk); err != nil {
-			return nil, fmt.Errorf("encode parquet: %w", err)
-		}
-		refs = refs[n:]
-	}
-	if err := pw.Close(); err != nil {
-		return nil, fmt.Errorf("encode parquet: %w", err)
-	}
-	return buf.Bytes(), nil
 }
 
 // deleteAll deletes keys, several at a time.

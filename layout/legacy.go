@@ -2,8 +2,6 @@ package layout
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"path"
@@ -163,23 +161,19 @@ func ImportLegacy(ctx context.Context, from, dest storage.Root, opt ImportOption
 	slices.Sort(days)
 	for _, day := range days {
 		idx := byDay[day]
-		h := sha256.New()
+		f := &booking.DayFile{Day: day, Label: "legacy-", HashLen: 16, Order: booking.CopiesTogether}
 		var batch []booking.Event
 		for _, i := range idx {
-			fmt.Fprintf(h, "%s\t%d\n", todo[i].Key, todo[i].Size)
+			f.Hashed = append(f.Hashed, fmt.Sprintf("%s\t%d", todo[i].Key, todo[i].Size))
 			batch = append(batch, events[i]...)
 		}
-		key := booking.Key(day, "legacy-"+hex.EncodeToString(h.Sum(nil))[:16])
+		f.Parts = [][]booking.Event{batch}
 		res.Imported += len(idx)
-		res.Written = append(res.Written, key)
+		res.Written = append(res.Written, f.Key())
 		if opt.DryRun {
 			continue
 		}
-		data, err := booking.EncodeParquet(SortEvents(batch))
-		if err != nil {
-			return nil, fmt.Errorf("import-legacy: %s: %w", dest.URI(key), err)
-		}
-		if _, err := dest.Create(ctx, key, data); err != nil {
+		if _, _, _, err := f.Write(ctx, dest.Create); err != nil {
 			return nil, fmt.Errorf("import-legacy: %w", err)
 		}
 	}

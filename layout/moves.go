@@ -133,9 +133,9 @@ func WriteMovesIndex(ctx context.Context, root storage.Root) (string, int, error
 
 // buildMovesIndex reads booking_id and salon_id of the files.
 func buildMovesIndex(ctx context.Context, root storage.Root, files []IndexedFile) (*MovesIndex, error) {
-	cols := []column{eventColumns[4], eventColumns[8]} // booking_id, salon_id
-	first := map[int64]int64{}                         // booking → the first salon seen
-	more := map[int64][]int64{}                        // booking → every salon, when more than one
+	cols := columnsNamed("booking_id", "salon_id")
+	first := map[int64]int64{}  // booking → the first salon seen
+	more := map[int64][]int64{} // booking → every salon, when more than one
 	for _, f := range files {
 		data, err := readObject(ctx, root, f.Key)
 		if err != nil {

@@ -31,22 +31,11 @@ func formatErrorf(key, format string, args ...any) error {
 	return &FormatError{Key: key, Reason: fmt.Sprintf(format, args...)}
 }
 
-// kind is what a layout column holds, whatever its Parquet encoding.
-type kind int
-
-const (
-	kindString kind = iota
-	kindInt
-	kindTime
-)
-
-// column is a column of the layout: its name, what it holds, whether it
-// may be null, and where its value goes in an event.
+// column is a column of the layout (booking.Columns) and where its value
+// goes in an event.
 type column struct {
-	name     string
-	kind     kind
-	nullable bool
-	set      func(e *booking.Event, v cell)
+	booking.Column
+	set func(e *booking.Event, v cell)
 }
 
 // cell is one decoded value.
@@ -64,39 +53,60 @@ func optInt(v cell) *int64 {
 	return booking.Ptr(v.i)
 }
 
-// eventColumns are the 13 columns of docs/design.md.
-var eventColumns = []column{
-	{"event_id", kindString, false, func(e *booking.Event, v cell) { e.EventID = v.s }},
-	{"event_type", kindString, false, func(e *booking.Event, v cell) { e.EventType = v.s }},
-	{"occurred_at", kindTime, false, func(e *booking.Event, v cell) { e.OccurredAt = v.t }},
-	{"ingested_at", kindTime, false, func(e *booking.Event, v cell) { e.IngestedAt = v.t }},
-	{"booking_id", kindInt, false, func(e *booking.Event, v cell) { e.BookingID = v.i }},
-	{"booking_date", kindTime, false, func(e *booking.Event, v cell) { e.BookingDate = v.t }},
-	{"status", kindInt, false, func(e *booking.Event, v cell) { e.Status = booking.Status(v.i) }},
-	{"user_id", kindInt, true, func(e *booking.Event, v cell) { e.UserID = optInt(v) }},
-	{"salon_id", kindInt, false, func(e *booking.Event, v cell) { e.SalonID = v.i }},
-	{"employee_id", kindInt, true, func(e *booking.Event, v cell) { e.EmployeeID = optInt(v) }},
-	{"payment_id", kindInt, true, func(e *booking.Event, v cell) { e.PaymentID = optInt(v) }},
-	{"service", kindString, true, func(e *booking.Event, v cell) {
+// setters put a decoded value in its field of an event, by column name.
+var setters = map[string]func(e *booking.Event, v cell){
+	"event_id":     func(e *booking.Event, v cell) { e.EventID = v.s },
+	"event_type":   func(e *booking.Event, v cell) { e.EventType = v.s },
+	"occurred_at":  func(e *booking.Event, v cell) { e.OccurredAt = v.t },
+	"ingested_at":  func(e *booking.Event, v cell) { e.IngestedAt = v.t },
+	"booking_id":   func(e *booking.Event, v cell) { e.BookingID = v.i },
+	"booking_date": func(e *booking.Event, v cell) { e.BookingDate = v.t },
+	"status":       func(e *booking.Event, v cell) { e.Status = booking.Status(v.i) },
+	"user_id":      func(e *booking.Event, v cell) { e.UserID = optInt(v) },
+	"salon_id":     func(e *booking.Event, v cell) { e.SalonID = v.i },
+	"employee_id":  func(e *booking.Event, v cell) { e.EmployeeID = optInt(v) },
+	"payment_id":   func(e *booking.Event, v cell) { e.PaymentID = optInt(v) },
+	"service": func(e *booking.Event, v cell) {
 		if !v.null {
 			e.Service = booking.Ptr(v.s)
 		}
-	}},
-	{"amount_cents", kindInt, true, func(e *booking.Event, v cell) { e.AmountCents = optInt(v) }},
+	},
+	"amount_cents": func(e *booking.Event, v cell) { e.AmountCents = optInt(v) },
 }
+
+// columnsNamed returns the layout's columns called names, in that order.
+// A name with no column or no setter is a programming error, caught by
+// every test of the package, since the package's variables are built with
+// it.
+func columnsNamed(names ...string) []column {
+	cols := make([]column, len(names))
+	for i, n := range names {
+		c, ok := booking.ColumnNamed(n)
+		if !ok || setters[n] == nil {
+			panic("layout: no column " + n)
+		}
+		cols[i] = column{c, setters[n]}
+	}
+	return cols
+}
+
+// allColumns returns every column of booking.Columns.
+func allColumns() []column {
+	names := make([]string, len(booking.Columns))
+	for i, c := range booking.Columns {
+		names[i] = c.Name
+	}
+	return columnsNamed(names...)
+}
+
+// eventColumns are the 13 columns of docs/design.md.
+var eventColumns = allColumns()
 
 // legacyColumns are the 7 columns of the seed's Python Lambda. The ids are
 // nullable in its files (pyarrow's default); booking_id, booking_date,
-// status and salon_id must still hold a value in every row.
-var legacyColumns = []column{
-	{"booking_id", kindInt, false, func(e *booking.Event, v cell) { e.BookingID = v.i }},
-	{"booking_date", kindTime, false, func(e *booking.Event, v cell) { e.BookingDate = v.t }},
-	{"status", kindInt, false, func(e *booking.Event, v cell) { e.Status = booking.Status(v.i) }},
-	{"user_id", kindInt, true, func(e *booking.Event, v cell) { e.UserID = optInt(v) }},
-	{"salon_id", kindInt, false, func(e *booking.Event, v cell) { e.SalonID = v.i }},
-	{"employee_id", kindInt, true, func(e *booking.Event, v cell) { e.EmployeeID = optInt(v) }},
-	{"payment_id", kindInt, true, func(e *booking.Event, v cell) { e.PaymentID = optInt(v) }},
-}
+// status and salon_id must still hold a value in every row, as they must
+// in the layout.
+var legacyColumns = columnsNamed("booking_id", "booking_date", "status", "user_id", "salon_id", "employee_id", "payment_id")
 
 // DecodeEvents reads every row of a booking file of the layout, whatever
 // encoding its writer chose among those readers accept (docs/design.md): 32- or
@@ -119,7 +129,7 @@ func decodeLegacy(key string, data []byte) ([]booking.Event, error) {
 
 // EventIDs reads only the event_id column of a booking file.
 func EventIDs(key string, data []byte) ([]string, error) {
-	cols := []column{eventColumns[0]}
+	cols := columnsNamed("event_id")
 	events, err := decode(key, data, cols, decodeOptions{allRequired: true})
 	if err != nil {
 		return nil, err
@@ -168,11 +178,11 @@ func decode(key string, data []byte, cols []column, opt decodeOptions) (events [
 	sources := make([]source, 0, len(cols))
 	known := map[string]bool{}
 	for _, c := range cols {
-		known[c.name] = true
-		leaf, ok := schema.Lookup(c.name)
+		known[c.Name] = true
+		leaf, ok := schema.Lookup(c.Name)
 		if !ok {
-			if !c.nullable || opt.allRequired {
-				return nil, formatErrorf(key, "column %s is missing", c.name)
+			if !c.Nullable || opt.allRequired {
+				return nil, formatErrorf(key, "column %s is missing", c.Name)
 			}
 			sources = append(sources, source{col: c, leaf: -1})
 			continue
@@ -182,10 +192,10 @@ func decode(key string, data []byte, cols []column, opt decodeOptions) (events [
 		// the spec gives no meaning (the file's columns carry no
 		// repetition levels for it), and parquet-go counts it.
 		if len(leaf.Path) != 1 || leaf.Node.Repeated() {
-			return nil, formatErrorf(key, "column %s is nested or repeated", c.name)
+			return nil, formatErrorf(key, "column %s is nested or repeated", c.Name)
 		}
 		conv, err := converter(c, leaf.Node.Type(), opt.truncate)
-		if err != nil && c.nullable {
+		if err != nil && c.Nullable {
 			// A column no value of which is set carries nothing, whatever
 			// its type: writers that guess a type from the data
 			// (hyparquet-writer) type an all-null column as they like. The
@@ -194,7 +204,7 @@ func decode(key string, data []byte, cols []column, opt decodeOptions) (events [
 			conv, err = func(parquet.Value) (cell, error) { return cell{}, reason }, nil
 		}
 		if err != nil {
-			return nil, formatErrorf(key, "column %s: %v", c.name, err)
+			return nil, formatErrorf(key, "column %s: %v", c.Name, err)
 		}
 		sources = append(sources, source{col: c, leaf: leaf.ColumnIndex, conv: conv})
 	}
@@ -238,7 +248,7 @@ func decode(key string, data []byte, cols []column, opt decodeOptions) (events [
 				}
 				if err != nil {
 					pages.Close()
-					return nil, fmt.Errorf("read %s: column %s: %w", key, s.col.name, err)
+					return nil, fmt.Errorf("read %s: column %s: %w", key, s.col.Name, err)
 				}
 				if cap(vals) < int(p.NumValues()) {
 					vals = make([]parquet.Value, p.NumValues())
@@ -248,7 +258,7 @@ func decode(key string, data []byte, cols []column, opt decodeOptions) (events [
 				if err != nil {
 					parquet.Release(p)
 					pages.Close()
-					return nil, fmt.Errorf("read %s: column %s: %w", key, s.col.name, err)
+					return nil, fmt.Errorf("read %s: column %s: %w", key, s.col.Name, err)
 				}
 				for _, pv := range vals[:got] {
 					if row >= base+n {
@@ -260,13 +270,13 @@ func decode(key string, data []byte, cols []column, opt decodeOptions) (events [
 						if v, cerr = s.conv(pv); cerr != nil {
 							parquet.Release(p)
 							pages.Close()
-							return nil, formatErrorf(key, "row %d: column %s: %v", row+1, s.col.name, cerr)
+							return nil, formatErrorf(key, "row %d: column %s: %v", row+1, s.col.Name, cerr)
 						}
 					}
-					if v.null && !s.col.nullable {
+					if v.null && !s.col.Nullable {
 						parquet.Release(p)
 						pages.Close()
-						return nil, formatErrorf(key, "row %d: column %s is null", row+1, s.col.name)
+						return nil, formatErrorf(key, "row %d: column %s is null", row+1, s.col.Name)
 					}
 					s.col.set(&events[row], v)
 					row++
@@ -275,7 +285,7 @@ func decode(key string, data []byte, cols []column, opt decodeOptions) (events [
 			}
 			pages.Close()
 			if row != base+n {
-				return nil, formatErrorf(key, "column %s holds %d values for %d rows", s.col.name, row-base, n)
+				return nil, formatErrorf(key, "column %s holds %d values for %d rows", s.col.Name, row-base, n)
 			}
 		}
 		base += n
@@ -314,13 +324,13 @@ func logicalType(t parquet.Type) format.LogicalTypeValue {
 // the column's kind, or says why no reader could.
 func converter(c column, t parquet.Type, truncate bool) (func(parquet.Value) (cell, error), error) {
 	lt := logicalType(t)
-	switch c.kind {
-	case kindString:
+	switch c.Kind {
+	case booking.KindString:
 		if _, isString := lt.(*format.StringType); t.Kind() != parquet.ByteArray || (lt != nil && !isString) {
 			return nil, fmt.Errorf("type %s, want a string", t)
 		}
 		return func(v parquet.Value) (cell, error) { return cell{s: string(v.ByteArray())}, nil }, nil
-	case kindInt:
+	case booking.KindInt:
 		unsigned := false
 		if lt != nil {
 			it, ok := lt.(*format.IntType)
@@ -345,7 +355,7 @@ func converter(c column, t parquet.Type, truncate bool) (func(parquet.Value) (ce
 			return func(v parquet.Value) (cell, error) { return cell{i: v.Int64()}, nil }, nil
 		}
 		return nil, fmt.Errorf("type %s, want an integer", t)
-	case kindTime:
+	case booking.KindTime:
 		return timeConverter(t, lt, truncate)
 	}
 	return nil, fmt.Errorf("unknown column kind")
@@ -405,8 +415,16 @@ func int96Time(v deprecated.Int96) time.Time {
 }
 
 // openParquet opens a file without its page index and bloom filters,
-// which no reader here uses.
+// which no reader here uses. It checks the footer's length against the
+// file first: parquet-go allocates whatever length the last eight bytes
+// claim (up to 4 GiB) before it finds the file too short for it.
 func openParquet(data []byte) (*parquet.File, error) {
+	if len(data) < 12 {
+		return nil, fmt.Errorf("%d bytes is too short for a Parquet file", len(data))
+	}
+	if footer := int64(binary.LittleEndian.Uint32(data[len(data)-8:])); footer > int64(len(data))-12 {
+		return nil, fmt.Errorf("the footer claims %d bytes in a file of %d", footer, len(data))
+	}
 	return parquet.OpenFile(bytes.NewReader(data), int64(len(data)), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 }
 

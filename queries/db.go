@@ -120,6 +120,38 @@ func (d *DB) fileName(file string) string {
 	return file
 }
 
+// NameFiles is err with every local copy it names replaced by the object
+// it is a copy of (the S3 cache's paths are internals, never shown): for
+// the failures of statements that the session runs as they are (query,
+// repl), which readError does not see.
+func (d *DB) NameFiles(err error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := d.source.(FileNamer); !ok {
+		return err
+	}
+	msg := err.Error()
+	renamed := msg
+	for _, f := range d.files {
+		if strings.Contains(renamed, f) {
+			renamed = strings.ReplaceAll(renamed, f, d.fileName(f))
+		}
+	}
+	if renamed == msg {
+		return err
+	}
+	return &namedFilesError{msg: renamed, err: err}
+}
+
+type namedFilesError struct {
+	msg string
+	err error
+}
+
+func (e *namedFilesError) Error() string { return e.msg }
+func (e *namedFilesError) Unwrap() error { return e.err }
+
 // NoBookingFilesError says that a source holds no booking files.
 type NoBookingFilesError struct {
 	Pattern string
@@ -381,6 +413,24 @@ func (d *DB) SalonsPresent(ctx context.Context) ([]int64, error) {
 	return ids, nil
 }
 
+// FileReadError is one of the source's files that could not be read.
+type FileReadError struct {
+	// File is the file DuckDB read; Name is how messages name it (the S3
+	// object, for a copy in the S3 cache).
+	File, Name string
+	// Copy says that File is a local copy of Name (the S3 cache), which a
+	// caller may drop to have it fetched again.
+	Copy bool
+	Msg  string
+}
+
+func (e *FileReadError) Error() string { return fmt.Sprintf("read %s: %s", e.Name, e.Msg) }
+
+func (d *DB) fileReadError(file, msg string) error {
+	name := d.fileName(file)
+	return &FileReadError{File: file, Name: name, Copy: name != file, Msg: msg}
+}
+
 // readError turns a failure to read the source into one line that names
 // the file at fault. DuckDB does not always say which file it could not
 // read (a failed conversion names none), so when the message names no file,
@@ -397,40 +447,17 @@ func (d *DB) readError(err error) error {
 		if strings.Contains(msg, f) {
 			name := d.fileName(f)
 			if ferr := checkParquet(f); ferr != nil {
-				return fmt.Errorf("read %s: %s", name, strings.ReplaceAll(ferr.Error(), f, name))
+				return d.fileReadError(f, strings.ReplaceAll(ferr.Error(), f, name))
 			}
-			return fmt.Errorf("read %s: %s", name, strings.ReplaceAll(msg, f, name))
+			return d.fileReadError(f, strings.ReplaceAll(msg, f, name))
 		}
 	}
 	for _, f := range d.files {
 		if ferr := checkParquet(f); ferr != nil {
-			return fmt.Errorf("read %s: %s", d.fileName(f), strings.ReplaceAll(ferr.Error(), f, d.fileName(f)))
+			return d.fileReadError(f, strings.ReplaceAll(ferr.Error(), f, d.fileName(f)))
 		}
 	}
 	return fmt.Errorf("read bookings in %s: %s", d.source, msg)
-}
-
-// designColumns are the columns of docs/design.md and the physical types a
-// reader accepts for each: integers of either width, timestamps of any
-// unit (INT64, or INT96 from older writers), strings.
-var designColumns = []struct {
-	name  string
-	kinds []parquet.Kind
-	want  string
-}{
-	{"event_id", []parquet.Kind{parquet.ByteArray}, "strings"},
-	{"event_type", []parquet.Kind{parquet.ByteArray}, "strings"},
-	{"occurred_at", []parquet.Kind{parquet.Int64, parquet.Int96}, "timestamps"},
-	{"ingested_at", []parquet.Kind{parquet.Int64, parquet.Int96}, "timestamps"},
-	{"booking_id", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
-	{"booking_date", []parquet.Kind{parquet.Int64, parquet.Int96}, "timestamps"},
-	{"status", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
-	{"user_id", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
-	{"salon_id", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
-	{"employee_id", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
-	{"payment_id", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
-	{"service", []parquet.Kind{parquet.ByteArray}, "strings"},
-	{"amount_cents", []parquet.Kind{parquet.Int32, parquet.Int64}, "integers"},
 }
 
 // checkParquet opens a local Parquet file, reads its footer and checks its
@@ -455,13 +482,16 @@ func checkParquet(path string) error {
 		return fmt.Errorf("not a readable Parquet file: %w", err)
 	}
 	schema := pf.Schema()
-	for _, c := range designColumns {
-		leaf, ok := schema.Lookup(c.name)
+	// The physical types a reader accepts for each column: integers of
+	// either width, timestamps of any unit (INT64, or INT96 from older
+	// writers), strings.
+	for _, c := range booking.Columns {
+		leaf, ok := schema.Lookup(c.Name)
 		if !ok {
-			return fmt.Errorf("column %s is missing (a booking file has the 13 columns of docs/design.md)", c.name)
+			return fmt.Errorf("column %s is missing (a booking file has the %d columns of docs/design.md)", c.Name, len(booking.Columns))
 		}
-		if kind := leaf.Node.Type().Kind(); !slices.Contains(c.kinds, kind) {
-			return fmt.Errorf("column %s holds %s, want %s", c.name, kindName(kind), c.want)
+		if kind := leaf.Node.Type().Kind(); !slices.Contains(c.Kind.Physical(), kind) {
+			return fmt.Errorf("column %s holds %s, want %s", c.Name, kindName(kind), c.Kind)
 		}
 	}
 	return nil

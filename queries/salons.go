@@ -39,3 +39,25 @@ func (db *DB) CheckSalonExists(ctx context.Context, id int64, source string) err
 	}
 	return &SalonNotFoundError{ID: id, Source: source, Present: present}
 }
+
+// SelectSalons is the salons a report of several salons covers, in id
+// order: those asked for, each of which must be in the source or
+// configured (else a *SalonNotFoundError), or, when none is asked for,
+// every salon the source holds or the config names.
+func (db *DB) SelectSalons(ctx context.Context, asked, configured []int64, source string) ([]int64, error) {
+	present, err := db.SalonsPresent(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(asked) == 0 {
+		ids := append(slices.Clone(present), configured...)
+		slices.Sort(ids)
+		return slices.Compact(ids), nil
+	}
+	for _, id := range asked {
+		if !slices.Contains(present, id) && !slices.Contains(configured, id) {
+			return nil, &SalonNotFoundError{ID: id, Source: source, Present: present}
+		}
+	}
+	return asked, nil
+}

@@ -334,6 +334,15 @@ func (s Settings) Configured(id int64) bool {
 	return slices.ContainsFunc(s.Salons, func(c Salon) bool { return c.ID == id })
 }
 
+// SalonIDs are the ids of the salons the config names, in its order.
+func (s Settings) SalonIDs() []int64 {
+	ids := make([]int64, len(s.Salons))
+	for i, c := range s.Salons {
+		ids[i] = c.ID
+	}
+	return ids
+}
+
 // ReportOptions is the language and currency of a salon's report: --lang
 // or INSTUDIO_LANG, else the salon's own, else the platform's.
 func (s Settings) ReportOptions(id int64) report.Options {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 )
 
 // StatementError is a failed statement of a script, with its position.
@@ -80,4 +81,25 @@ func writeResult(ctx context.Context, conn *sql.Conn, text, mode string, w io.Wr
 		_, err = fmt.Fprintf(w, "(%d rows shown, %d more not shown: -o csv or -o json prints every row)\n", shown, omitted)
 	}
 	return err
+}
+
+// ReadScript returns the SQL of query's input and what to call it in an
+// error: the file (- is stdin), else the argument (- is stdin). The caller
+// has checked that exactly one of them is given.
+func ReadScript(file, arg string, stdin io.Reader) (script, name string, err error) {
+	switch {
+	case file != "" && file != "-":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", "", err
+		}
+		return string(b), file, nil
+	case file == "-" || arg == "-":
+		b, err := io.ReadAll(stdin)
+		if err != nil {
+			return "", "", fmt.Errorf("read stdin: %w", err)
+		}
+		return string(b), "stdin", nil
+	}
+	return arg, "", nil
 }

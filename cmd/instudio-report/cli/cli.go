@@ -15,7 +15,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/instudio/instudio-report/cmd/internal/buildinfo"
 	"github.com/instudio/instudio-report/cmd/internal/interrupts"
+	"github.com/instudio/instudio-report/layout"
 	"github.com/instudio/instudio-report/output"
 	"github.com/instudio/instudio-report/settings"
 	"github.com/instudio/instudio-report/storage"
@@ -45,14 +47,15 @@ type Env struct {
 	// Interrupts delivers SIGINT. Each one cancels the command's context,
 	// unless the command handles Ctrl-C itself (repl). Nil: no signals.
 	Interrupts <-chan os.Signal
+	// Hint words what to do about an error of storage or source (a missing
+	// bucket, a wrong region) for the caller; nil uses the CLI's own, which
+	// name its flags. The jobs Lambda, which sets no flags, names its
+	// environment instead.
+	Hint func(error) string
 }
 
 // BuildInfo identifies the binary.
-type BuildInfo struct {
-	Version string
-	Commit  string
-	Date    string
-}
+type BuildInfo = buildinfo.Info
 
 // Execute runs the program with args (without the program name) and
 // returns its exit code. Errors are printed here, once.
@@ -74,7 +77,15 @@ func Execute(ctx context.Context, env Env, args []string) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintf(env.Stderr, "instudio-report: %s\n", oneLine(err.Error()))
+	msg := err.Error()
+	hintOf := hint
+	if env.Hint != nil {
+		hintOf = env.Hint
+	}
+	if h := hintOf(err); h != "" {
+		msg += ": " + h
+	}
+	fmt.Fprintf(env.Stderr, "instudio-report: %s\n", oneLine(msg))
 	var usage *usageError
 	var failed *checkFailedError
 	switch {
@@ -146,18 +157,9 @@ type rootOptions struct {
 func newRootCmd(env Env) *cobra.Command {
 	opts := &rootOptions{env: env, log: slog.New(slog.DiscardHandler)}
 	root := &cobra.Command{
-		Use:   "instudio-report",
-		Short: "Booking analytics for InStudio salons",
-		Long: strings.TrimSpace(`
-instudio-report reads InStudio's booking events (Parquet files under
-<source>/bookings/dt=YYYY-MM-DD/) with an embedded DuckDB and reports per-salon
-metrics: volume, statuses, cancellation and no-show rates, peak hours, lead
-time, new and returning clients, rebooking, revenue, staff and the daily
-series, against the previous period; for one salon, every salon at once, or
-the history of one booking; as a table, CSV, JSON, Markdown or HTML.
-
-Settings come from flags, then INSTUDIO_* environment variables, then the
-config file ($XDG_CONFIG_HOME/instudio-report/config.yaml), then defaults.`),
+		Use:           "instudio-report",
+		Short:         "Booking analytics for InStudio salons",
+		Long:          helpText("instudio-report"),
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
@@ -167,8 +169,8 @@ config file ($XDG_CONFIG_HOME/instudio-report/config.yaml), then defaults.`),
 				return err
 			}
 			opts.settings = s
-			if opts.log, err = newLogger(env.Stderr, s.LogLevel, s.LogFormat); err != nil {
-				return err
+			if opts.log, err = s.Logger(env.Stderr); err != nil {
+				return &usageError{err: err}
 			}
 			opts.log.Debug("settings", "config_file", s.ConfigFile, "source", s.Source, "timezone", s.TimeZone,
 				"s3_mode", s.S3Mode, "s3_endpoint", s.S3Endpoint, "s3_region", s.S3Region, "profile", s.Profile,
@@ -214,27 +216,11 @@ func (o *rootOptions) s3Options() storage.S3Options {
 
 // syncProgress is the progress bar of an S3 cache sync: on stderr when it
 // is a terminal, else nothing.
-func (o *rootOptions) syncProgress() storage.SyncProgress {
+func (o *rootOptions) syncProgress() layout.SyncProgress {
 	if !o.env.StderrIsTerminal {
 		return nil
 	}
 	return output.NewSyncBar(o.env.Stderr)
-}
-
-func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
-	// settings has checked both values; these errors are a last guard.
-	var lvl slog.Level
-	if err := lvl.UnmarshalText([]byte(level)); err != nil {
-		return nil, usagef("invalid log level %q: use debug, info, warn or error", level)
-	}
-	handlerOpts := &slog.HandlerOptions{Level: lvl}
-	switch format {
-	case "text":
-		return slog.New(slog.NewTextHandler(w, handlerOpts)), nil
-	case "json":
-		return slog.New(slog.NewJSONHandler(w, handlerOpts)), nil
-	}
-	return nil, usagef("invalid log format %q: use text or json", format)
 }
 
 // strictCompletion makes `completion SHELL` a usage error for a shell that

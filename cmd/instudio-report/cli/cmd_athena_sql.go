@@ -20,21 +20,11 @@ type athenaSQLOptions struct {
 func newAthenaSQLCmd(root *rootOptions) *cobra.Command {
 	o := &athenaSQLOptions{rootOptions: root}
 	cmd := &cobra.Command{
-		Use:   "athena-sql [--database D] [--location s3://bucket/bookings/] [--id N [--period P | --from D --to D]]",
-		Short: "Print the Athena table, views and a salon's headline query",
-		Long: strings.TrimSpace(`
-Print, for Amazon Athena (Trino), the statements that put the layout in
-front of it: the Glue table over bookings/ with partition projection on dt,
-then the events and bookings views, which follow the DuckDB views' rules
-(docs/design.md, "Read model"). deploy/terraform installs the same text.
-With --id, also print that salon's headline for the period as one query.
-Run the statements one at a time in the Athena console, in order.
-
---location defaults to <source>/bookings/ when --source is s3://.`),
-		Example: strings.Trim(`
-  instudio-report --source s3://instudio-data athena-sql
-  instudio-report athena-sql --location s3://instudio-data/bookings/ --id 7 --period 2026-10`, "\n"),
-		Args: cobra.NoArgs,
+		Use:     "athena-sql [--database D] [--location s3://bucket/bookings/] [--id N [--period P | --from D --to D]]",
+		Short:   "Print the Athena table, views and a salon's headline query",
+		Long:    helpText("athena-sql"),
+		Example: helpExample("athena-sql"),
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return o.run()
 		},

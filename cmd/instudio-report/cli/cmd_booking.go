@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -22,22 +21,11 @@ type bookingOptions struct {
 func newBookingCmd(root *rootOptions) *cobra.Command {
 	o := &bookingOptions{rootOptions: root}
 	cmd := &cobra.Command{
-		Use:   "booking --id N [--as-of T]",
-		Short: "Show the event timeline of one booking",
-		Long: strings.TrimSpace(`
-Show every event of one booking in order (occurred_at, event_type, status,
-booking_date with reschedules marked, employee, amount), how many times each
-was delivered, the state the reports derive from them, and anomalies: a
-duplicate delivery, copies of one event that differ, an event after a
-terminal status (completed, canceled, no-show), a repeated status, two
-statuses at the same instant, a change of salon.
-
--o json prints one object: booking_id, events, state, anomalies; -o table
-(the default) the table.`),
-		Example: strings.Trim(`
-  instudio-report booking --id 1042
-  instudio-report booking --id 1042 -o json`, "\n"),
-		Args: cobra.NoArgs,
+		Use:     "booking --id N [--as-of T]",
+		Short:   "Show the event timeline of one booking",
+		Long:    helpText("booking"),
+		Example: helpExample("booking"),
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !cmd.Flags().Changed("id") || o.id <= 0 {
 				return usagef("booking: --id must be a positive booking id (see 'instudio-report booking --help')")

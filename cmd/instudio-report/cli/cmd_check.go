@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,20 +19,11 @@ type checkOptions struct {
 func newCheckCmd(root *rootOptions) *cobra.Command {
 	o := &checkOptions{rootOptions: root}
 	cmd := &cobra.Command{
-		Use:   "check [--max-lag 2h] [-o table|json|csv]",
-		Short: "Tell whether the pipeline is still writing (exit 3 when stale)",
-		Long: strings.TrimSpace(`
-Print the newest occurred_at and ingested_at in the source, the files and
-events of the newest day, the files waiting for compaction, and the records
-ingest rejected. Exit with status 3 when the newest event arrived (its
-ingested_at) more than --max-lag ago, or when the source holds no events at
-all: for cron and alarms, a source that never got data is as stale as one
-that stopped. The claimed occurred_at is never trusted for this: one event
-dated next year would make a dead pipeline look fresh.`),
-		Example: strings.Trim(`
-  instudio-report check
-  instudio-report --source s3://bucket check --max-lag 30m -o json`, "\n"),
-		Args: cobra.NoArgs,
+		Use:     "check [--max-lag 2h] [-o table|json|csv]",
+		Short:   "Tell whether the pipeline is still writing (exit 3 when stale)",
+		Long:    helpText("check"),
+		Example: helpExample("check"),
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.maxLag <= 0 {
 				return usagef("check: --max-lag must be positive, got %s", o.maxLag)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -24,28 +23,11 @@ type compactOptions struct {
 func newCompactCmd(root *rootOptions) *cobra.Command {
 	o := &compactOptions{rootOptions: root}
 	cmd := &cobra.Command{
-		Use:   "compact [--before D | --day D] [--target-rows N] [--dry-run]",
-		Short: "Merge the small files of past days into large sorted files",
-		Long: strings.TrimSpace(`
-Merge the booking files of consecutive past days into files of about
---target-rows events, each under the first day's dt= directory, sorted by
-salon, booking and time. A report's cost follows the number of files far more
-than the number of events, so run it daily (cron) once a day is complete.
-
-Every row is kept, redelivered copies included. Each new file is written
-before its inputs are deleted, under a name derived from the exact set of
-inputs: killed at any point, queries give the same results, and running it
-again finishes the job with the same files. By default today and yesterday
-(UTC), which late deliveries still write to, are left alone.
-
-Files that cannot be rewritten faithfully (a column the layout does not have,
-a timestamp finer than a microsecond) are listed and left where they are.`),
-		Example: strings.Trim(`
-  instudio-report compact
-  instudio-report compact --dry-run
-  instudio-report --source s3://bucket compact --before 2026-11-01
-  instudio-report compact --day 2026-11-26`, "\n"),
-		Args: cobra.NoArgs,
+		Use:     "compact [--before D | --day D] [--target-rows N] [--dry-run]",
+		Short:   "Merge the small files of past days into large sorted files",
+		Long:    helpText("compact"),
+		Example: helpExample("compact"),
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opt := layout.CompactOptions{TargetRows: o.targetRows, RowGroupRows: o.rowGroupRows, DryRun: o.dryRun}
 			switch {

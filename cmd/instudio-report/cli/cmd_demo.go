@@ -3,13 +3,13 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/instudio/instudio-report/demo"
 	"github.com/instudio/instudio-report/output"
+	"github.com/instudio/instudio-report/report"
 	"github.com/instudio/instudio-report/storage"
 )
 
@@ -29,25 +29,12 @@ func newDemoCmd(root *rootOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "demo [--dest DIR]",
 		Short: "Write realistic sample booking data",
-		Long: strings.TrimSpace(`
-Write a realistic, deterministic set of booking events in the storage layout
-(DIR/bookings/dt=YYYY-MM-DD/*.parquet), batched per day as the ingest Lambda
-writes them: salons of different sizes with staff, services and returning
-clients; evening and Saturday peaks; lead times from same-day to weeks ahead;
-confirmations, completions, cancellations (some less than 24 h ahead),
-no-shows and reschedules; and a few redelivered duplicates.
-
-Dates are relative to --now, so "the last 30 days" always has data. The same
-flags write the same files; files already there are left as they are. The
-options are recorded in DIR/demo.json, and a run with other options into the
-same directory is refused unless --force: two generations would mix. Without
---now, a directory that already holds demo data keeps its --now, so running
-demo twice adds nothing.`),
-		Args: cobra.NoArgs,
+		Long:  helpText("demo"),
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var now time.Time
 			if o.now != "" {
-				t, err := parseInstant(o.now)
+				t, err := report.ParseInstant(o.now)
 				if err != nil {
 					return usagef("demo: --now: %s", err)
 				}
@@ -82,17 +69,12 @@ func (o *demoOptions) run(ctx context.Context, dest string, opt demo.Options) er
 		return err
 	}
 	if o.now == "" {
-		// Without --now, a directory that holds demo data keeps its clock:
-		// a second plain run adds nothing instead of being refused.
-		recorded, ok, err := demo.RecordedNow(ctx, dir)
+		now, note, err := demo.DefaultNow(ctx, dir, o.env.Now(), o.force)
 		if err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
-		opt.Now = o.env.Now()
-		if ok && !o.force {
-			opt.Now = recorded
-			fmt.Fprintf(o.env.Stderr, "demo: %s holds demo data generated with --now %s: using it (delete %s, or pass --now, for data up to another time)\n",
-				dir, recorded.Format(time.RFC3339), dir)
+		if opt.Now = now; note != "" {
+			fmt.Fprintln(o.env.Stderr, note)
 		}
 	}
 	var progress func()

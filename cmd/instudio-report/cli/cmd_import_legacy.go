@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -19,23 +18,11 @@ type importLegacyOptions struct {
 func newImportLegacyCmd(root *rootOptions) *cobra.Command {
 	o := &importLegacyOptions{rootOptions: root}
 	cmd := &cobra.Command{
-		Use:   "import-legacy --from DIR|s3://bucket[/prefix] [--dest DIR|s3://…]",
-		Short: "Bring the seed Lambda's one-file-per-event files into the layout",
-		Long: strings.TrimSpace(`
-Import the files that the first (Python) Lambda wrote: one event per file,
-7 columns, named YYYY-MM-DDTHH-MM-SS_<uuid>.parquet at the root of the bucket.
-Each event gets event_id = the file name, occurred_at and ingested_at = the
-UTC time in the name (when that Lambda stored it), and event_type from its
-status. The events of each day are written as one file under that day of
---dest (default: --source).
-
-Importing again adds nothing: events already in the layout (even compacted
-since) are skipped. Other objects at the root are listed with the reason and
-left alone; the legacy files themselves are never deleted.`),
-		Example: strings.Trim(`
-  instudio-report import-legacy --from s3://analytics-bucket-s3 --dest s3://analytics-bucket-s3
-  instudio-report import-legacy --from ./legacy --dest ./data --dry-run`, "\n"),
-		Args: cobra.NoArgs,
+		Use:     "import-legacy --from DIR|s3://bucket[/prefix] [--dest DIR|s3://…]",
+		Short:   "Bring the seed Lambda's one-file-per-event files into the layout",
+		Long:    helpText("import-legacy"),
+		Example: helpExample("import-legacy"),
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.from == "" {
 				return usagef("import-legacy: --from is required (the directory or s3://bucket[/prefix] that holds the legacy files)")

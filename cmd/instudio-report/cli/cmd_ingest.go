@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -53,26 +52,11 @@ func (f *ingestFormatFlag) SettingValue() (string, bool) {
 func newIngestCmd(root *rootOptions) *cobra.Command {
 	o := &ingestOptions{rootOptions: root}
 	cmd := &cobra.Command{
-		Use:   "ingest --input FILE|- --input-format jsonl|sqs|kafka|http [--dest DIR|s3://…] [-o table|json]",
-		Short: "Store booking events from a file, as the ingest Lambda does",
-		Long: strings.TrimSpace(`
-Run the ingest Lambda's pipeline locally, for backfills, tests and replays of
-a dead-letter queue dump: decode and validate every record, write the good
-ones as Parquet batches (one file per batch and day, named by their event
-ids, so a rerun writes nothing twice) and keep the bad ones, raw, with their
-reasons, under bookings-rejected/.
-
-Input formats: jsonl (one booking event a line); sqs (a Lambda SQS event, or the
-output of 'aws sqs receive-message', one or more documents); kafka (an MSK or
-self-managed Kafka event); http (an API Gateway v2 request).
-
-Prints a summary (-o json: one object); exits 1 if any record was rejected
-or could not be stored. --format used to name the input format: it still
-does, with a note, for one release.`),
-		Example: `  instudio-report ingest --input events.jsonl --input-format jsonl --dest ./data
-  aws sqs receive-message --queue-url "$DLQ" --max-number-of-messages 10 \
-    | instudio-report ingest --input - --input-format sqs --dest s3://analytics-bucket-s3`,
-		Args: cobra.NoArgs,
+		Use:     "ingest --input FILE|- --input-format jsonl|sqs|kafka|http [--dest DIR|s3://…] [-o table|json]",
+		Short:   "Store booking events from a file, as the ingest Lambda does",
+		Long:    helpText("ingest"),
+		Example: helpExample("ingest"),
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.input == "" {
 				return usagef("ingest: --input is required (a file, or - for stdin)")
@@ -132,19 +116,7 @@ func (o *ingestOptions) run(ctx context.Context) error {
 		return usagef("ingest: %s", err)
 	}
 	p := &ingest.Pipeline{Root: root, Zone: zone, Now: o.env.Now}
-	total, readErr, storeErr := p.IngestAll(ctx, reader, o.inputFormat, o.batchSize, func(err error) {
+	return p.IngestInput(ctx, reader, name, o.inputFormat, o.batchSize, o.env.Stdout, o.format == output.JSON, func(err error) {
 		o.log.Error("batch not stored", "input", name, "error", err)
 	})
-	if err := total.WriteSummary(o.env.Stdout, o.format == output.JSON, name, root.String()); err != nil {
-		return err
-	}
-	switch {
-	case readErr != nil:
-		return fmt.Errorf("ingest %s: %w (fix the input: running again reads it the same way)", name, readErr)
-	case storeErr != nil:
-		return fmt.Errorf("ingest %s: %d records not stored (run again to retry them): %w", name, total.Failed, storeErr)
-	case total.Rejected > 0:
-		return fmt.Errorf("ingest %s: %d of %d records rejected; kept with their reasons under %s", name, total.Rejected, total.Received, root.URI(p.RejectedKeyPrefix()))
-	}
-	return nil
 }

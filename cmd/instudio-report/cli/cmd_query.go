@@ -4,15 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/instudio/instudio-report/output"
 	"github.com/instudio/instudio-report/queries"
+	"github.com/instudio/instudio-report/report"
 	"github.com/instudio/instudio-report/sqlshell"
 )
 
@@ -24,22 +22,11 @@ type queryOptions struct {
 func newQueryCmd(root *rootOptions) *cobra.Command {
 	o := &queryOptions{rootOptions: root}
 	cmd := &cobra.Command{
-		Use:   `query "SQL" | -f FILE | -`,
-		Short: "Run SQL over the bookings and print the last result",
-		Long: strings.TrimSpace(`
-Run SQL on the same DuckDB session as the reports: the source attached and the
-views events (every event once) and bookings (one row per booking, its latest
-state) defined. The SQL comes from the argument, from a file (-f), or from
-stdin (-). Several statements run in order; the result of the last one is
-printed, as a table on a terminal and CSV when piped, or as -o says
-(table, csv, json, md; a table shows at most 10,000 rows and says how many
-more there were). On an error nothing more runs, and the message names
-the statement by its number and line.`),
-		Example: strings.Trim(`
-  instudio-report query "SELECT salon_id, count(*) AS bookings FROM bookings GROUP BY ALL ORDER BY 1"
-  instudio-report query -f weekly.sql -o md
-  echo "SELECT status, count(*) FROM bookings GROUP BY ALL;" | instudio-report query - -o json`, "\n"),
-		Args: cobra.MaximumNArgs(1),
+		Use:     `query "SQL" | -f FILE | -`,
+		Short:   "Run SQL over the bookings and print the last result",
+		Long:    helpText("query"),
+		Example: helpExample("query"),
+		Args:    cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			script, name, err := o.script(args)
 			if err != nil {
@@ -63,22 +50,17 @@ func (o *queryOptions) script(args []string) (sql, name string, err error) {
 	switch {
 	case o.file != "" && len(args) > 0:
 		return "", "", usagef("query: give the SQL as an argument or with -f, not both")
-	case o.file != "" && o.file != "-":
-		b, err := os.ReadFile(o.file)
-		if err != nil {
-			return "", "", fmt.Errorf("query: %w", err)
-		}
-		return string(b), o.file, nil
 	case o.file == "" && len(args) == 0:
 		return "", "", usagef(`query: give the SQL: query "SELECT …", query -f FILE, or query - to read stdin`)
-	case o.file == "-" || args[0] == "-":
-		b, err := io.ReadAll(o.env.Stdin)
-		if err != nil {
-			return "", "", fmt.Errorf("query: read stdin: %w", err)
-		}
-		return string(b), "stdin", nil
 	}
-	return args[0], "", nil
+	arg := ""
+	if len(args) > 0 {
+		arg = args[0]
+	}
+	if sql, name, err = sqlshell.ReadScript(o.file, arg, o.env.Stdin); err != nil {
+		return "", "", fmt.Errorf("query: %w", err)
+	}
+	return sql, name, nil
 }
 
 func (o *queryOptions) run(ctx context.Context, script, name, format string, asOf *time.Time) error {
@@ -87,7 +69,7 @@ func (o *queryOptions) run(ctx context.Context, script, name, format string, asO
 		return err
 	}
 	defer db.Close()
-	err = sqlshell.RunScript(ctx, db.Conn(), script, format, o.env.Stdout)
+	err = db.NameFiles(sqlshell.RunScript(ctx, db.Conn(), script, format, o.env.Stdout))
 	if err == nil {
 		return nil
 	}
@@ -115,7 +97,7 @@ func parseAsOf(s string) (*time.Time, error) {
 	if s == "" {
 		return nil, nil
 	}
-	t, err := parseInstant(s)
+	t, err := report.ParseInstant(s)
 	if err != nil {
 		return nil, usagef("--as-of: %s", err)
 	}

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -23,23 +22,11 @@ type salonOptions struct {
 func newSalonCmd(root *rootOptions) *cobra.Command {
 	o := &salonOptions{rootOptions: root}
 	cmd := &cobra.Command{
-		Use:   "salon --id N [--from D --to D | --period P] [--as-of T]",
-		Short: "Report one salon's bookings for a period",
-		Long: strings.TrimSpace(`
-Report one salon's appointments with booking_date in [from, to): bookings by
-latest status, cancellation, late-cancellation and no-show rates, the peak
-hour, lead time, clients (new, returning, rebooking), revenue and average
-ticket, staff, bookings by hour, weekday and day, each against the equally
-long period just before. -o md and -o html read well in chat and email, in
---lang en or es.
-
-The period is --period (default last-30d) or --from and --to together.`),
-		Example: strings.Trim(`
-  instudio-report salon --id 1
-  instudio-report salon --id 1 --period last-month -o json
-  instudio-report salon --id 1 --period last-week -o html --lang es --out week.html
-  instudio-report salon --id 1 --from 2026-10-01 --to 2026-11-01 --as-of 2026-10-15T00:00:00Z`, "\n"),
-		Args: cobra.NoArgs,
+		Use:     "salon --id N [--from D --to D | --period P] [--as-of T]",
+		Short:   "Report one salon's bookings for a period",
+		Long:    helpText("salon"),
+		Example: helpExample("salon"),
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !cmd.Flags().Changed("id") {
 				return usagef("salon: --id is required (see 'instudio-report salon --help')")
@@ -85,9 +72,6 @@ func (o *rootOptions) today() time.Time {
 	return report.Date(o.env.Now().In(o.settings.Location()))
 }
 
-// parseInstant reads a time flag: RFC 3339, or a date.
-func parseInstant(s string) (time.Time, error) { return report.ParseInstant(s) }
-
 func (o *salonOptions) run(ctx context.Context, rng report.Range) error {
 	var reports []report.Report
 	var left queries.LeftOut
@@ -109,7 +93,7 @@ func (o *salonOptions) run(ctx context.Context, rng report.Range) error {
 		}
 		r := reports[0]
 		if r.Current.Counts.Bookings == 0 && r.Previous.Counts.Bookings == 0 {
-			return o.checkSalonExists(ctx, db, o.id)
+			return db.CheckSalonExists(ctx, o.id, o.settings.Source)
 		}
 		return nil
 	})
@@ -132,12 +116,6 @@ func (o *rootOptions) warn(left queries.LeftOut) {
 	if w := left.Warning(); w != "" {
 		fmt.Fprintf(o.env.Stderr, "instudio-report: %s\n", w)
 	}
-}
-
-// checkSalonExists tells an unknown salon id from a salon with a quiet
-// period.
-func (o *rootOptions) checkSalonExists(ctx context.Context, db *queries.DB, id int64) error {
-	return db.CheckSalonExists(ctx, id, o.settings.Source)
 }
 
 // openDB opens DuckDB on the configured source: a directory, or S3

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -26,23 +25,11 @@ type salonsOptions struct {
 func newSalonsCmd(root *rootOptions) *cobra.Command {
 	o := &salonsOptions{rootOptions: root}
 	cmd := &cobra.Command{
-		Use:   "salons [--ids 1,2,...] [--from D --to D | --period P] [--as-of T] [--out FILE | --out-dir DIR]",
-		Short: "Report every salon in one pass",
-		Long: strings.TrimSpace(`
-Report many salons at once, with the figures of 'salon', computed in one pass
-over the data (grouped queries, not one run per salon).
-
-The salons are --ids, or else every salon present in the data together with
-every salon of the config file. Without --out-dir it prints one row per salon
-with the headline figures (table, csv, md) or an array of the full per-salon
-reports (-o json), or every full report in one document (-o html). With
---out-dir it writes one file per salon, salon-<id>.<ext>, in the -o format
-(default json), each in its salon's language and currency.`),
-		Example: strings.Trim(`
-  instudio-report salons
-  instudio-report salons --ids 1,2,7 --period last-month -o json
-  instudio-report salons --period last-week -o html --out-dir reports/`, "\n"),
-		Args: cobra.NoArgs,
+		Use:     "salons [--ids 1,2,...] [--from D --to D | --period P] [--as-of T] [--out FILE | --out-dir DIR]",
+		Short:   "Report every salon in one pass",
+		Long:    helpText("salons"),
+		Example: helpExample("salons"),
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			for _, id := range o.ids {
 				if id <= 0 {
@@ -111,24 +98,9 @@ func (o *salonsOptions) writeDir(ctx context.Context, reports []report.Report) e
 // read runs the reports of the salons asked for, or of every salon present
 // and configured.
 func (o *salonsOptions) read(ctx context.Context, db *queries.DB, rng report.Range) ([]report.Report, queries.LeftOut, error) {
-	present, err := db.SalonsPresent(ctx)
+	ids, err := db.SelectSalons(ctx, o.ids, o.settings.SalonIDs(), o.settings.Source)
 	if err != nil {
 		return nil, queries.LeftOut{}, err
-	}
-	ids := o.ids
-	if len(ids) == 0 {
-		ids = slices.Clone(present)
-		for _, c := range o.settings.Salons {
-			ids = append(ids, c.ID)
-		}
-		slices.Sort(ids)
-		ids = slices.Compact(ids)
-	} else {
-		for _, id := range ids {
-			if !slices.Contains(present, id) && !o.settings.Configured(id) {
-				return nil, queries.LeftOut{}, o.checkSalonExists(ctx, db, id)
-			}
-		}
 	}
 	req := queries.ReportRequest{From: rng.From, To: rng.To, AsOf: rng.AsOf, Now: o.env.Now()}
 	// By default the salons include every one present: no narrowing read.

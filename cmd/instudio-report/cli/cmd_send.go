@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -25,31 +24,11 @@ type sendOptions struct {
 func newSendCmd(root *rootOptions) *cobra.Command {
 	o := &sendOptions{rootOptions: root}
 	cmd := &cobra.Command{
-		Use:   "send --config FILE [--period P | --from D --to D] [--as-of T] [--salon N] [--dry-run DIR] [--force] [--ledger L]",
-		Short: "Email every configured salon its report, once per period",
-		Long: strings.TrimSpace(`
-Email each salon of the config file (salons[].email, cc) its report for the
-period: HTML with a plain-text alternative, optionally the CSV attached,
-through the SMTP server of the smtp block. The password comes from
-INSTUDIO_SMTP_PASSWORD or smtp.password_file.
-
-A ledger records every delivery, so a salon gets one email per period:
-rerunning sends nothing new, a killed run resends only what it had not
-sent, and two runs at once never send twice. A delivery whose outcome was
-lost in a crash is listed as "possibly sent" and left alone; --force sends
-again. A summary goes to stderr; the exit code is 1 if any salon failed.
-
-With smtp.send_at (HH:MM, each salon's wall time) run send every hour: a
-salon is sent when its own clock reaches send_at on the first day after
-its period, computed in its zone. When the newest event is older than
-smtp.max_lag (default 48h) nothing is sent and the exit code is 3, as for
-check; --force sends anyway. 'instudio-report sent' lists what went out.`),
-		Example: strings.Trim(`
-  instudio-report send --config /etc/instudio/report.yaml --period last-week
-  instudio-report send --config report.yaml --period 2026-10 --dry-run out/
-  instudio-report send --config report.yaml --period last-week --salon 3 --force
-  instudio-report send --config report.yaml --period last-week --now 2026-11-23T06:00:00Z`, "\n"),
-		Args: cobra.NoArgs,
+		Use:     "send --config FILE [--period P | --from D --to D] [--as-of T] [--salon N] [--dry-run DIR] [--force] [--ledger L]",
+		Short:   "Email every configured salon its report, once per period",
+		Long:    helpText("send"),
+		Example: helpExample("send"),
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.settings.ConfigFile == "" {
 				return usagef("send: give the config file that lists the salons and the smtp block: --config FILE")
@@ -88,7 +67,7 @@ func (o *sendOptions) sendRange() (sendRange, error) {
 	}
 	r := sendRange{asOf: rng.AsOf}
 	if o.now != "" {
-		t, err := parseInstant(o.now)
+		t, err := report.ParseInstant(o.now)
 		if err != nil {
 			return r, usagef("--now: %s", err)
 		}

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -21,19 +20,11 @@ type sentOptions struct {
 func newSentCmd(root *rootOptions) *cobra.Command {
 	o := &sentOptions{rootOptions: root}
 	cmd := &cobra.Command{
-		Use:   "sent [--salon N] [--period P] [--ledger L] [-o table|csv|json]",
-		Short: "List what send delivered, from its ledger",
-		Long: strings.TrimSpace(`
-List the send ledger: per salon and period the latest attempt, its state
-(sent, sending = possibly sent, failed), when, the Message-ID and the
-headline figures the email showed. With --salon and --period, -o json
-prints the report archived with the latest sent attempt, exactly as
-'salon -o json' printed it at the send time.`),
-		Example: strings.Trim(`
-  instudio-report sent --config report.yaml
-  instudio-report sent --salon 3 --period last-week
-  instudio-report sent --salon 3 --period 2026-11-16_2026-11-23 -o json`, "\n"),
-		Args: cobra.NoArgs,
+		Use:     "sent [--salon N] [--period P] [--ledger L] [-o table|csv|json]",
+		Short:   "List what send delivered, from its ledger",
+		Long:    helpText("sent"),
+		Example: helpExample("sent"),
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var p *mail.Period
 			if o.period != "" {

@@ -1,0 +1,234 @@
+package booking
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+)
+
+// DayFile is one booking file of one partition day, before it is written:
+// ingest's batch files, import-legacy's files and compaction's outputs are
+// all written by its Write ("sort, hash name, encode, create"), so they
+// share one sort, one naming scheme and one encoding.
+type DayFile struct {
+	// Prefix is the key prefix of the layout; "" is Prefix.
+	Prefix string
+	// Day is the dt= partition the file goes in.
+	Day string
+	// Label starts the file's name; the hash of Hashed follows it.
+	Label string
+	// Hashed are the lines whose SHA-256 names the file, each hashed with
+	// a newline after it: what makes a retry of the same work find the
+	// same key (ingest: the event ids; legacy and compaction: the input
+	// keys and sizes).
+	Hashed []string
+	// HashLen is how many hex digits of the hash the name keeps.
+	HashLen int
+	// Parts are the events, in the order read: one slice per input file,
+	// or one for all. They are not modified.
+	Parts [][]Event
+	// Order says how events that tie on (salon_id, booking_id,
+	// occurred_at) are ordered.
+	Order Order
+	// RowGroupRows caps a row group; 0 leaves the encoder's default.
+	RowGroupRows int64
+	// Metadata is key-value metadata of the file (name, value).
+	Metadata [][2]string
+}
+
+// Order is how a DayFile sorts its events. Both orders sort by
+// (salon_id, booking_id, occurred_at), the order compacted files hold, so a
+// salon's rows sit together; they differ in what breaks ties.
+type Order int
+
+const (
+	// ByEventID sorts each event under its own key, then by event_id,
+	// then in the order read: the file is the same whatever order a batch
+	// was delivered in (ingest).
+	ByEventID Order = iota
+	// CopiesTogether keeps the copies of one event_id together, in the
+	// order read, under the first copy's place, and other ties in the
+	// order read: readers that break ties between copies by their
+	// position then pick the same copy as they did across the input files
+	// (compaction, import-legacy).
+	CopiesTogether
+)
+
+// Name is the file's name without its extension.
+func (f *DayFile) Name() string {
+	h := sha256.New()
+	for _, l := range f.Hashed {
+		io.WriteString(h, l)
+		io.WriteString(h, "\n")
+	}
+	return f.Label + hex.EncodeToString(h.Sum(nil))[:f.HashLen]
+}
+
+// Key is the file's storage key: <prefix>/dt=<day>/<name>.parquet.
+func (f *DayFile) Key() string {
+	prefix := strings.Trim(cmp.Or(f.Prefix, Prefix), "/")
+	return path.Join(prefix, "dt="+f.Day, f.Name()+".parquet")
+}
+
+// Rows is how many events the file holds.
+func (f *DayFile) Rows() int {
+	n := 0
+	for _, p := range f.Parts {
+		n += len(p)
+	}
+	return n
+}
+
+// Encode returns the file's Parquet bytes: the events sorted by f.Order,
+// with the columns of docs/design.md, zstd. Times are truncated to
+// microseconds, the unit stored.
+func (f *DayFile) Encode() ([]byte, error) {
+	opts := []parquet.WriterOption{parquet.Compression(&parquet.Zstd)}
+	if f.RowGroupRows > 0 {
+		opts = append(opts, parquet.MaxRowsPerRowGroup(f.RowGroupRows))
+	}
+	for _, kv := range f.Metadata {
+		opts = append(opts, parquet.KeyValueMetadata(kv[0], kv[1]))
+	}
+	var buf bytes.Buffer
+	if err := writeRefs(&buf, f.Parts, sortedRefs(f.Parts, f.Order), opts...); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// writeRefs encodes the events refs point at, in that order.
+func writeRefs(w io.Writer, parts [][]Event, refs []ref, opts ...parquet.WriterOption) error {
+	pw := parquet.NewGenericWriter[Event](w, opts...)
+	// In chunks: a compaction of millions of rows must not copy them all.
+	chunk := make([]Event, 0, min(8192, len(refs)))
+	for len(refs) > 0 {
+		n := min(cap(chunk), len(refs))
+		chunk = chunk[:0]
+		for _, r := range refs[:n] {
+			chunk = append(chunk, stored(parts[r.part][r.row]))
+		}
+		if _, err := pw.Write(chunk); err != nil {
+			return fmt.Errorf("encode parquet: %w", err)
+		}
+		refs = refs[n:]
+	}
+	if err := pw.Close(); err != nil {
+		return fmt.Errorf("encode parquet: %w", err)
+	}
+	return nil
+}
+
+// CreateFunc creates key with data unless the key exists, and reports
+// whether it did (storage.Root's Create).
+type CreateFunc func(ctx context.Context, key string, data []byte) (created bool, err error)
+
+// Write encodes the file and creates it with create. It returns the key,
+// whether the file was created (false: it was there already) and its
+// size. An encoding error names the key; create's error is returned as
+// it is.
+func (f *DayFile) Write(ctx context.Context, create CreateFunc) (key string, created bool, size int, err error) {
+	key = f.Key()
+	data, err := f.Encode()
+	if err != nil {
+		return key, false, 0, fmt.Errorf("%s: %w", key, err)
+	}
+	created, err = create(ctx, key, data)
+	return key, created, len(data), err
+}
+
+// stored is e as the layout stores it: times in microseconds, the
+// instants in UTC.
+func stored(e Event) Event {
+	e.OccurredAt = e.OccurredAt.UTC().Truncate(time.Microsecond)
+	e.IngestedAt = e.IngestedAt.UTC().Truncate(time.Microsecond)
+	e.BookingDate = e.BookingDate.Truncate(time.Microsecond)
+	return e
+}
+
+// Sorted returns events in the order a DayFile of them holds.
+func Sorted(events []Event, order Order) []Event {
+	parts := [][]Event{events}
+	out := make([]Event, 0, len(events))
+	for _, r := range sortedRefs(parts, order) {
+		out = append(out, parts[r.part][r.row])
+	}
+	return out
+}
+
+// ref is one event of a DayFile: its part and row.
+type ref struct{ part, row int32 }
+
+// sortedRefs orders the events of parts by order.
+func sortedRefs(parts [][]Event, order Order) []ref {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	refs := make([]ref, 0, n)
+	for pi, p := range parts {
+		for ri := range p {
+			refs = append(refs, ref{int32(pi), int32(ri)})
+		}
+	}
+	if order == ByEventID {
+		slices.SortStableFunc(refs, func(x, y ref) int {
+			a, b := &parts[x.part][x.row], &parts[y.part][y.row]
+			return cmp.Or(cmp.Compare(a.SalonID, b.SalonID), cmp.Compare(a.BookingID, b.BookingID),
+				a.OccurredAt.Compare(b.OccurredAt), strings.Compare(a.EventID, b.EventID))
+		})
+		return refs
+	}
+	anchor := make([]int32, n) // index into refs of the first copy
+	first := make(map[string]int32, n)
+	for i, r := range refs {
+		id := parts[r.part][r.row].EventID
+		a, ok := first[id]
+		if !ok {
+			a = int32(i)
+			first[id] = a
+		}
+		anchor[i] = a
+	}
+	first = nil
+	// Sort flat keys rather than chasing the events: cache-friendly.
+	type sortKey struct {
+		salon, booking, occurred int64
+		anchor, i                int32
+	}
+	keys := make([]sortKey, n)
+	for i := range keys {
+		a := refs[anchor[i]]
+		e := &parts[a.part][a.row]
+		keys[i] = sortKey{e.SalonID, e.BookingID, e.OccurredAt.UnixMicro(), anchor[i], int32(i)}
+	}
+	anchor = nil
+	slices.SortFunc(keys, func(x, y sortKey) int {
+		switch {
+		case x.salon != y.salon:
+			return cmp.Compare(x.salon, y.salon)
+		case x.booking != y.booking:
+			return cmp.Compare(x.booking, y.booking)
+		case x.occurred != y.occurred:
+			return cmp.Compare(x.occurred, y.occurred)
+		case x.anchor != y.anchor:
+			return cmp.Compare(x.anchor, y.anchor)
+		}
+		return cmp.Compare(x.i, y.i)
+	})
+	out := make([]ref, n)
+	for i, k := range keys {
+		out[i] = refs[k.i]
+	}
+	return out
+}
