@@ -409,11 +409,11 @@ func mib(kib int64) string { return fmt.Sprintf("%d MiB", kib/1024) }
 func profile(w io.Writer, f flags) error {
 	fmt.Fprintln(os.Stderr, "bench: profile")
 	data := filepath.Join(f.cache, "10m")
-	plan, err := exec.Command(f.direct, "-explain", "-source", data, "-salon", "1", "-from", from30, "-to", to).Output()
+	plan, err := exec.Command(f.direct, "-explain", "scope_rows", "-source", data, "-salon", "1", "-from", from30, "-to", to).Output()
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "## profile\n\nWhere the time of `salon --id 1` over 10M events goes. DuckDB's plan of the statement that reads the files (scope_rows), from `go run ./bench/direct -explain -source %s -salon 1 -from %s -to %s`; operator times are summed over threads:\n\n```\n%s```\n\n", data, from30, to, plan)
+	fmt.Fprintf(w, "## profile\n\nWhere the time of `salon --id 1` over 10M events goes. DuckDB's plan of the statement that reads the files (scope_rows), from `go run ./bench/direct -explain scope_rows -source %s -salon 1 -from %s -to %s`; operator times are summed over threads:\n\n```\n%s```\n\n", data, from30, to, plan)
 	prof := filepath.Join(f.cache, "cli.pprof")
 	cmd := exec.Command(f.bin, "--source", data, "salon", "--id", "1", "--from", from30, "--to", to, "-o", "json")
 	cmd.Env = append(os.Environ(), "INSTUDIO_CPUPROFILE="+prof)

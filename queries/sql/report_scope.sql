@@ -7,7 +7,7 @@
 -- The bookings that the metrics of one report run read, materialized once so
 -- that the metric queries do not each redo the dedup and latest-state work.
 -- booking_date is the salon's wall time and occurred_at is UTC, so event
--- times are converted to the salon's wall time before they are compared.
+-- times are compared in the salon's wall time (report_books converts them).
 --
 -- new_clients and rebooking_rate look beyond the period (a client's first
 -- visit, a later booking), so the scope is widened once: the client columns
@@ -25,7 +25,6 @@ WITH zones AS (
 salon_bookings AS (
     SELECT
         b.*,
-        z.time_zone,
         min(b.booking_date) OVER client AS client_first_booking,
         max(CASE WHEN b.status IN (1, 2, 3) THEN b.booking_date END) OVER client AS client_last_active
     FROM report_books AS b
@@ -38,11 +37,11 @@ SELECT
     b.booking_date,
     b.status,
     CASE WHEN b.booking_date >= $4 THEN 'current' ELSE 'previous' END AS period,
-    timezone(b.time_zone, CAST(b.canceled_at AS TIMESTAMPTZ)) AS canceled_local,
+    b.canceled_local,
     b.user_id,
     b.employee_id,
     b.amount_cents,
-    timezone(b.time_zone, CAST(b.created_at AS TIMESTAMPTZ)) AS created_local,
+    b.created_local,
     b.client_first_booking >= CASE WHEN b.booking_date >= $4 THEN $4 ELSE $3 END AS first_visit_in_period,
     b.client_last_active
 FROM salon_bookings AS b
