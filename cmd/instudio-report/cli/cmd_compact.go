@@ -48,7 +48,7 @@ func newCompactCmd(root *rootOptions) *cobra.Command {
 			default:
 				opt.Before = layout.DefaultBefore(o.env.Now())
 			}
-			if o.targetRows < 2 || o.rowGroupRows < 1 {
+			if o.targetRows < 2 || o.rowGroupRows < 0 || (cmd.Flags().Changed("row-group-rows") && o.rowGroupRows < 1) {
 				return usagef("compact: --target-rows must be at least 2 and --row-group-rows at least 1")
 			}
 			return o.run(cmd.Context(), opt)
