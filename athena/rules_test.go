@@ -11,8 +11,8 @@ import (
 
 	"github.com/instudio/instudio-report/booking"
 	bt "github.com/instudio/instudio-report/booking/bookingtest"
+	"github.com/instudio/instudio-report/layout"
 	"github.com/instudio/instudio-report/queries"
-	"github.com/instudio/instudio-report/storage"
 )
 
 // TestViewsFollowDuckDBRules runs the Athena views, where Trino and DuckDB
@@ -65,7 +65,7 @@ func TestViewsFollowDuckDBRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if err := db.Attach(ctx, &storage.Dir{Path: dir}, nil); err != nil {
+	if err := db.Attach(ctx, layout.NewLocal(dir), nil); err != nil {
 		t.Fatal(err)
 	}
 	conn := db.Conn()

@@ -15,6 +15,7 @@ import (
 
 	"github.com/instudio/instudio-report/booking"
 	bt "github.com/instudio/instudio-report/booking/bookingtest"
+	"github.com/instudio/instudio-report/layout"
 	"github.com/instudio/instudio-report/queries"
 	"github.com/instudio/instudio-report/report"
 	"github.com/instudio/instudio-report/storage"
@@ -113,7 +114,7 @@ func snapshot(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if err := db.Attach(ctx, &storage.Dir{Path: dir}, nil); err != nil {
+	if err := db.Attach(ctx, layout.NewLocal(dir), nil); err != nil {
 		t.Fatal(err)
 	}
 	var b strings.Builder

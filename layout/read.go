@@ -415,8 +415,16 @@ func int96Time(v deprecated.Int96) time.Time {
 }
 
 // openParquet opens a file without its page index and bloom filters,
-// which no reader here uses.
+// which no reader here uses. It checks the footer's length against the
+// file first: parquet-go allocates whatever length the last eight bytes
+// claim (up to 4 GiB) before it finds the file too short for it.
 func openParquet(data []byte) (*parquet.File, error) {
+	if len(data) < 12 {
+		return nil, fmt.Errorf("%d bytes is too short for a Parquet file", len(data))
+	}
+	if footer := int64(binary.LittleEndian.Uint32(data[len(data)-8:])); footer > int64(len(data))-12 {
+		return nil, fmt.Errorf("the footer claims %d bytes in a file of %d", footer, len(data))
+	}
 	return parquet.OpenFile(bytes.NewReader(data), int64(len(data)), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 }
 

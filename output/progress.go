@@ -12,7 +12,7 @@ import (
 // a terminal: the caller decides, and passes nil (no progress) otherwise.
 
 // SyncBar shows the objects, bytes and rate of an S3 cache sync (a
-// storage.SyncProgress).
+// layout.SyncProgress).
 type SyncBar struct {
 	w       io.Writer
 	bar     *progressbar.ProgressBar

@@ -120,6 +120,38 @@ func (d *DB) fileName(file string) string {
 	return file
 }
 
+// NameFiles is err with every local copy it names replaced by the object
+// it is a copy of (the S3 cache's paths are internals, never shown): for
+// the failures of statements that the session runs as they are (query,
+// repl), which readError does not see.
+func (d *DB) NameFiles(err error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := d.source.(FileNamer); !ok {
+		return err
+	}
+	msg := err.Error()
+	renamed := msg
+	for _, f := range d.files {
+		if strings.Contains(renamed, f) {
+			renamed = strings.ReplaceAll(renamed, f, d.fileName(f))
+		}
+	}
+	if renamed == msg {
+		return err
+	}
+	return &namedFilesError{msg: renamed, err: err}
+}
+
+type namedFilesError struct {
+	msg string
+	err error
+}
+
+func (e *namedFilesError) Error() string { return e.msg }
+func (e *namedFilesError) Unwrap() error { return e.err }
+
 // NoBookingFilesError says that a source holds no booking files.
 type NoBookingFilesError struct {
 	Pattern string
@@ -329,15 +361,20 @@ func (d *DB) scope(ctx context.Context, salonIDs []int64) error {
 	// the second read is two narrow columns (of the files that no moves
 	// index covers, when there is one), and the third runs only when a
 	// booking did move.
+	if d.moves == nil {
+		for _, s := range ScopePlan(salonIDs) {
+			if err := d.run(ctx, s); err != nil {
+				return err
+			}
+		}
+		d.scopeIDs = slices.Clone(salonIDs)
+		return nil
+	}
 	if err := d.execRead(ctx, Query("scope_rows"), salonIDs); err != nil {
 		return d.readError(err)
 	}
-	if d.moves != nil {
-		if err := d.scopeMovedWithIndex(ctx, salonIDs); err != nil {
-			return err
-		}
-	} else if err := d.execRead(ctx, Query("scope_moved_ids"), salonIDs); err != nil {
-		return d.readError(err)
+	if err := d.scopeMovedWithIndex(ctx, salonIDs); err != nil {
+		return err
 	}
 	var moved int64
 	if err := d.conn.QueryRowContext(ctx, "SELECT count(*) FROM scope_moved").Scan(&moved); err != nil {
@@ -376,6 +413,24 @@ func (d *DB) SalonsPresent(ctx context.Context) ([]int64, error) {
 	return ids, nil
 }
 
+// FileReadError is one of the source's files that could not be read.
+type FileReadError struct {
+	// File is the file DuckDB read; Name is how messages name it (the S3
+	// object, for a copy in the S3 cache).
+	File, Name string
+	// Copy says that File is a local copy of Name (the S3 cache), which a
+	// caller may drop to have it fetched again.
+	Copy bool
+	Msg  string
+}
+
+func (e *FileReadError) Error() string { return fmt.Sprintf("read %s: %s", e.Name, e.Msg) }
+
+func (d *DB) fileReadError(file, msg string) error {
+	name := d.fileName(file)
+	return &FileReadError{File: file, Name: name, Copy: name != file, Msg: msg}
+}
+
 // readError turns a failure to read the source into one line that names
 // the file at fault. DuckDB does not always say which file it could not
 // read (a failed conversion names none), so when the message names no file,
@@ -392,14 +447,14 @@ func (d *DB) readError(err error) error {
 		if strings.Contains(msg, f) {
 			name := d.fileName(f)
 			if ferr := checkParquet(f); ferr != nil {
-				return fmt.Errorf("read %s: %s", name, strings.ReplaceAll(ferr.Error(), f, name))
+				return d.fileReadError(f, strings.ReplaceAll(ferr.Error(), f, name))
 			}
-			return fmt.Errorf("read %s: %s", name, strings.ReplaceAll(msg, f, name))
+			return d.fileReadError(f, strings.ReplaceAll(msg, f, name))
 		}
 	}
 	for _, f := range d.files {
 		if ferr := checkParquet(f); ferr != nil {
-			return fmt.Errorf("read %s: %s", d.fileName(f), strings.ReplaceAll(ferr.Error(), f, d.fileName(f)))
+			return d.fileReadError(f, strings.ReplaceAll(ferr.Error(), f, d.fileName(f)))
 		}
 	}
 	return fmt.Errorf("read bookings in %s: %s", d.source, msg)

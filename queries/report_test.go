@@ -9,9 +9,9 @@ import (
 
 	"github.com/instudio/instudio-report/booking"
 	bt "github.com/instudio/instudio-report/booking/bookingtest"
+	"github.com/instudio/instudio-report/layout"
 	"github.com/instudio/instudio-report/queries"
 	"github.com/instudio/instudio-report/report"
-	"github.com/instudio/instudio-report/storage"
 )
 
 // The fixture: the period is [2026-03-01, 2026-03-08), so the previous one
@@ -104,7 +104,7 @@ func openFixture(t *testing.T, dir string, asOf *time.Time) *queries.DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if err := db.Attach(ctx, &storage.Dir{Path: dir}, asOf); err != nil {
+	if err := db.Attach(ctx, layout.NewLocal(dir), asOf); err != nil {
 		t.Fatal(err)
 	}
 	return db
@@ -367,7 +367,7 @@ func TestNoBookingFiles(t *testing.T) {
 	}
 	defer db.Close()
 	dir := t.TempDir()
-	err = db.Attach(context.Background(), &storage.Dir{Path: dir}, nil)
+	err = db.Attach(context.Background(), layout.NewLocal(dir), nil)
 	if err == nil || !strings.Contains(err.Error(), dir+"/bookings/dt=*/*.parquet") || !strings.Contains(err.Error(), "instudio-report demo") {
 		t.Errorf("error = %v, want one naming the pattern searched and suggesting demo", err)
 	}

@@ -543,8 +543,8 @@ type staffRow struct {
 
 // staffHeader is the staff table's row of column names.
 func staffHeader(f formatter) staffRow {
-	return staffRow{Header: true, Completed: f.T("completed_t"), Canceled: f.T("canceled_t"), NoShow: f.T("no_show_t"),
-		CancellationRate: f.T("cancellation_rate"), Revenue: f.T("revenue")}
+	return staffRow{Header: true, Completed: f.T("completed_h"), Canceled: f.T("canceled_h"), NoShow: f.T("no_show_h"),
+		CancellationRate: f.T("cancellation_rate_h"), Revenue: f.T("revenue")}
 }
 
 // staffRows lists the staff busiest first.

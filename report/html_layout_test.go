@@ -16,9 +16,9 @@ import (
 
 // harness shows the report in an iframe as wide as a phone (Chromium's
 // window cannot be narrower than 500 px) and, once it has loaded, writes
-// the frame's width, the document's and the box of every headline
-// figure's text into the DOM that --dump-dom prints. The email itself
-// has no script.
+// the frame's width, the document's, the box of every headline figure's
+// text, the lines of tiles and the staff column names into the DOM that
+// --dump-dom prints. The email itself has no script.
 const harness = `<!DOCTYPE html><html><body style="margin:0">
 <iframe id="f" width="%d" height="8000" scrolling="no" style="border:0;display:block" srcdoc="%s"></iframe>
 <script>
@@ -34,6 +34,31 @@ window.onload = function () {
     var tile = el.parentElement.getBoundingClientRect();
     if (b.left < 0 || b.right > vw + 0.5) out.outside.push(el.textContent + ' at ' + b.left + '..' + b.right);
     else if (b.left < tile.left - 0.5 || b.right > tile.right + 0.5) out.outside.push(el.textContent + ' spills out of its tile ' + tile.left + '..' + tile.right + ' at ' + b.left + '..' + b.right);
+  });
+  out.rows = 0; out.gaps = [];
+  var rows = new Set();
+  d.querySelectorAll('.tile').forEach(function (el) { rows.add(el.parentElement); });
+  rows.forEach(function (td) {
+    var cs = getComputedStyle(td), box = td.getBoundingClientRect();
+    var left = box.left + parseFloat(cs.paddingLeft), right = box.right - parseFloat(cs.paddingRight);
+    var lines = {};
+    td.querySelectorAll(':scope > .tile').forEach(function (el) {
+      var b = el.getBoundingClientRect(), k = Math.round(b.top);
+      var l = lines[k] || (lines[k] = {n: 0, left: b.left, right: b.right});
+      l.n++; l.left = Math.min(l.left, b.left); l.right = Math.max(l.right, b.right);
+    });
+    var most = 0;
+    Object.values(lines).forEach(function (l) { most = Math.max(most, l.n); });
+    Object.values(lines).forEach(function (l) {
+      if (l.n < most) return;
+      out.rows++;
+      if (l.left > left + 1 || l.right < right - 1) out.gaps.push(l.n + ' tiles at ' + l.left + '..' + l.right + ' in a row ' + left + '..' + right);
+    });
+  });
+  d.querySelectorAll('.staff-head td').forEach(function (el) {
+    var ws = getComputedStyle(el);
+    if (ws.overflowWrap != 'normal' || ws.wordBreak != 'normal') out.gaps.push('staff column name "' + el.textContent + '" may break anywhere');
+    else if (el.scrollWidth > el.clientWidth) out.gaps.push('staff column name "' + el.textContent + '" is ' + el.scrollWidth + ' px in a ' + el.clientWidth + ' px column');
   });
   var pre = document.createElement('pre');
   pre.id = 'measure';
@@ -100,8 +125,8 @@ func TestHTMLFitsPhones(t *testing.T) {
 					t.Fatalf("the measuring script wrote nothing:\n%.500s", dom)
 				}
 				var got struct {
-					Viewport, Document, Figures int
-					Outside                     []string
+					Viewport, Document, Figures, Rows int
+					Outside, Gaps                     []string
 				}
 				if err := json.Unmarshal([]byte(strings.ReplaceAll(m[1], "&#34;", `"`)), &got); err != nil {
 					t.Fatalf("%v: %s", err, m[1])
@@ -114,6 +139,11 @@ func TestHTMLFitsPhones(t *testing.T) {
 				}
 				if got.Figures != 30 || len(got.Outside) > 0 {
 					t.Errorf("%d headline figures, want 30; outside the viewport or its tile: %q", got.Figures, got.Outside)
+				}
+				// Full lines of tiles fill their row (no white strip beside
+				// them), and no staff column name breaks inside a word.
+				if got.Rows == 0 || len(got.Gaps) > 0 {
+					t.Errorf("%d full lines of tiles; gaps: %q", got.Rows, got.Gaps)
 				}
 			})
 		}

@@ -39,7 +39,7 @@ func movesReports(t *testing.T, dir string, withIndex bool) (out [][]report.Repo
 		if _, err := source.Attach(ctx, db, source.Options{URI: dir, Log: logger}); err != nil {
 			t.Fatal(err)
 		}
-	} else if err := db.Attach(ctx, &storage.Dir{Path: dir}, nil); err != nil {
+	} else if err := db.Attach(ctx, layout.NewLocal(dir), nil); err != nil {
 		t.Fatal(err)
 	}
 	from, to := bt.Time(t, "2026-03-08 00:00"), bt.Time(t, "2026-03-15 00:00")

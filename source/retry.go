@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"os"
 	"strings"
 
 	"github.com/instudio/instudio-report/queries"
@@ -21,16 +22,42 @@ const ReadTries = 3
 // read on it. When a file listed is gone by the time it is read (a
 // compaction replaced it), it lists again and reruns, up to ReadTries
 // times in all: a report beside a compaction gives the same numbers and
-// does not fail. read must not have written its output when it fails.
+// does not fail. When a local copy of an S3 object (the cache) cannot be
+// read though the sync found it as fetched (a block rotted on disk with
+// the file's time kept), the copy is dropped and the whole read runs
+// again, once: the sync fetches it anew. An object broken in S3 itself
+// fails the second read too, and is named. read must not have written its
+// output when it fails.
 func Read(ctx context.Context, open func(context.Context) (*queries.DB, error), read func(*queries.DB) error) error {
 	var err error
-	for try := 1; try <= ReadTries; try++ {
+	refetched := false
+	for try := 1; try <= ReadTries; {
 		err = readOnce(ctx, open, read)
-		if err == nil || !Vanished(err) || ctx.Err() != nil {
+		if err == nil || ctx.Err() != nil {
 			return err
 		}
+		if Vanished(err) {
+			try++
+			continue
+		}
+		if !refetched && dropDamagedCopy(err) {
+			refetched = true
+			continue
+		}
+		return err
 	}
 	return err
+}
+
+// dropDamagedCopy removes the local copy that err says could not be read,
+// and says whether it did.
+func dropDamagedCopy(err error) bool {
+	var fe *queries.FileReadError
+	if !errors.As(err, &fe) || !fe.Copy {
+		return false
+	}
+	rerr := os.Remove(fe.File)
+	return rerr == nil || errors.Is(rerr, fs.ErrNotExist)
 }
 
 func readOnce(ctx context.Context, open func(context.Context) (*queries.DB, error), read func(*queries.DB) error) error {

@@ -23,6 +23,19 @@ import (
 	"github.com/instudio/instudio-report/storage"
 )
 
+// HTTPFSError is DuckDB's httpfs extension failing to load in httpfs mode:
+// the caller says how to install it or to read through the cache instead.
+type HTTPFSError struct {
+	Root string
+	Err  error
+}
+
+func (e *HTTPFSError) Error() string {
+	return fmt.Sprintf("%s: httpfs mode: %s", e.Root, e.Err)
+}
+
+func (e *HTTPFSError) Unwrap() error { return e.Err }
+
 // Modes of reading an S3 source.
 const (
 	ModeAuto   = "auto"
@@ -47,7 +60,7 @@ type Options struct {
 	Log    *slog.Logger
 	Notice io.Writer
 	// Progress, when set, makes a progress display for a sync.
-	Progress func() storage.SyncProgress
+	Progress func() layout.SyncProgress
 	// Now times the listing and the sync for the log; nil leaves the
 	// durations zero.
 	Now func() time.Time
@@ -72,7 +85,7 @@ func Attach(ctx context.Context, db *queries.DB, opt Options) (queries.Source, e
 	var src queries.Source
 	switch r := root.(type) {
 	case *storage.Dir:
-		src = r
+		src = &layout.Local{Dir: r}
 	case *storage.S3:
 		if src, err = s3Source(ctx, db, r, opt); err != nil {
 			return nil, err
@@ -109,8 +122,8 @@ func useMoves(ctx context.Context, db *queries.DB, root storage.Root, src querie
 	byKey := map[string]file{}
 	var indexes []storage.Object
 	switch s := src.(type) {
-	case *storage.Dir:
-		keys, err := layout.MovesIndexKeys(ctx, s)
+	case *layout.Local:
+		keys, err := layout.MovesIndexKeys(ctx, s.Dir)
 		if err != nil {
 			log.Debug("moves index not listed", "source", root.String(), "reason", err.Error())
 			return nil
@@ -124,12 +137,12 @@ func useMoves(ctx context.Context, db *queries.DB, root storage.Root, src querie
 			return info.Size(), true
 		}
 		return applyMoves(ctx, db, root, keys, present, func(key string) string { return byKey[key].path }, log)
-	case *storage.Remote:
+	case *layout.Remote:
 		for _, o := range s.Objects {
 			byKey[o.Key] = file{s.Root.URI(o.Key), o.Size}
 		}
 		indexes = s.Moves
-	case *storage.Cached:
+	case *layout.Cached:
 		for i, o := range s.Result.Objects {
 			byKey[o.Key] = file{s.Result.Files[i], o.Size}
 		}
@@ -174,19 +187,19 @@ func s3Source(ctx context.Context, db *queries.DB, root *storage.S3, opt Options
 		return cached(ctx, root, opt, nil)
 	case ModeHTTPFS:
 		if err := db.LoadHTTPFS(ctx, true); err != nil {
-			return nil, fmt.Errorf("%s: --s3-mode httpfs: %w; install httpfs with --extension-repository or --extension-dir, or use --s3-mode cache", root, err)
+			return nil, &HTTPFSError{Root: root.String(), Err: err}
 		}
 	case ModeAuto, "":
 	default:
 		return nil, fmt.Errorf("invalid s3 mode %q: use auto, httpfs or cache", opt.Mode)
 	}
 	start := opt.Now()
-	objs, moves, err := root.BookingListing(ctx, opt.AsOf)
+	objs, moves, err := layout.BookingListing(ctx, root, opt.AsOf)
 	if err != nil {
 		return nil, err
 	}
 	opt.Log.Debug("s3 listing", "source", root.String(), "objects", len(objs), "took", opt.Now().Sub(start))
-	listing := &storage.Listing{Objects: objs, Moves: moves}
+	listing := &layout.Listing{Objects: objs, Moves: moves}
 	if opt.Mode != ModeHTTPFS {
 		if chooseCache(root, opt, objs) {
 			return cached(ctx, root, opt, listing)
@@ -217,7 +230,7 @@ func s3Source(ctx context.Context, db *queries.DB, root *storage.S3, opt Options
 	if err := db.CreateS3Secret(ctx, secret); err != nil {
 		return nil, err
 	}
-	return &storage.Remote{Root: root, Objects: objs, Moves: moves}, nil
+	return &layout.Remote{Root: root, Objects: objs, Moves: moves}, nil
 }
 
 // What auto mode weighs. httpfs pays a HEAD and one or more GETs per file
@@ -247,7 +260,7 @@ func chooseCache(root *storage.S3, opt Options, objs []storage.Object) bool {
 	if opt.CacheBase == "" {
 		return false
 	}
-	missing, missingBytes := storage.CacheMissing(root.CacheDir(opt.CacheBase), objs)
+	missing, missingBytes := layout.CacheMissing(layout.CacheDir(root, opt.CacheBase), objs)
 	var total int64
 	for _, o := range objs {
 		total += o.Size
@@ -324,19 +337,19 @@ func Secret(root *storage.S3, keyID, secret, token string) (queries.S3Secret, er
 	return s, nil
 }
 
-func cached(ctx context.Context, root *storage.S3, opt Options, listing *storage.Listing) (queries.Source, error) {
+func cached(ctx context.Context, root *storage.S3, opt Options, listing *layout.Listing) (queries.Source, error) {
 	if opt.CacheBase == "" {
-		return nil, fmt.Errorf("%s: no cache directory for --s3-mode cache: set --cache-dir, XDG_CACHE_HOME or HOME", root)
+		return nil, fmt.Errorf("%s: %w", root, layout.ErrNoCacheDir)
 	}
-	sync := storage.SyncOptions{Dir: root.CacheDir(opt.CacheBase), AsOf: opt.AsOf, Log: opt.Log, Now: opt.Now, Listing: listing}
+	sync := layout.SyncOptions{Dir: layout.CacheDir(root, opt.CacheBase), AsOf: opt.AsOf, Log: opt.Log, Now: opt.Now, Listing: listing}
 	if opt.Progress != nil {
 		sync.Progress = opt.Progress()
 	}
-	res, err := root.Sync(ctx, sync)
+	res, err := layout.Sync(ctx, root, sync)
 	if err != nil {
 		return nil, err
 	}
 	opt.Log.Debug("s3 cache", "source", root.String(), "cache", sync.Dir, "objects", len(res.Objects),
 		"fetched", res.Fetched, "kept", res.Kept, "dropped", res.Dropped)
-	return storage.NewCached(root, res), nil
+	return layout.NewCached(root, res), nil
 }

@@ -164,7 +164,7 @@ func NewS3(ctx context.Context, bucket, prefix string, opt S3Options) (*S3, erro
 			if len(noProfile.Filename) > 0 {
 				files = strings.Join(noProfile.Filename, " or ")
 			}
-			return nil, fmt.Errorf("%s: aws profile %s not found in %s: check --profile or AWS_PROFILE", where, noProfile.Profile, files)
+			return nil, &ProfileNotFoundError{Root: where, Profile: noProfile.Profile, Files: files}
 		}
 		return nil, fmt.Errorf("%s: aws configuration%s: %s", where, profileNote(opt.Profile), firstLineOf(err))
 	}
@@ -183,10 +183,10 @@ func NewS3(ctx context.Context, bucket, prefix string, opt S3Options) (*S3, erro
 	})
 	r := &S3{client: client, bucket: bucket, prefix: prefix, endpoint: endpoint, region: cfg.Region, profile: opt.Profile, creds: cfg.Credentials, attempts: attempts}
 	if cfg.Credentials == nil {
-		return nil, fmt.Errorf("%s: no AWS credentials found%s: set AWS_PROFILE or --profile, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run `aws sso login`", where, profileNote(opt.Profile))
+		return nil, &CredentialsError{Root: where, Profile: opt.Profile}
 	}
 	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
-		return nil, fmt.Errorf("%s: no usable AWS credentials%s: set AWS_PROFILE or --profile, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run `aws sso login` (%s)", where, profileNote(opt.Profile), firstLineOf(err))
+		return nil, &CredentialsError{Root: where, Profile: opt.Profile, Cause: firstLineOf(err)}
 	}
 	return r, nil
 }
@@ -231,13 +231,13 @@ func (r *S3) fullKey(key string) string {
 
 // List lists the objects under prefix with S3's paginated listing.
 func (r *S3) List(ctx context.Context, prefix string) ([]Object, error) {
-	return r.list(ctx, prefix, nil)
+	return r.ListUntil(ctx, prefix, nil)
 }
 
-// list lists the objects under prefix, in key order, and stops early at
-// the first key for which stop returns true: S3 lists in key order, so a
-// layout whose keys sort by date needs no listing past its last date.
-func (r *S3) list(ctx context.Context, prefix string, stop func(key string) bool) ([]Object, error) {
+// ListUntil lists the objects under prefix, in key order, and stops early
+// at the first key for which stop returns true: S3 lists in key order, so
+// a layout whose keys sort by date needs no listing past its last date.
+func (r *S3) ListUntil(ctx context.Context, prefix string, stop func(key string) bool) ([]Object, error) {
 	full := r.fullKey(prefix)
 	base := ""
 	if r.prefix != "" {
@@ -371,8 +371,10 @@ func (r *S3) credentialSource(ctx context.Context) string {
 	return src
 }
 
-// wrap turns an SDK error into one line that says what failed and what to
-// do, naming the bucket and never a credential.
+// wrap turns an SDK error into one line that says what failed, naming the
+// bucket and never a credential. A missing bucket, a wrong region and an
+// unreachable endpoint are typed (errors.go) for the caller to hint at its
+// own settings.
 func (r *S3) wrap(op, uri string, err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("%s %s: %w", op, uri, err)
@@ -391,15 +393,13 @@ func (r *S3) wrap(op, uri string, err error) error {
 	case code == "NoSuchKey" || (status == http.StatusNotFound && (code == "" || code == "NotFound")):
 		return fmt.Errorf("%s %s: %w", op, uri, ErrNotFound)
 	case code == "NoSuchBucket":
-		return fmt.Errorf("%s %s: bucket %s does not exist at %s (region %s): check the bucket name, --s3-endpoint and --s3-region", op, uri, r.bucket, where, r.region)
+		return &NoBucketError{Op: op, URI: uri, Bucket: r.bucket, Endpoint: where, Region: r.region}
 	case code == "PermanentRedirect" || code == "AuthorizationHeaderMalformed" || code == "IllegalLocationConstraintException" || status == http.StatusMovedPermanently:
-		hint := "pass the bucket's region with --s3-region"
+		e := &BucketRegionError{Op: op, URI: uri, Bucket: r.bucket, Endpoint: where, Region: r.region}
 		if re != nil && re.Response != nil {
-			if region := re.Response.Header.Get("X-Amz-Bucket-Region"); region != "" {
-				hint = fmt.Sprintf("the bucket is in %s: pass --s3-region %s", region, region)
-			}
+			e.BucketRegion = re.Response.Header.Get("X-Amz-Bucket-Region")
 		}
-		return fmt.Errorf("%s %s: bucket %s is not in region %s at %s: %s", op, uri, r.bucket, r.region, where, hint)
+		return e
 	case code == "AccessDenied" || code == "InvalidAccessKeyId" || code == "SignatureDoesNotMatch" ||
 		code == "InvalidToken" || code == "ExpiredToken" || code == "TokenRefreshRequired" ||
 		code == "AllAccessDisabled" || code == "XAdminUserNotFound" || // versitygw's unknown key
@@ -413,7 +413,7 @@ func (r *S3) wrap(op, uri string, err error) error {
 	var dnsErr *net.DNSError
 	var opErr *net.OpError
 	if errors.As(err, &dnsErr) || errors.As(err, &opErr) || errors.As(err, &netErr) {
-		return fmt.Errorf("%s %s: cannot reach %s: %s: check --s3-endpoint and the network", op, uri, where, netCause(err))
+		return &UnreachableError{Op: op, URI: uri, Endpoint: where, Cause: netCause(err)}
 	}
 	switch code {
 	case "SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout", "Throttling":
@@ -445,6 +445,9 @@ func (r *S3) endpointName() string {
 	}
 	return "AWS S3"
 }
+
+// FirstLine is the first line of err's message, trimmed.
+func FirstLine(err error) string { return firstLineOf(err) }
 
 func firstLineOf(err error) string {
 	msg := err.Error()

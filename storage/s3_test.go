@@ -88,6 +88,9 @@ func TestS3Errors(t *testing.T) {
 		want         []string
 	}{
 		{"missing bucket", "absent", nil, []string{"bucket absent does not exist", srv.Endpoint}},
+		{"wrong region", "present", func(t *testing.T, opt *storage.S3Options) {
+			opt.Region = "eu-west-3"
+		}, []string{"bucket present is not in region eu-west-3 at " + srv.Endpoint}},
 		{"wrong secret", "present", func(t *testing.T, opt *storage.S3Options) {
 			t.Setenv("AWS_SECRET_ACCESS_KEY", "not-the-secret-xyzzy")
 		}, []string{"access denied to bucket present", "environment variables AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"}},
@@ -97,7 +100,7 @@ func TestS3Errors(t *testing.T) {
 		{"wrong endpoint", "present", func(t *testing.T, opt *storage.S3Options) {
 			opt.Endpoint = "http://127.0.0.1:1"
 			opt.MaxAttempts = 2
-		}, []string{"cannot reach http://127.0.0.1:1", "connection refused", "check --s3-endpoint"}},
+		}, []string{"cannot reach http://127.0.0.1:1", "connection refused"}},
 		{"throttled throughout", "present", func(t *testing.T, opt *storage.S3Options) {
 			opt.Endpoint = s3test.StartFaultProxy(t, srv.Endpoint, s3test.Faults{SlowDownEvery: 1}).Endpoint
 			opt.MaxAttempts = 2
@@ -125,6 +128,29 @@ func TestS3Errors(t *testing.T) {
 			}
 			if strings.Contains(msg, "\n") || strings.Contains(msg, "xyzzy") || strings.Contains(msg, s3test.SecretKey) {
 				t.Errorf("error is not one safe line: %q", msg)
+			}
+			// Flags are the CLI's to name (cli's hints), not storage's.
+			if strings.Contains(msg, "--") {
+				t.Errorf("error %q names a flag", msg)
+			}
+			var (
+				noBucket *storage.NoBucketError
+				region   *storage.BucketRegionError
+				network  *storage.UnreachableError
+			)
+			switch tc.name {
+			case "missing bucket":
+				if !errors.As(err, &noBucket) || noBucket.Bucket != "absent" {
+					t.Errorf("%v is not a NoBucketError for absent", err)
+				}
+			case "wrong region":
+				if !errors.As(err, &region) || region.Region != "eu-west-3" {
+					t.Errorf("%v is not a BucketRegionError for eu-west-3", err)
+				}
+			case "wrong endpoint":
+				if !errors.As(err, &network) || network.Endpoint != "http://127.0.0.1:1" {
+					t.Errorf("%v is not an UnreachableError for http://127.0.0.1:1", err)
+				}
 			}
 		})
 	}

@@ -1,8 +1,9 @@
-// Package storage owns the roots that hold the booking layout
-// (<root>/bookings/dt=YYYY-MM-DD/*.parquet): listing what a reader should
-// scan, reading objects, and writing immutable batch files create-if-absent.
-// A root is a local directory (Dir) or an S3 prefix; both offer Root, so the
-// ingest pipeline, compaction and the legacy import run on either.
+// Package storage owns the roots that hold the booking layout: listing
+// objects, reading them, and writing immutable files create-if-absent. A
+// root is a local directory (Dir) or an S3 prefix; both offer Root, so the
+// ingest pipeline, compaction and the legacy import run on either. What
+// the keys mean (which are booking files, the S3 cache of them) is
+// layout's: storage knows no key but the ones it is given.
 //
 // It is pure Go (no cgo): the ingest Lambda links it.
 package storage
@@ -20,8 +21,6 @@ import (
 	"sync"
 	"syscall"
 	"time"
-
-	"github.com/instudio/instudio-report/booking"
 )
 
 // Root is a storage root: a local directory or an s3://bucket/prefix. Keys
@@ -95,49 +94,13 @@ func Exists(root Root) error {
 // URI is the local path of key.
 func (d *Dir) URI(key string) string { return filepath.Join(d.Path, filepath.FromSlash(key)) }
 
-// Pattern is what BookingFiles lists, written as a glob: what a user is
-// told when nothing is there. The path itself is never used as a pattern.
-func (d *Dir) Pattern() string {
-	return filepath.Join(d.Path, booking.Prefix, "dt=*", "*.parquet")
-}
-
-// tempPrefix starts the names of the temporary files that writers rename
+// TempPrefix starts the names of the temporary files that writers rename
 // or link into place; listings skip them. The writer's process id follows,
 // so that a later writer can tell a file left by a killed writer from one
 // that is being written.
-const tempPrefix = ".tmp-"
+const TempPrefix = ".tmp-"
 
-// BookingFiles lists the booking Parquet files
-// (<root>/bookings/dt=*/<name>.parquet), sorted. The root is a literal path:
-// '*', '?' and '[' in it are names, not patterns. A missing directory holds
-// none; any other error while listing names the path that failed.
-func (d *Dir) BookingFiles(ctx context.Context) ([]string, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	info, err := os.Stat(d.Path)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, nil
-		}
-		return nil, fmt.Errorf("source %s: %w", d.Path, err)
-	}
-	if !info.IsDir() {
-		return nil, fmt.Errorf("source %s: not a directory", d.Path)
-	}
-	objs, err := d.List(ctx, booking.Prefix+"/")
-	if err != nil {
-		return nil, fmt.Errorf("source %s: %w", d.Path, err)
-	}
-	var files []string
-	for _, o := range objs {
-		parts := strings.Split(o.Key, "/")
-		if len(parts) == 3 && strings.HasPrefix(parts[1], "dt=") && strings.HasSuffix(parts[2], ".parquet") {
-			files = append(files, d.URI(o.Key))
-		}
-	}
-	return files, nil
-}
+const tempPrefix = TempPrefix
 
 // List walks the directory under prefix. A missing directory lists nothing.
 // Symbolic links are followed, to files and to directories (a day

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/instudio/instudio-report/layout"
 	"github.com/instudio/instudio-report/storage"
 )
 
@@ -74,7 +75,7 @@ func TestBookingFiles(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	files, err := d.BookingFiles(ctx)
+	files, err := (&layout.Local{Dir: d}).BookingFiles(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +87,7 @@ func TestBookingFiles(t *testing.T) {
 		t.Errorf("files = %v, want %v", files, want)
 	}
 	missing := &storage.Dir{Path: filepath.Join(d.Path, "nope")}
-	if files, err := missing.BookingFiles(ctx); err != nil || len(files) != 0 {
+	if files, err := (&layout.Local{Dir: missing}).BookingFiles(ctx); err != nil || len(files) != 0 {
 		t.Errorf("missing dir: %v, %v; want none and no error", files, err)
 	}
 }
@@ -189,7 +190,7 @@ func TestBookingFilesLiteralPath(t *testing.T) {
 		}
 	}
 	d := &storage.Dir{Path: filepath.Join(parent, "data[1]*?")}
-	files, err := d.BookingFiles(ctx)
+	files, err := (&layout.Local{Dir: d}).BookingFiles(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +227,7 @@ func TestCreateSweepsStaleTemps(t *testing.T) {
 	if _, err := os.Stat(alive); err != nil {
 		t.Errorf("a running writer's %s was removed: %v", alive, err)
 	}
-	files, err := d.BookingFiles(ctx)
+	files, err := (&layout.Local{Dir: d}).BookingFiles(ctx)
 	if err != nil || len(files) != 1 {
 		t.Errorf("files = %v, %v; want a.parquet only", files, err)
 	}
@@ -293,7 +294,7 @@ func TestBookingFilesUnreadableDirectory(t *testing.T) {
 
 func checkUnreadable(t *testing.T, path string) {
 	d := &storage.Dir{Path: path}
-	files, err := d.BookingFiles(context.Background())
+	files, err := (&layout.Local{Dir: d}).BookingFiles(context.Background())
 	bad := filepath.Join(path, "bookings", "dt=2026-11-02")
 	want := "source " + path + ": list " + bad + ": open " + bad + ": permission denied"
 	if err == nil || err.Error() != want {
@@ -320,7 +321,7 @@ func TestBookingFilesFollowLinks(t *testing.T) {
 	if err := os.Symlink(filepath.Join(d.Path, "bookings"), filepath.Join(d.Path, "bookings", "dt=loop")); err != nil {
 		t.Fatal(err)
 	}
-	files, err := d.BookingFiles(ctx)
+	files, err := (&layout.Local{Dir: d}).BookingFiles(ctx)
 	want := []string{
 		filepath.Join(d.Path, "bookings", "dt=2026-11-01", "a.parquet"),
 		filepath.Join(d.Path, "bookings", "dt=2026-11-02", "b.parquet"),

@@ -6,9 +6,12 @@
 //
 //	go run ./bench/direct -source DIR -salon 1 -from 2026-10-28 -to 2026-11-27
 //
-// -explain prints EXPLAIN ANALYZE of the statement that reads the files
-// (scope_rows) instead of timing the
-// report; -cpuprofile writes a Go CPU profile.
+// The statements and their parameters are the plan that queries.DB.Reports
+// runs (queries.ScopePlan, queries.ReportPlan), never a copy of it here.
+// -explain NAME prints EXPLAIN ANALYZE of one step of it (scope_rows,
+// report_books, report_scope, a metric query); -timings prints each step's
+// wall time; -cpuprofile writes a Go CPU profile. -salon 0 runs the
+// all-salons report (the salons command).
 //
 // -anchor runs, instead of the report's SQL, the hand-written headline
 // query below (anchorSQL): the least a salon report can cost, what issue 20
@@ -26,13 +29,13 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/instudio/instudio-report/booking"
 	"github.com/instudio/instudio-report/queries"
-	"github.com/instudio/instudio-report/report"
 )
 
 func main() {
@@ -44,10 +47,12 @@ func main() {
 
 func run() error {
 	source := flag.String("source", "", "the directory that holds bookings/")
-	salon := flag.Int64("salon", 1, "salon id")
+	salon := flag.Int64("salon", 1, "salon id; 0 for every salon (the salons command)")
 	fromFlag := flag.String("from", "", "first appointment date, YYYY-MM-DD")
 	toFlag := flag.String("to", "", "end date, exclusive")
-	explain := flag.Bool("explain", false, "print EXPLAIN ANALYZE of the statement that reads the files")
+	explain := flag.String("explain", "", "print EXPLAIN ANALYZE of this step of the plan (scope_rows, report_books, ...)")
+	override := flag.String("sql", "", "NAME=FILE: run FILE in place of the embedded query NAME (to measure a rewrite without rebuilding)")
+	timings := flag.Bool("timings", false, "print each step's wall time to stderr")
 	cpuprofile := flag.String("cpuprofile", "", "write a Go CPU profile here")
 	anchor := flag.Bool("anchor", false, "run the hand-written headline query (anchorSQL) instead of the report's SQL")
 	flag.Parse()
@@ -107,16 +112,7 @@ func run() error {
 	}
 	defer conn.Close()
 
-	prevFrom, _ := report.Before(from, to)
-	// The parameters of report_scope, as queries.Reports binds them for one
-	// salon: the ids, their zones and the periods.
-	scopeArgs := []any{[]int64{*salon}, []string{"UTC"}, prevFrom, from, to}
-	// report_salons: the ids, zones, the reference instant (the period's
-	// end), a week and a period before it, and the dates; report_books
-	// takes the narrowing ids.
-	ref := to
-	salonsArgs := []any{[]int64{*salon}, []string{"UTC"}, ref, ref.AddDate(0, 0, -7), ref.Add(-to.Sub(from)), prevFrom, from, to}
-	steps := []struct {
+	for _, s := range []struct {
 		sql  string
 		args []any
 	}{
@@ -124,81 +120,147 @@ func run() error {
 		{"SET VARIABLE instudio_as_of = $1::TIMESTAMP", []any{nil}},
 		{queries.Query("events_view"), nil},
 		{queries.Query("bookings_view"), nil},
-	}
-	for _, s := range steps {
-		if _, err := conn.ExecContext(ctx, s.sql, s.args...); err != nil {
-			return fmt.Errorf("%.40s: %w", s.sql, err)
-		}
-	}
-	if *anchor {
-		if err := drain(ctx, conn, anchorSQL, []int64{*salon}, from, to); err != nil {
-			return fmt.Errorf("anchor: %w", err)
-		}
-		fmt.Fprintf(os.Stderr, "direct: %d files, the anchor query\n", len(files))
-		return nil
-	}
-	if *explain {
-		// The statement that reads the files: scope_rows, without the
-		// CREATE TABLE around its SELECT.
-		const create = "CREATE OR REPLACE TEMP TABLE scope_rows AS"
-		scope := queries.Query("scope_rows")
-		i := strings.Index(scope, create)
-		if i < 0 {
-			return fmt.Errorf("scope_rows.sql no longer starts with %q", create)
-		}
-		rows, err := conn.QueryContext(ctx, "EXPLAIN ANALYZE "+scope[i+len(create):], scopeArgs[0])
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var kind, plan string
-			if err := rows.Scan(&kind, &plan); err != nil {
-				return err
-			}
-			fmt.Println(plan)
-		}
-		return rows.Err()
-	}
-	// The statements of a report run, as queries.DB runs them: the salon's
-	// bookings read once (scope_rows, scope_moved_ids), then report_scope
-	// over them.
-	for _, s := range []struct {
-		sql  string
-		args []any
-	}{
-		{queries.Query("scope_rows"), scopeArgs[:1]},
-		{queries.Query("scope_moved_ids"), scopeArgs[:1]},
-		// scope_moved_rows runs only when a booking moved between salons,
-		// which the bench data never has.
-		{queries.Query("scope_view"), nil},
-		{queries.Query("report_salons"), salonsArgs},
-		{queries.Query("report_books"), []any{[]int64{*salon}}},
-		{queries.Query("report_scope"), scopeArgs},
 	} {
 		if _, err := conn.ExecContext(ctx, s.sql, s.args...); err != nil {
 			return fmt.Errorf("%.40s: %w", s.sql, err)
 		}
 	}
-	// Every metric query is one that reads report_scope or report_books:
-	// new metrics are picked up as they are added.
+	// The statements of a report run, as queries.DB runs them (the
+	// plans it exports): the salon's bookings read once (ScopePlan, with
+	// no moves index), then report_books, report_scope and every metric
+	// query (ReportPlan). -salon 0 is the all-salons report, which reads
+	// no scope first.
+	req := queries.ReportRequest{From: from, To: to}
+	var ids []int64
+	if *salon == 0 {
+		if ids, err = salonsPresent(ctx, conn); err != nil {
+			return err
+		}
+		req.EverySalon = true
+	} else {
+		ids = []int64{*salon}
+	}
+	for _, id := range ids {
+		req.Salons = append(req.Salons, queries.Salon{ID: id, TimeZone: "UTC"})
+	}
+	var plan []queries.Step
+	if !req.EverySalon {
+		plan = queries.ScopePlan(ids)
+	}
+	plan = append(plan, queries.ReportPlan(req)...)
+	if *anchor {
+		if err := drain(ctx, conn, anchorSQL, ids, from, to); err != nil {
+			return fmt.Errorf("anchor: %w", err)
+		}
+		fmt.Fprintf(os.Stderr, "direct: %d files, the anchor query\n", len(files))
+		return nil
+	}
+	text := queries.Query
+	if name, file, ok := strings.Cut(*override, "="); ok {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return err
+		}
+		text = func(n string) string {
+			if n == name {
+				return string(b)
+			}
+			return queries.Query(n)
+		}
+	}
 	n := 0
-	for _, name := range queries.QueryNames() {
-		q := queries.Query(name)
-		if name == "report_scope" || name == "report_books" || !(strings.Contains(q, "FROM report_scope") || strings.Contains(q, "FROM report_books")) {
-			continue
+	for _, s := range plan {
+		start, startCPU := time.Now(), cpuTime()
+		if s.OnlyIf != "" {
+			var yes bool
+			if err := conn.QueryRowContext(ctx, s.OnlyIf).Scan(&yes); err != nil {
+				return fmt.Errorf("%s: %w", s.Name, err)
+			}
+			if !yes {
+				continue
+			}
 		}
-		if err := drain(ctx, conn, q); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
+		if s.Name == *explain {
+			if err := explainStep(ctx, conn, s, text(s.Name)); err != nil {
+				return fmt.Errorf("%s: %w", s.Name, err)
+			}
 		}
-		n++
+		var err error
+		if s.Metric {
+			err = drain(ctx, conn, text(s.Name), s.Args...)
+			n++
+		} else {
+			_, err = conn.ExecContext(ctx, text(s.Name), s.Args...)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", s.Name, err)
+		}
+		if *timings {
+			fmt.Fprintf(os.Stderr, "%-18s %7.1f ms wall %7.1f ms CPU\n", s.Name, ms(time.Since(start)), ms(cpuTime()-startCPU))
+		}
 	}
 	// And the count of rows left out, which the CLI prints when not zero.
-	if err := drain(ctx, conn, "SELECT * FROM contract_breaks($1::BIGINT[])", []int64{*salon}); err != nil {
+	var scope any = ids
+	if req.EverySalon {
+		scope = nil
+	}
+	if err := drain(ctx, conn, "SELECT * FROM contract_breaks($1::BIGINT[])", scope); err != nil {
 		return fmt.Errorf("contract_breaks: %w", err)
 	}
-	fmt.Fprintf(os.Stderr, "direct: %d files, %d metric queries\n", len(files), n)
+	fmt.Fprintf(os.Stderr, "direct: %d files, %d salons, %d metric queries\n", len(files), len(ids), n)
 	return nil
+}
+
+// explainStep prints EXPLAIN ANALYZE of a step's statement: its SELECT,
+// without the CREATE TABLE around it. The step then runs as usual.
+func explainStep(ctx context.Context, conn *sql.Conn, s queries.Step, q string) error {
+	if i := strings.Index(q, " AS\n"); !s.Metric && strings.Contains(q, "CREATE OR REPLACE TEMP TABLE") && i >= 0 {
+		q = q[i+len(" AS\n"):]
+	}
+	rows, err := conn.QueryContext(ctx, "EXPLAIN ANALYZE "+q, s.Args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind, plan string
+		if err := rows.Scan(&kind, &plan); err != nil {
+			return err
+		}
+		fmt.Println(plan)
+	}
+	return rows.Err()
+}
+
+// cpuTime is the CPU time (user and system, every thread) of the process
+// so far: DuckDB's worker threads included.
+func cpuTime() time.Duration {
+	var u syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+		return 0
+	}
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// salonsPresent lists the salons of the source, as the salons command
+// does for a report on every salon.
+func salonsPresent(ctx context.Context, conn *sql.Conn) ([]int64, error) {
+	rows, err := conn.QueryContext(ctx, queries.Query("salons_present"))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 // anchorSQL is the headline of one salon's period written by hand: one

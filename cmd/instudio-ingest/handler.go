@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/instudio/instudio-report/cmd/internal/awshint"
 	"github.com/instudio/instudio-report/ingest"
 )
 
@@ -151,7 +152,7 @@ func (h *handler) run(ctx context.Context, source string, records []ingest.Recor
 		h.log.Warn("record rejected", "source", source, "position", o.Position, "reason", o.Reason, "key", o.Key)
 	}
 	if err != nil {
-		h.log.Error("records not stored", "source", source, "failed", strings.Join(res.FailedPositions(), ","), "error", err)
+		h.log.Error("records not stored", "source", source, "failed", strings.Join(res.FailedPositions(), ","), "error", awshint.Explain(err).Error())
 	}
 	h.log.Info("batch ingested", "source", source, "received", res.Received, "written", res.Written,
 		"rejected", res.Rejected, "failed", res.Failed, "duplicates", res.Duplicates, "files_written", res.FilesWritten,

@@ -532,3 +532,28 @@ func TestHTTPNotStoredNamesNoInternals(t *testing.T) {
 		t.Errorf("the log does not name the bucket: %s", logs)
 	}
 }
+
+// A bucket that is not there: the log says so in the function's words
+// (its environment variable), never with a flag of the CLI.
+func TestMissingBucketLoggedInLambdaWords(t *testing.T) {
+	srv := s3test.Start(t)
+	opts := srv.Options()
+	opts.MaxAttempts = 1
+	root, err := storage.Open(context.Background(), "s3://no-such-ingest-bucket", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, logs, _ := testHandler(t, root)
+	resp := invokeSQS(t, h, sqsEvent())
+	if len(resp.BatchItemFailures) == 0 {
+		t.Fatalf("nothing failed writing to a missing bucket; logs: %s", logs)
+	}
+	for _, want := range []string{"bucket no-such-ingest-bucket does not exist", "check INSTUDIO_BUCKET"} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("the log does not say %q: %s", want, logs)
+		}
+	}
+	if strings.Contains(logs.String(), "--s3") {
+		t.Errorf("the log names a CLI flag: %s", logs)
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/instudio/instudio-report/booking"
+	"github.com/instudio/instudio-report/cmd/internal/awshint"
 	"github.com/instudio/instudio-report/ingest"
 	"github.com/instudio/instudio-report/storage"
 )
@@ -96,7 +97,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 // region come from the function's role and environment through the AWS
 // SDK's default chain; AWS_ENDPOINT_URL_S3 points it at another S3 (tests).
 func openRoot(ctx context.Context, c config, getenv func(string) string) (storage.Root, error) {
-	return storage.Open(ctx, "s3://"+c.Bucket, storage.S3Options{Getenv: getenv})
+	root, err := storage.Open(ctx, "s3://"+c.Bucket, storage.S3Options{Getenv: getenv})
+	return root, awshint.Explain(err)
 }
 
 // tuneGC lets the heap grow to 4x the live data (GOGC=400) under a soft

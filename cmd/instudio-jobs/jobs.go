@@ -17,6 +17,7 @@ import (
 
 	"github.com/instudio/instudio-report/cmd/instudio-jobs/emf"
 	"github.com/instudio/instudio-report/cmd/instudio-report/cli"
+	"github.com/instudio/instudio-report/cmd/internal/awshint"
 )
 
 // Event is one invocation: which job, and that job's own options. Unknown
@@ -217,7 +218,8 @@ func (h *handler) invoke(ctx context.Context, raw json.RawMessage) (*Result, err
 			}
 			return h.getenv(k)
 		},
-		Now: h.now,
+		Now:  h.now,
+		Hint: awshint.Hint,
 	}, args)
 	values := jobMetrics(ev.Job, stdout.String(), stderr.String(), code, h.now())
 	values[emf.DurationMs] = float64(h.now().Sub(start).Microseconds()) / 1000

@@ -23,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/instudio/instudio-report/cmd/instudio-report/cli"
+	"github.com/instudio/instudio-report/cmd/internal/awshint"
 	"github.com/instudio/instudio-report/storage"
 )
 
@@ -75,11 +76,11 @@ func readConfig(ctx context.Context, cfg config, getenv func(string) string) ([]
 	}
 	root, err := storage.Open(ctx, "s3://"+cfg.Bucket, storage.S3Options{Getenv: getenv})
 	if err != nil {
-		return nil, fmt.Errorf("config s3://%s/%s: %w", cfg.Bucket, cfg.ConfigKey, err)
+		return nil, fmt.Errorf("config s3://%s/%s: %w", cfg.Bucket, cfg.ConfigKey, awshint.Explain(err))
 	}
 	data, err := root.Read(ctx, cfg.ConfigKey)
 	if err != nil {
-		return nil, fmt.Errorf("config: %w", err)
+		return nil, fmt.Errorf("config: %w", awshint.Explain(err))
 	}
 	return data, nil
 }

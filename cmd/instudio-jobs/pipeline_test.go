@@ -219,3 +219,31 @@ func TestSMTPSecret(t *testing.T) {
 		t.Errorf("empty secret: %v", err)
 	}
 }
+
+// A bucket that is not there is said in the function's words: what to
+// check is its environment, never a flag of the CLI that it wraps.
+func TestJobsMissingBucketInLambdaWords(t *testing.T) {
+	f := newJobsFixture(t)
+	f.env[envBucket] = "no-such-jobs-bucket"
+	cfg, err := loadConfig(f.getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	h := newHandler(cfg, f.getenv, slog.New(slog.NewTextHandler(&logs, nil)))
+	h.now = func() time.Time { return jobsNow }
+	h.metrics = io.Discard
+	_, err = h.invoke(context.Background(), json.RawMessage(`{"job":"check","max_lag":"2h"}`))
+	if err == nil {
+		t.Fatal("no error for a missing bucket")
+	}
+	msg := err.Error()
+	for _, want := range []string{"bucket no-such-jobs-bucket does not exist", "check INSTUDIO_BUCKET"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q does not say %q", msg, want)
+		}
+	}
+	if strings.Contains(msg, "--") {
+		t.Errorf("error %q names a CLI flag", msg)
+	}
+}

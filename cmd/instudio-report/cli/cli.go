@@ -17,6 +17,7 @@ import (
 
 	"github.com/instudio/instudio-report/cmd/internal/buildinfo"
 	"github.com/instudio/instudio-report/cmd/internal/interrupts"
+	"github.com/instudio/instudio-report/layout"
 	"github.com/instudio/instudio-report/output"
 	"github.com/instudio/instudio-report/settings"
 	"github.com/instudio/instudio-report/storage"
@@ -46,6 +47,11 @@ type Env struct {
 	// Interrupts delivers SIGINT. Each one cancels the command's context,
 	// unless the command handles Ctrl-C itself (repl). Nil: no signals.
 	Interrupts <-chan os.Signal
+	// Hint words what to do about an error of storage or source (a missing
+	// bucket, a wrong region) for the caller; nil uses the CLI's own, which
+	// name its flags. The jobs Lambda, which sets no flags, names its
+	// environment instead.
+	Hint func(error) string
 }
 
 // BuildInfo identifies the binary.
@@ -71,7 +77,15 @@ func Execute(ctx context.Context, env Env, args []string) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintf(env.Stderr, "instudio-report: %s\n", oneLine(err.Error()))
+	msg := err.Error()
+	hintOf := hint
+	if env.Hint != nil {
+		hintOf = env.Hint
+	}
+	if h := hintOf(err); h != "" {
+		msg += ": " + h
+	}
+	fmt.Fprintf(env.Stderr, "instudio-report: %s\n", oneLine(msg))
 	var usage *usageError
 	var failed *checkFailedError
 	switch {
@@ -202,7 +216,7 @@ func (o *rootOptions) s3Options() storage.S3Options {
 
 // syncProgress is the progress bar of an S3 cache sync: on stderr when it
 // is a terminal, else nothing.
-func (o *rootOptions) syncProgress() storage.SyncProgress {
+func (o *rootOptions) syncProgress() layout.SyncProgress {
 	if !o.env.StderrIsTerminal {
 		return nil
 	}

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/instudio/instudio-report/layout"
 	"github.com/instudio/instudio-report/queries"
-	"github.com/instudio/instudio-report/storage"
 	"github.com/instudio/instudio-report/storage/s3test"
 )
 
@@ -162,7 +162,7 @@ func TestIngestRedeliveryIsOneEvent(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if err := db.Attach(ctx, &storage.Dir{Path: dest}, nil); err != nil {
+	if err := db.Attach(ctx, layout.NewLocal(dest), nil); err != nil {
 		t.Fatal(err)
 	}
 	var rows, m2 int

@@ -69,7 +69,7 @@ func (o *queryOptions) run(ctx context.Context, script, name, format string, asO
 		return err
 	}
 	defer db.Close()
-	err = sqlshell.RunScript(ctx, db.Conn(), script, format, o.env.Stdout)
+	err = db.NameFiles(sqlshell.RunScript(ctx, db.Conn(), script, format, o.env.Stdout))
 	if err == nil {
 		return nil
 	}

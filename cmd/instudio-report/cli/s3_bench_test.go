@@ -14,7 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/instudio/instudio-report/storage"
+	"github.com/instudio/instudio-report/layout"
 	"github.com/instudio/instudio-report/storage/s3test"
 )
 
@@ -40,7 +40,7 @@ func BenchmarkS3(b *testing.B) {
 	}
 	b.Run("sync-cold", func(b *testing.B) {
 		for b.Loop() {
-			res, err := root.Sync(ctx, syncOpts(b.TempDir()))
+			res, err := layout.Sync(ctx, root, syncOpts(b.TempDir()))
 			if err != nil || res.Fetched != objects {
 				b.Fatalf("fetched %d of %d: %v", res.Fetched, objects, err)
 			}
@@ -48,12 +48,12 @@ func BenchmarkS3(b *testing.B) {
 		}
 	})
 	cache := b.TempDir()
-	if _, err := root.Sync(ctx, syncOpts(root.CacheDir(cache))); err != nil {
+	if _, err := layout.Sync(ctx, root, syncOpts(layout.CacheDir(root, cache))); err != nil {
 		b.Fatal(err)
 	}
 	b.Run("sync-warm", func(b *testing.B) {
 		for b.Loop() {
-			res, err := root.Sync(ctx, syncOpts(root.CacheDir(cache)))
+			res, err := layout.Sync(ctx, root, syncOpts(layout.CacheDir(root, cache)))
 			if err != nil || res.Fetched != 0 {
 				b.Fatalf("warm sync fetched %d: %v", res.Fetched, err)
 			}
@@ -79,7 +79,7 @@ func BenchmarkS3(b *testing.B) {
 	}
 }
 
-func syncOpts(dir string) storage.SyncOptions { return storage.SyncOptions{Dir: dir, Now: time.Now} }
+func syncOpts(dir string) layout.SyncOptions { return layout.SyncOptions{Dir: dir, Now: time.Now} }
 
 func benchRun(b *testing.B, env map[string]string, args []string) string {
 	out, _ := benchRunErr(b, env, args)

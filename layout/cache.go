@@ -1,13 +1,20 @@
-package storage
+package layout
+
+// The S3 cache: a local copy of an S3 root's booking objects that DuckDB
+// reads as a directory (source's cache mode). It lives here, beside the
+// layout it copies (which keys are booking files, which partitions an
+// as-of date leaves out), over storage's generic S3 root.
 
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path"
@@ -21,7 +28,11 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/instudio/instudio-report/booking"
+	"github.com/instudio/instudio-report/storage"
 )
+
+// ErrNoCacheDir is a sync without a directory to keep the copy in.
+var ErrNoCacheDir = errors.New("no cache directory")
 
 // SyncOptions configure a cache sync.
 type SyncOptions struct {
@@ -48,12 +59,12 @@ type SyncOptions struct {
 
 // Listing is one listing of a root's booking objects (BookingListing).
 type Listing struct {
-	Objects, Moves []Object
+	Objects, Moves []storage.Object
 }
 
 // CacheMissing says how much of objs the cache at dir lacks, by its
 // manifest (what a sync would fetch, short of a copy deleted by hand).
-func CacheMissing(dir string, objs []Object) (n int, bytes int64) {
+func CacheMissing(dir string, objs []storage.Object) (n int, bytes int64) {
 	man := readManifest(dir)
 	for _, o := range objs {
 		if e, ok := man.Objects[o.Key]; !ok || e.ETag != o.ETag || e.Size != o.Size {
@@ -78,15 +89,18 @@ type SyncProgress interface {
 type SyncResult struct {
 	// Objects are the booking objects in scope, by key, and Files their
 	// local copies, in the same order: what DuckDB reads.
-	Objects []Object
+	Objects []storage.Object
 	Files   []string
 	// Moves are the moves indexes the listing met (not synced: a reader
 	// reads the one it wants from S3).
-	Moves []Object
+	Moves []storage.Object
 	// Fetched objects were downloaded (new or changed upstream), Kept ones
 	// were already there, Dropped local copies were deleted upstream.
-	Fetched, Kept, Dropped int
-	FetchedBytes           int64
+	// Repaired counts the fetched objects whose local copy was there but
+	// no longer what was fetched (changed in place, or its Parquet footer
+	// damaged).
+	Fetched, Kept, Dropped, Repaired int
+	FetchedBytes                     int64
 	// Took is the whole sync, ListTook its listing.
 	Took, ListTook time.Duration
 }
@@ -97,20 +111,20 @@ var bookingKey = regexp.MustCompile(`^` + booking.Prefix + `/dt=\d{4}-\d{2}-\d{2
 // BookingObjects lists the booking Parquet objects of the root, with the
 // partitions after asOf's UTC date left out and not even listed: S3 lists
 // in key order, and dt=YYYY-MM-DD sorts by date.
-func (r *S3) BookingObjects(ctx context.Context, asOf *time.Time) ([]Object, error) {
-	objs, _, err := r.BookingListing(ctx, asOf)
+func BookingObjects(ctx context.Context, r *storage.S3, asOf *time.Time) ([]storage.Object, error) {
+	objs, _, err := BookingListing(ctx, r, asOf)
 	return objs, err
 }
 
 // BookingListing is BookingObjects, plus the moves indexes that the same
 // listing met (booking.MovesIndexPrefix): a reader needs no second listing
 // to find them.
-func (r *S3) BookingListing(ctx context.Context, asOf *time.Time) (bookings, moves []Object, err error) {
+func BookingListing(ctx context.Context, r *storage.S3, asOf *time.Time) (bookings, moves []storage.Object, err error) {
 	last := ""
 	if asOf != nil {
 		last = asOf.UTC().Format(time.DateOnly)
 	}
-	objs, err := r.list(ctx, booking.Prefix+"/", func(key string) bool {
+	objs, err := r.ListUntil(ctx, booking.Prefix+"/", func(key string) bool {
 		day := booking.DayOfKey(key)
 		return last != "" && day != "" && day > last
 	})
@@ -132,10 +146,10 @@ func (r *S3) BookingListing(ctx context.Context, asOf *time.Time) (bookings, mov
 // CacheDir is where the local copy of this root lives under base: one
 // directory per endpoint, bucket and prefix, so that two sources never
 // share (or clobber) a copy.
-func (r *S3) CacheDir(base string) string {
+func CacheDir(r *storage.S3, base string) string {
 	endpoint := "aws"
-	if r.endpoint != "" {
-		endpoint = strings.TrimPrefix(strings.TrimPrefix(r.endpoint, "https://"), "http://")
+	if r.Endpoint() != "" {
+		endpoint = strings.TrimPrefix(strings.TrimPrefix(r.Endpoint(), "https://"), "http://")
 	}
 	var b strings.Builder
 	for _, c := range endpoint {
@@ -146,18 +160,27 @@ func (r *S3) CacheDir(base string) string {
 		}
 	}
 	// A short hash keeps two endpoints apart that sanitize alike.
-	sum := sha256.Sum256([]byte(r.endpoint))
-	dir := filepath.Join(base, "s3", b.String()+"-"+hex.EncodeToString(sum[:4]), r.bucket)
-	if r.prefix != "" {
-		dir = filepath.Join(dir, "prefix", filepath.FromSlash(r.prefix))
+	sum := sha256.Sum256([]byte(r.Endpoint()))
+	dir := filepath.Join(base, "s3", b.String()+"-"+hex.EncodeToString(sum[:4]), r.Bucket())
+	if r.Prefix() != "" {
+		dir = filepath.Join(dir, "prefix", filepath.FromSlash(r.Prefix()))
 	} else {
 		dir = filepath.Join(dir, "root")
 	}
 	return dir
 }
 
-// manifestName is the file, in a cache directory, that records the ETag
-// and size of each local copy as it was fetched.
+// manifestName is the file, in a cache directory, that records what each
+// local copy was when it was fetched: the object's ETag and size, and the
+// copy's SHA-256, modification time and whether it ended as Parquet does.
+//
+// The ETag tells whether the object changed upstream; it cannot check the
+// copy's bytes, because an S3 ETag is an MD5 of the content only for a
+// single-part upload without KMS encryption (a multipart upload's is an
+// MD5 of the parts' MD5s, "…-N"). So the copy's own SHA-256, computed as
+// it is downloaded, is what a copy is checked against: when its
+// modification time or size is no longer the recorded one, it is hashed
+// again and fetched again unless the hash is the same.
 const manifestName = ".instudio-cache.json"
 
 type manifest struct {
@@ -168,6 +191,15 @@ type manifest struct {
 type manifestEntry struct {
 	ETag string `json:"etag"`
 	Size int64  `json:"size"`
+	// SHA256 is the hex SHA-256 of the local copy as fetched, ModTime its
+	// modification time (Unix nanoseconds) once in place; empty and zero
+	// in a manifest written before copies were checked.
+	SHA256  string `json:"sha256,omitempty"`
+	ModTime int64  `json:"mtime,omitempty"`
+	// Parquet says that the copy, as fetched, started and ended with
+	// Parquet's magic and a footer length that fits: a copy that did and
+	// no longer does (its footer damaged in place) is fetched again.
+	Parquet bool `json:"parquet,omitempty"`
 }
 
 // Sync brings the local copy at opt.Dir up to date with the root's booking
@@ -180,39 +212,39 @@ type manifestEntry struct {
 // An object deleted between the listing and its download (a compaction
 // that replaced it, say) makes the sync list again, once: skipping it
 // could miss the events that moved elsewhere.
-func (r *S3) Sync(ctx context.Context, opt SyncOptions) (SyncResult, error) {
+func Sync(ctx context.Context, r *storage.S3, opt SyncOptions) (SyncResult, error) {
 	if opt.Log == nil {
 		opt.Log = slog.New(slog.DiscardHandler)
 	}
 	if opt.Now == nil {
 		opt.Now = func() time.Time { return time.Time{} }
 	}
-	res, err := r.syncOnce(ctx, opt)
-	if errors.Is(err, ErrNotFound) && ctx.Err() == nil {
+	res, err := syncOnce(ctx, r, opt)
+	if errors.Is(err, storage.ErrNotFound) && ctx.Err() == nil {
 		opt.Log.Debug("s3 object gone during the sync: listing again", "source", r.String(), "error", err)
 		opt.Listing = nil
-		res, err = r.syncOnce(ctx, opt)
+		res, err = syncOnce(ctx, r, opt)
 	}
 	return res, err
 }
 
-func (r *S3) syncOnce(ctx context.Context, opt SyncOptions) (SyncResult, error) {
+func syncOnce(ctx context.Context, r *storage.S3, opt SyncOptions) (SyncResult, error) {
 	now := opt.Now
 	start := now()
 	log := opt.Log
 	if opt.Dir == "" {
-		return SyncResult{}, errors.New("no cache directory: set --cache-dir, XDG_CACHE_HOME or HOME")
+		return SyncResult{}, fmt.Errorf("%s: %w", r, ErrNoCacheDir)
 	}
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = 16
 	}
-	var objs, moves []Object
+	var objs, moves []storage.Object
 	if opt.Listing != nil {
 		objs, moves = opt.Listing.Objects, opt.Listing.Moves
 	} else {
 		var err error
-		if objs, moves, err = r.BookingListing(ctx, opt.AsOf); err != nil {
+		if objs, moves, err = BookingListing(ctx, r, opt.AsOf); err != nil {
 			return SyncResult{}, err
 		}
 	}
@@ -220,31 +252,41 @@ func (r *S3) syncOnce(ctx context.Context, opt SyncOptions) (SyncResult, error) 
 	log.Debug("s3 listing", "source", r.String(), "objects", len(objs), "took", listTook)
 
 	if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
-		return SyncResult{}, fmt.Errorf("cache %s: %w", opt.Dir, err)
+		return SyncResult{}, fmt.Errorf("local cache of %s: %s", r, localCause(err))
 	}
 	man := readManifest(opt.Dir)
-	local := &Dir{Path: opt.Dir}
+	local := &storage.Dir{Path: opt.Dir}
 	have, err := local.List(ctx, booking.Prefix+"/")
 	if err != nil {
-		return SyncResult{}, fmt.Errorf("cache %s: %w", opt.Dir, err)
+		return SyncResult{}, fmt.Errorf("local cache of %s: %s", r, localCause(err))
 	}
-	localSize := make(map[string]int64, len(have))
+	localCopy := make(map[string]storage.Object, len(have))
 	for _, h := range have {
-		localSize[h.Key] = h.Size
+		localCopy[h.Key] = h
 	}
 
 	res := SyncResult{Objects: objs, Files: make([]string, len(objs)), Moves: moves, ListTook: listTook}
-	var todo []Object
+	changed := false // whether the manifest must be written
+	var todo []storage.Object
 	var todoBytes int64
 	upstream := make(map[string]bool, len(objs))
 	for i, o := range objs {
 		upstream[o.Key] = true
 		res.Files[i] = local.URI(o.Key)
 		if e, ok := man.Objects[o.Key]; ok && e.ETag == o.ETag && e.Size == o.Size {
-			if size, ok := localSize[o.Key]; ok && size == o.Size {
-				res.Kept++
-				log.Debug("s3 object up to date", "key", o.Key)
-				continue
+			if h, ok := localCopy[o.Key]; ok && h.Size == o.Size {
+				checked, problem := verifyCopy(local.URI(o.Key), e, h.ModTime)
+				if problem == "" {
+					if checked != e {
+						man.Objects[o.Key] = checked
+						changed = true
+					}
+					res.Kept++
+					log.Debug("s3 object up to date", "key", o.Key)
+					continue
+				}
+				res.Repaired++
+				log.Debug("s3 local copy is not what was fetched: fetching it again", "key", o.Key, "problem", problem)
 			}
 		}
 		todo = append(todo, o)
@@ -258,14 +300,16 @@ func (r *S3) syncOnce(ctx context.Context, opt SyncOptions) (SyncResult, error) 
 		last = opt.AsOf.UTC().Format(time.DateOnly)
 	}
 	inScope := func(key string) bool { return last == "" || booking.DayOfKey(key) <= last }
-	changed := len(todo) > 0 // whether the manifest must be written
-	var mu sync.Mutex        // guards man and the progress
+	if len(todo) > 0 {
+		changed = true
+	}
+	var mu sync.Mutex // guards man and the progress
 	for _, h := range have {
 		if upstream[h.Key] || !inScope(h.Key) {
 			continue
 		}
 		if err := local.Delete(ctx, h.Key); err != nil {
-			return SyncResult{}, err
+			return SyncResult{}, fmt.Errorf("local cache of %s: drop the copy of %s: %s", r, r.URI(h.Key), localCause(err))
 		}
 		delete(man.Objects, h.Key)
 		res.Dropped++
@@ -290,11 +334,12 @@ func (r *S3) syncOnce(ctx context.Context, opt SyncOptions) (SyncResult, error) 
 	for _, o := range todo {
 		g.Go(func() error {
 			t0 := now()
-			if err := r.fetch(gctx, o, local.URI(o.Key)); err != nil {
+			entry, err := fetch(gctx, r, o, local.URI(o.Key))
+			if err != nil {
 				return err
 			}
 			mu.Lock()
-			man.Objects[o.Key] = manifestEntry{ETag: o.ETag, Size: o.Size}
+			man.Objects[o.Key] = entry
 			if opt.Progress != nil {
 				opt.Progress.Fetched(o.Size)
 			}
@@ -310,7 +355,7 @@ func (r *S3) syncOnce(ctx context.Context, opt SyncOptions) (SyncResult, error) 
 	// so the next run fetches only the rest.
 	if changed {
 		if err := writeManifest(opt.Dir, man); err != nil && werr == nil {
-			werr = err
+			werr = fmt.Errorf("local cache of %s: %s", r, localCause(err))
 		}
 	}
 	res.Fetched, res.FetchedBytes = int(fetched.Load()), fetchedBytes.Load()
@@ -319,13 +364,13 @@ func (r *S3) syncOnce(ctx context.Context, opt SyncOptions) (SyncResult, error) 
 		return res, werr
 	}
 	log.Debug("s3 sync done", "source", r.String(), "cache", opt.Dir, "listed", len(objs),
-		"fetched", res.Fetched, "fetched_bytes", res.FetchedBytes, "kept", res.Kept, "dropped", res.Dropped, "took", res.Took)
+		"fetched", res.Fetched, "fetched_bytes", res.FetchedBytes, "kept", res.Kept, "dropped", res.Dropped, "repaired", res.Repaired, "took", res.Took)
 	return res, nil
 }
 
 // fetch downloads one object to dest through a temporary file. The SDK
 // retries failed requests; a body cut off mid-way is retried here.
-func (r *S3) fetch(ctx context.Context, o Object, dest string) error {
+func fetch(ctx context.Context, r *storage.S3, o storage.Object, dest string) (manifestEntry, error) {
 	// A flaky network can cut several bodies in a row (a pooled connection
 	// that the peer reset fails the next request on it too), so a few more
 	// tries than the SDK's, with a backoff capped at a second.
@@ -335,58 +380,145 @@ func (r *S3) fetch(ctx context.Context, o Object, dest string) error {
 		if attempt > 0 {
 			select {
 			case <-ctx.Done():
-				return ctx.Err()
+				return manifestEntry{}, ctx.Err()
 			case <-time.After(time.Duration(min(attempt*attempt, 10)) * 100 * time.Millisecond):
 			}
 		}
 		var retry bool
-		retry, err = r.fetchOnce(ctx, o, dest)
+		var entry manifestEntry
+		entry, retry, err = fetchOnce(ctx, r, o, dest)
 		if err == nil || !retry {
-			return err
+			return entry, err
 		}
 	}
-	return err
+	return manifestEntry{}, err
 }
 
 // fetchTimeout bounds one download attempt, so that a stalled body is
 // retried rather than waited on for ever.
 const fetchTimeout = 5 * time.Minute
 
-func (r *S3) fetchOnce(parent context.Context, o Object, dest string) (retry bool, err error) {
+func fetchOnce(parent context.Context, r *storage.S3, o storage.Object, dest string) (entry manifestEntry, retry bool, err error) {
 	ctx, cancel := context.WithTimeout(parent, fetchTimeout)
 	defer cancel()
 	body, got, err := r.Get(ctx, o.Key)
 	if err != nil {
-		return parent.Err() == nil && errors.Is(err, context.DeadlineExceeded), err
+		return entry, parent.Err() == nil && errors.Is(err, context.DeadlineExceeded), err
 	}
 	defer body.Close()
+	// Local failures name the object: the cache's path is an internal of
+	// this program, never something a user is told.
 	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
-		return false, fmt.Errorf("cache %s: %w", dest, err)
+		return entry, false, fmt.Errorf("cache %s: %s", r.URI(o.Key), localCause(err))
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(dest), tempPrefix+"*")
+	tmp, err := os.CreateTemp(filepath.Dir(dest), storage.TempPrefix+"*")
 	if err != nil {
-		return false, fmt.Errorf("cache %s: %w", dest, err)
+		return entry, false, fmt.Errorf("cache %s: %s", r.URI(o.Key), localCause(err))
 	}
 	defer os.Remove(tmp.Name())
-	n, err := io.Copy(tmp, body)
+	sum := sha256.New()
+	n, err := io.Copy(io.MultiWriter(tmp, sum), body)
 	if cerr := tmp.Close(); err == nil && cerr != nil {
-		return false, fmt.Errorf("cache %s: %w", dest, cerr)
+		return entry, false, fmt.Errorf("cache %s: %s", r.URI(o.Key), localCause(cerr))
 	}
 	if err != nil {
 		if parent.Err() != nil {
-			return false, parent.Err()
+			return entry, false, parent.Err()
 		}
-		return true, fmt.Errorf("read %s: %s", r.URI(o.Key), firstLineOf(err))
+		return entry, true, fmt.Errorf("read %s: %s", r.URI(o.Key), storage.FirstLine(err))
 	}
 	if n != o.Size || (got.ETag != "" && got.ETag != o.ETag) {
 		// Changed between the listing and the download, or cut short:
 		// the next attempt gets the whole of one version.
-		return true, fmt.Errorf("read %s: got %d bytes (etag %s), listed %d (etag %s)", r.URI(o.Key), n, got.ETag, o.Size, o.ETag)
+		return entry, true, fmt.Errorf("read %s: got %d bytes (etag %s), listed %d (etag %s)", r.URI(o.Key), n, got.ETag, o.Size, o.ETag)
 	}
+	entry = manifestEntry{ETag: o.ETag, Size: o.Size, SHA256: hex.EncodeToString(sum.Sum(nil)), Parquet: parquetFramed(tmp.Name(), n)}
 	if err := os.Rename(tmp.Name(), dest); err != nil {
-		return false, fmt.Errorf("cache %s: %w", dest, err)
+		return entry, false, fmt.Errorf("cache %s: %s", r.URI(o.Key), localCause(err))
 	}
-	return false, nil
+	if info, err := os.Stat(dest); err == nil {
+		entry.ModTime = info.ModTime().UnixNano()
+	}
+	return entry, false, nil
+}
+
+// localCause is a local file error without its path (the cache's).
+func localCause(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Op + ": " + pe.Err.Error()
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Op + ": " + le.Err.Error()
+	}
+	return storage.FirstLine(err)
+}
+
+// verifyCopy checks the local copy at file against its manifest entry e
+// and its listed modification time: problem says what is wrong with it
+// ("" when it is good), and checked is the entry to record for it. A copy
+// whose time is the recorded one is taken as written, after a look at its
+// Parquet framing (a few bytes at each end); any other is hashed whole,
+// and good only when the hash is the one recorded. An entry without a hash
+// (an older manifest) gets one.
+func verifyCopy(file string, e manifestEntry, modTime time.Time) (checked manifestEntry, problem string) {
+	checked = e
+	if e.SHA256 == "" || e.ModTime != modTime.UnixNano() {
+		sum, err := hashFile(file)
+		if err != nil {
+			return e, "unreadable: " + localCause(err)
+		}
+		if e.SHA256 != "" && sum != e.SHA256 {
+			return e, "changed since it was fetched (sha256 differs)"
+		}
+		checked.SHA256, checked.ModTime = sum, modTime.UnixNano()
+		if e.SHA256 == "" {
+			checked.Parquet = parquetFramed(file, e.Size)
+		}
+	}
+	if checked.Parquet && !parquetFramed(file, e.Size) {
+		return e, "its Parquet footer is damaged"
+	}
+	return checked, ""
+}
+
+func hashFile(file string) (string, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// parquetFramed says whether the file of size bytes starts and ends with
+// Parquet's magic "PAR1" and its footer length fits in it: what a reader
+// needs before it can read anything of the file.
+func parquetFramed(file string, size int64) bool {
+	const magic = "PAR1"
+	if size < 12 {
+		return false
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 4)
+	tail := make([]byte, 8)
+	if _, err := f.ReadAt(head, 0); err != nil {
+		return false
+	}
+	if _, err := f.ReadAt(tail, size-8); err != nil {
+		return false
+	}
+	footer := int64(binary.LittleEndian.Uint32(tail[:4]))
+	return string(head) == magic && string(tail[4:]) == magic && footer > 0 && footer+12 <= size
 }
 
 func readManifest(dir string) *manifest {
@@ -408,20 +540,20 @@ func writeManifest(dir string, m *manifest) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, tempPrefix+"*")
+	tmp, err := os.CreateTemp(dir, storage.TempPrefix+"*")
 	if err != nil {
-		return fmt.Errorf("cache %s: %w", dir, err)
+		return err
 	}
 	defer os.Remove(tmp.Name())
 	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
-		return fmt.Errorf("cache %s: %w", dir, err)
+		return err
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("cache %s: %w", dir, err)
+		return err
 	}
 	if err := os.Rename(tmp.Name(), filepath.Join(dir, manifestName)); err != nil {
-		return fmt.Errorf("cache %s: %w", dir, err)
+		return err
 	}
 	return nil
 }
@@ -429,13 +561,13 @@ func writeManifest(dir string, m *manifest) error {
 // Cached is an S3 root read through its local copy: DuckDB reads the
 // files, and every message names the objects.
 type Cached struct {
-	Root   *S3
+	Root   *storage.S3
 	Result SyncResult
 	byPath map[string]string
 }
 
 // NewCached wraps the result of a sync for a reader.
-func NewCached(root *S3, res SyncResult) *Cached {
+func NewCached(root *storage.S3, res SyncResult) *Cached {
 	c := &Cached{Root: root, Result: res, byPath: make(map[string]string, len(res.Files))}
 	for i, f := range res.Files {
 		c.byPath[f] = root.URI(res.Objects[i].Key)
@@ -463,17 +595,17 @@ func (c *Cached) FileName(file string) string {
 }
 
 // BookingPattern is the glob, under a root, of the files readers scan.
-func BookingPattern(r Root) string {
+func BookingPattern(r storage.Root) string {
 	return r.URI(path.Join(booking.Prefix, "dt=*", "*.parquet"))
 }
 
 // Remote is an S3 root that DuckDB reads directly (httpfs): the files are
 // s3:// URLs.
 type Remote struct {
-	Root    *S3
-	Objects []Object
+	Root    *storage.S3
+	Objects []storage.Object
 	// Moves are the moves indexes the listing met.
-	Moves []Object
+	Moves []storage.Object
 }
 
 // String names the S3 source.

@@ -1,4 +1,4 @@
-package storage_test
+package layout_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/instudio/instudio-report/layout"
 	"github.com/instudio/instudio-report/storage"
 	"github.com/instudio/instudio-report/storage/s3test"
 )
@@ -55,7 +56,7 @@ func TestSyncInterrupted(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	_, err := root.Sync(ctx, storage.SyncOptions{Dir: dir, Workers: 2, Progress: &cancelAfter{n: 5, cancel: cancel}})
+	_, err := layout.Sync(ctx, root, layout.SyncOptions{Dir: dir, Workers: 2, Progress: &cancelAfter{n: 5, cancel: cancel}})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("interrupted sync: %v, want context.Canceled", err)
 	}
@@ -86,7 +87,7 @@ func TestSyncInterrupted(t *testing.T) {
 		t.Fatalf("%d files after the interruption, want at least 5 and fewer than %d", whole, len(keys))
 	}
 
-	res, err := root.Sync(context.Background(), storage.SyncOptions{Dir: dir})
+	res, err := layout.Sync(context.Background(), root, layout.SyncOptions{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +109,7 @@ func TestSyncAsOf(t *testing.T) {
 	dir := t.TempDir()
 
 	asOf := time.Date(2026, 1, 2, 23, 59, 0, 0, time.UTC)
-	res, err := root.Sync(context.Background(), storage.SyncOptions{Dir: dir, AsOf: &asOf})
+	res, err := layout.Sync(context.Background(), root, layout.SyncOptions{Dir: dir, AsOf: &asOf})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,11 +129,11 @@ func TestSyncAsOf(t *testing.T) {
 
 	// A full sync, then an as-of sync after 2026-01-03 is deleted
 	// upstream: the as-of sync does not look at 01-03, so its copies stay.
-	if _, err := root.Sync(context.Background(), storage.SyncOptions{Dir: dir}); err != nil {
+	if _, err := layout.Sync(context.Background(), root, layout.SyncOptions{Dir: dir}); err != nil {
 		t.Fatal(err)
 	}
 	srv.Delete(t, bucket, "p/bookings/dt=2026-01-03/batch-00.parquet")
-	res, err = root.Sync(context.Background(), storage.SyncOptions{Dir: dir, AsOf: &asOf})
+	res, err = layout.Sync(context.Background(), root, layout.SyncOptions{Dir: dir, AsOf: &asOf})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +143,7 @@ func TestSyncAsOf(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "bookings/dt=2026-01-03/batch-00.parquet")); err != nil {
 		t.Errorf("a later partition's copy was touched: %v", err)
 	}
-	res, err = root.Sync(context.Background(), storage.SyncOptions{Dir: dir})
+	res, err = layout.Sync(context.Background(), root, layout.SyncOptions{Dir: dir})
 	if err != nil || res.Dropped != 1 {
 		t.Errorf("full sync: dropped %d, %v; want 1", res.Dropped, err)
 	}
@@ -165,7 +166,7 @@ func TestCacheDir(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d := r.CacheDir("/cache")
+		d := layout.CacheDir(r, "/cache")
 		if !strings.HasPrefix(d, "/cache/s3/") || dirs[d] {
 			t.Errorf("%+v: cache dir %s is not under /cache/s3 or not its own", tc, d)
 		}
