@@ -221,7 +221,7 @@ bench: ## every benchmark; writes BENCHMARKS.md (about 25 min the first time, on
 	set -o pipefail; $(MAKE) bench-ingest 2>&1 | tee $(BENCH_LOGS)/ingest.log
 	set -o pipefail; $(MAKE) bench-send 2>&1 | tee $(BENCH_LOGS)/send.log
 	@{ echo; echo "## S3, layout, ingest and send steps"; echo; \
-	   echo "Raw output of \`make bench-s3\`, \`bench-layout\`, \`bench-ingest\` and \`bench-send\`, run right after the steps above."; \
+	   echo "Raw output of \`make bench-s3\`, \`bench-s3-cost\`, \`bench-layout\`, \`bench-ingest\` and \`bench-send\`, run right after the steps above."; \
 	   for step in s3 layout ingest send; do echo; echo "### make bench-$$step"; echo; echo '```'; \
 	     grep -v '^make\[' $(BENCH_LOGS)/$$step.log; echo '```'; done; } >> BENCHMARKS.md
 	@echo "wrote BENCHMARKS.md"
@@ -240,6 +240,29 @@ bench-1m: build
 .PHONY: bench-s3
 bench-s3: build bench-1m $(VERSITYGW) ## the S3 cache against versitygw: cold and warm sync, salon from the warm cache and from local disk
 	INSTUDIO_BENCH_DIR=$(BENCH_1M) $(GO) test ./cmd/instudio-report/cli -run '^$$' -bench '^BenchmarkS3$$' -benchtime 3x
+	$(MAKE) bench-s3-cost
+
+# The S3 cost bench: requests and bytes of one salon's report through a
+# counting proxy in front of versitygw, for httpfs, cold and warm cache and
+# auto, on batch files and compacted, with httpfs linked in. It runs on the
+# 1M set (40 salons) and on a set ten times as big with the same salons'
+# size (400 salons, about 11M events), so that the two show whether a
+# report's cost follows the salon or the whole lake. It fails above 50
+# requests or 15 MB for compacted httpfs.
+BENCH_400      := $(BENCH_DIR)/layout-400
+BENCH_DEMO_400 := --salons 400 --days 540 --seed 1 --now $(BENCH_NOW)
+
+.PHONY: bench-s3-cost
+bench-s3-cost: build bench-1m $(VERSITYGW) ## requests and bytes per report over S3 (counting proxy): httpfs, cache, auto; batch and compacted; 1M and 11M events
+	@if [ ! -f "$(HTTPFS_LIB_DIR)/libduckdb.so" ]; then echo "bench-s3-cost needs $(HTTPFS_LIB_DIR)/libduckdb.so (set HTTPFS_LIB_DIR)"; exit 1; fi
+	@if ! compgen -G "$(BENCH_400)/bookings/dt=*/*.parquet" >/dev/null; then \
+		echo "writing the 400-salon bench data set to $(BENCH_400) (once, about 3 min of CPU)"; \
+		./$(BIN) demo --dest $(BENCH_400) $(BENCH_DEMO_400); \
+	fi
+	for d in $(BENCH_1M) $(BENCH_400); do \
+		CGO_LDFLAGS="-L$(HTTPFS_LIB_DIR) -lduckdb -Wl,-rpath,$(HTTPFS_LIB_DIR)" INSTUDIO_BENCH_DIR=$$d \
+			$(GO) test -tags duckdb_use_lib ./cmd/instudio-report/cli -run '^$$' -bench '^BenchmarkS3Cost$$' -benchtime 1x -timeout 60m || exit 1; \
+	done
 
 # The layout bench: compact over 100k one-event files and over the 1M data
 # set (against one sorted file), and import-legacy over 100k seed files. Its

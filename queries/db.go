@@ -159,11 +159,13 @@ type NoBookingFilesError struct {
 	MissingDir string
 }
 
+// Error says what is missing; what to do about it (the CLI's demo
+// command, its --source flag) is the caller's to add.
 func (e *NoBookingFilesError) Error() string {
 	if e.MissingDir != "" {
-		return fmt.Sprintf("source directory %s does not exist; run `instudio-report demo` to create sample data there, or point --source at the directory that holds bookings/", e.MissingDir)
+		return fmt.Sprintf("source directory %s does not exist", e.MissingDir)
 	}
-	return fmt.Sprintf("no booking files match %s; run `instudio-report demo` to create sample data there, or point --source at the directory that holds bookings/", e.Pattern)
+	return fmt.Sprintf("no booking files match %s", e.Pattern)
 }
 
 // Open starts an in-memory DuckDB with the session in UTC.

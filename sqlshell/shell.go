@@ -57,6 +57,10 @@ type Options struct {
 	// runs: each cancels the running statement and the session goes on.
 	// Nil when the caller lets an interrupt end the whole session.
 	Interrupts <-chan os.Signal
+	// NameFiles, when set, rewrites a statement's error before it is
+	// printed: the S3 cache's local paths become the objects' keys
+	// (queries.DB.NameFiles).
+	NameFiles func(error) error
 }
 
 // Shell runs statements and dot-commands on one DuckDB connection.
@@ -71,6 +75,7 @@ type Shell struct {
 	timer      bool
 	now        func() time.Time
 	interrupts <-chan os.Signal
+	nameFiles  func(error) error
 	quit       bool
 	failed     int
 	depth      int // nesting of .read
@@ -88,6 +93,7 @@ func New(conn *sql.Conn, opt Options) *Shell {
 		maxRows:    opt.MaxRows,
 		now:        opt.Now,
 		interrupts: opt.Interrupts,
+		nameFiles:  opt.NameFiles,
 	}
 	if s.mode == "" {
 		s.mode = "table"
@@ -224,6 +230,9 @@ func (s *Shell) execute(ctx context.Context, st Statement, in Input) {
 	s.names = nil
 	if err == nil {
 		return
+	}
+	if s.nameFiles != nil {
+		err = s.nameFiles(err)
 	}
 	s.failed++
 	switch {

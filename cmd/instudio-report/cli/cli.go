@@ -77,15 +77,7 @@ func Execute(ctx context.Context, env Env, args []string) int {
 	if err == nil {
 		return exitOK
 	}
-	msg := err.Error()
-	hintOf := hint
-	if env.Hint != nil {
-		hintOf = env.Hint
-	}
-	if h := hintOf(err); h != "" {
-		msg += ": " + h
-	}
-	fmt.Fprintf(env.Stderr, "instudio-report: %s\n", output.OneLine(msg))
+	fmt.Fprintf(env.Stderr, "instudio-report: %s\n", output.OneLine(err.Error()+hintSuffix(err, env.Hint)))
 	var usage *usageError
 	var failed *checkFailedError
 	switch {

@@ -88,7 +88,7 @@ func (o *rootOptions) openSessionDB(ctx context.Context, asOf *time.Time) (*quer
 	if !errors.As(err, &none) {
 		return db, err
 	}
-	o.log.Warn("the events and bookings views are not defined: " + none.Error())
+	o.log.Warn("the events and bookings views are not defined: " + none.Error() + hintSuffix(none, nil))
 	return o.openEngine(ctx)
 }
 

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
 
@@ -11,6 +10,7 @@ import (
 
 	"github.com/instudio/instudio-report/cmd/internal/interrupts"
 	"github.com/instudio/instudio-report/output"
+	"github.com/instudio/instudio-report/queries"
 	"github.com/instudio/instudio-report/settings/xdg"
 	"github.com/instudio/instudio-report/sqlshell"
 )
@@ -42,16 +42,17 @@ func newReplCmd(root *rootOptions) *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			return o.run(cmd.Context(), db.Conn())
+			return o.run(cmd.Context(), db)
 		},
 	}
 	cmd.Flags().StringVar(&o.asOf, "as-of", "", "count only events that occurred at or before this time (RFC 3339, or YYYY-MM-DD)")
 	return writes(cmd, output.Table, output.CSV, output.JSON, output.Markdown)
 }
 
-func (o *replOptions) run(ctx context.Context, conn *sql.Conn) error {
+func (o *replOptions) run(ctx context.Context, db *queries.DB) error {
+	conn := db.Conn()
 	s := sqlshell.Session{
-		Options:  sqlshell.Options{Stdout: o.env.Stdout, Stderr: o.env.Stderr, Mode: string(o.format), Now: o.env.Now},
+		Options:  sqlshell.Options{Stdout: o.env.Stdout, Stderr: o.env.Stderr, Mode: string(o.format), Now: o.env.Now, NameFiles: db.NameFiles},
 		Stdin:    o.env.Stdin,
 		Terminal: o.stdinIsTerminal() && o.env.StdoutIsTerminal,
 		Banner:   fmt.Sprintf("SQL on %s: views events and bookings. \".help\" for help, Ctrl-D to quit.", o.settings.Source),

@@ -5,9 +5,32 @@ import (
 	"fmt"
 
 	"github.com/instudio/instudio-report/layout"
+	"github.com/instudio/instudio-report/queries"
 	"github.com/instudio/instudio-report/source"
 	"github.com/instudio/instudio-report/storage"
 )
+
+// demoHint follows a source without booking files.
+const demoHint = "run `instudio-report demo` to create sample data there, or point --source at the directory that holds bookings/"
+
+// hintSuffix is what follows err's message: the hint of other (the
+// caller's words, Env.Hint) or else the CLI's own, after ": ". A source
+// without booking files gets the CLI's demo hint, after "; ", unless the
+// caller has its own words (the jobs Lambda runs no demo).
+func hintSuffix(err error, other func(error) string) string {
+	var none *queries.NoBookingFilesError
+	if errors.As(err, &none) && other == nil {
+		return "; " + demoHint
+	}
+	h := hint(err)
+	if other != nil {
+		h = other(err)
+	}
+	if h == "" {
+		return ""
+	}
+	return ": " + h
+}
 
 // hint is what to do about err in the CLI's words (its flags and
 // environment variables), or "": storage and source say what is wrong,

@@ -3,9 +3,11 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/instudio/instudio-report/layout"
+	"github.com/instudio/instudio-report/queries"
 	"github.com/instudio/instudio-report/source"
 	"github.com/instudio/instudio-report/storage"
 )
@@ -32,5 +34,22 @@ func TestHints(t *testing.T) {
 		if got := hint(wrapped); got != tc.want {
 			t.Errorf("hint(%v) = %q, want %q", wrapped, got, tc.want)
 		}
+	}
+}
+
+// queries says that a source holds no booking files; the demo command and
+// the --source flag are the CLI's to suggest, and a caller with its own
+// words (the jobs Lambda) gets none of them.
+func TestNoBookingFilesHint(t *testing.T) {
+	none := &queries.NoBookingFilesError{Pattern: "s3://b/bookings/dt=*/*.parquet"}
+	if strings.Contains(none.Error(), "--") || strings.Contains(none.Error(), "instudio-report demo") {
+		t.Errorf("queries speaks the CLI's words: %q", none.Error())
+	}
+	err := fmt.Errorf("salon 1: %w", none)
+	if got, want := hintSuffix(err, nil), "; run `instudio-report demo` to create sample data there, or point --source at the directory that holds bookings/"; got != want {
+		t.Errorf("hintSuffix = %q, want %q", got, want)
+	}
+	if got := hintSuffix(err, func(error) string { return "" }); got != "" {
+		t.Errorf("with the caller's own words: %q, want none", got)
 	}
 }

@@ -155,6 +155,16 @@ func TestS3CacheQueryNamesObjects(t *testing.T) {
 	if strings.Contains(res.stderr, f.env["XDG_CACHE_HOME"]) {
 		t.Errorf("the error names the cache: %q", res.stderr)
 	}
+
+	// the same statement in the repl
+	env := map[string]string{"HOME": t.TempDir()}
+	for k, v := range f.env {
+		env[k] = v
+	}
+	res = runRepl(t, env, count+";\n", "--source", f.source)
+	if !strings.Contains(res.stderr, "s3://"+f.bucket+"/"+brokenKey) || strings.Contains(res.stderr, f.env["XDG_CACHE_HOME"]) {
+		t.Errorf("the repl's error does not name the object s3://%s/%s, or names the cache: %q", f.bucket, brokenKey, res.stderr)
+	}
 }
 
 // A copy whose Parquet metadata rotted with its framing and time kept
