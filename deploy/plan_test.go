@@ -139,13 +139,16 @@ func (p *plan) unknown(address, attr string) bool {
 }
 
 // references lists what an attribute's expression refers to.
-func (p *plan) references(address, attr string) []string {
+func (p *plan) references(t *testing.T, address, attr string) []string {
+	t.Helper()
 	for _, r := range p.Configuration.RootModule.Resources {
 		if r.Address == address {
 			var e struct {
 				References []string `json:"references"`
 			}
-			_ = json.Unmarshal(r.Expressions[attr], &e)
+			if err := json.Unmarshal(r.Expressions[attr], &e); err != nil {
+				t.Fatalf("%s.%s: expression: %v", address, attr, err)
+			}
 			return e.References
 		}
 	}
@@ -251,8 +254,8 @@ func checkPlan(t *testing.T, p *plan, httpAuth string, sources []string) {
 	// The queue redrives to the DLQ: its ARN is known only after apply, so
 	// the plan shows the redrive policy as unknown and its expression
 	// refers to the DLQ.
-	if !p.unknown("aws_sqs_queue.bookings", "redrive_policy") || !slices.Contains(p.references("aws_sqs_queue.bookings", "redrive_policy"), "aws_sqs_queue.dlq.arn") {
-		t.Errorf("queue redrive_policy does not refer to the DLQ: %v", p.references("aws_sqs_queue.bookings", "redrive_policy"))
+	if !p.unknown("aws_sqs_queue.bookings", "redrive_policy") || !slices.Contains(p.references(t, "aws_sqs_queue.bookings", "redrive_policy"), "aws_sqs_queue.dlq.arn") {
+		t.Errorf("queue redrive_policy does not refer to the DLQ: %v", p.references(t, "aws_sqs_queue.bookings", "redrive_policy"))
 	}
 	dlqAlarm := p.resource(t, "aws_cloudwatch_metric_alarm.dlq_not_empty").Values
 	if dlqAlarm["metric_name"] != "ApproximateNumberOfMessagesVisible" || dlqAlarm["threshold"] != 0.0 {

@@ -169,7 +169,7 @@ func equalEvent(a, b booking.Event) bool {
 }
 
 // The Kafka and HTTP fixtures, each worked out by hand from the file.
-func TestFixtures(t *testing.T) {
+func TestKafkaAndHTTPFixturesByHand(t *testing.T) {
 	tests := []struct {
 		format, file string
 		// stored events by id, and the rejected positions with a part of

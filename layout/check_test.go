@@ -11,7 +11,7 @@ import (
 	"github.com/instudio/instudio-report/layout"
 )
 
-func TestCheck(t *testing.T) {
+func TestCheckHealthAndFreshness(t *testing.T) {
 	for name, newRoot := range roots {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()

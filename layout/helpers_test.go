@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parquet-go/parquet-go"
+
 	"github.com/instudio/instudio-report/booking"
 	bt "github.com/instudio/instudio-report/booking/bookingtest"
 	"github.com/instudio/instudio-report/layout"
@@ -191,28 +193,9 @@ func (f *failingRoot) Delete(ctx context.Context, key string) error {
 	return f.Root.Delete(ctx, key)
 }
 
-// withNote is the layout plus a column it does not have.
-type withNote struct {
-	EventID     string    `parquet:"event_id"`
-	EventType   string    `parquet:"event_type"`
-	OccurredAt  time.Time `parquet:"occurred_at,timestamp(microsecond:utc)"`
-	IngestedAt  time.Time `parquet:"ingested_at,timestamp(microsecond:utc)"`
-	BookingID   int64     `parquet:"booking_id"`
-	BookingDate time.Time `parquet:"booking_date,timestamp(microsecond:local)"`
-	Status      int32     `parquet:"status"`
-	UserID      *int64    `parquet:"user_id,optional"`
-	SalonID     int64     `parquet:"salon_id"`
-	EmployeeID  *int64    `parquet:"employee_id,optional"`
-	PaymentID   *int64    `parquet:"payment_id,optional"`
-	Service     *string   `parquet:"service,optional"`
-	AmountCents *int64    `parquet:"amount_cents,optional"`
-	Note        string    `parquet:"note"`
-}
-
+// putWithNote writes e in the layout plus a column it does not have.
 func putWithNote(t *testing.T, root storage.Root, key string, e booking.Event) {
 	t.Helper()
-	row := withNote{EventID: e.EventID, EventType: e.EventType, OccurredAt: e.OccurredAt, IngestedAt: e.IngestedAt,
-		BookingID: e.BookingID, BookingDate: e.BookingDate, Status: int32(e.Status), UserID: e.UserID, SalonID: e.SalonID,
-		EmployeeID: e.EmployeeID, PaymentID: e.PaymentID, Service: e.Service, AmountCents: e.AmountCents, Note: "walk-in"}
-	put(t, root, key, bt.Parquet(t, []withNote{row}))
+	note := map[string]bt.Change{"note": {Node: parquet.String(), Value: func(booking.Event) parquet.Value { return bt.StringValue("walk-in") }}}
+	put(t, root, key, bt.Variant(t, []booking.Event{e}, nil, note))
 }

@@ -714,7 +714,7 @@ func TestTLSModes(t *testing.T) {
 	}
 }
 
-func TestSubject(t *testing.T) {
+func TestMailSubjectFollowsTheLanguage(t *testing.T) {
 	r := salonReport(7, "Studio Miraflores", 1, 1, 0, 0)
 	unnamed := salonReport(8, "", 1, 1, 0, 0)
 	tests := []struct {

@@ -1,6 +1,11 @@
 package queries
 
-import "strings"
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+)
 
 // DescribeExtensions says which DuckDB extensions this binary can use, and
 // what that means for s3:// sources.
@@ -19,4 +24,19 @@ func DescribeExtensions(exts []Extension) string {
 		}
 	}
 	return strings.Join(parts, ", ") + "; " + httpfs
+}
+
+// WriteEngine prints the DuckDB engine's version and its extensions, one
+// line each, as the version command shows them.
+func (d *DB) WriteEngine(ctx context.Context, w io.Writer) error {
+	engine, err := d.EngineVersion(ctx)
+	if err != nil {
+		return err
+	}
+	exts, err := d.Extensions(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "duckdb:  %s\nextensions: %s\n", engine, DescribeExtensions(exts))
+	return err
 }

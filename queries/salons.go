@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/instudio/instudio-report/report"
 )
 
 // SalonNotFoundError is a salon id that the source holds no events of.
@@ -60,4 +62,25 @@ func (db *DB) SelectSalons(ctx context.Context, asked, configured []int64, sourc
 		}
 	}
 	return asked, nil
+}
+
+// ReportsAndLeftOut runs the reports of req and counts the rows the views
+// left out of them: of req's salons, or of every salon when
+// req.EverySalon (then a row left out of any salon counts).
+func (db *DB) ReportsAndLeftOut(ctx context.Context, req ReportRequest) ([]report.Report, LeftOut, error) {
+	reports, err := db.Reports(ctx, req)
+	if err != nil {
+		return nil, LeftOut{}, err
+	}
+	var scope []int64
+	if !req.EverySalon {
+		for _, s := range req.Salons {
+			scope = append(scope, s.ID)
+		}
+	}
+	left, err := db.RowsLeftOut(ctx, scope)
+	if err != nil {
+		return nil, LeftOut{}, err
+	}
+	return reports, left, nil
 }

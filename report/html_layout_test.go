@@ -244,7 +244,7 @@ func TestHTMLIndexOfSalons(t *testing.T) {
 }
 
 // Papercut: the subject's words live with the report's, in both languages.
-func TestSubject(t *testing.T) {
+func TestReportSubjectInEveryLanguage(t *testing.T) {
 	r := full(t) // 2026-03-01 to 2026-03-03
 	if got := report.Subject(r, report.Options{Lang: "es"}); got != "Studio Miraflores: reporte de reservas del 2026-03-01 al 2026-03-03" {
 		t.Errorf("es subject = %q", got)

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -222,8 +224,11 @@ func TestJSONNewKeys(t *testing.T) {
 	depth := 0
 	for {
 		tok, err := dec.Token()
-		if err != nil {
+		if errors.Is(err, io.EOF) {
 			break
+		}
+		if err != nil {
+			t.Fatalf("the JSON does not parse: %v", err)
 		}
 		switch v := tok.(type) {
 		case json.Delim:

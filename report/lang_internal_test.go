@@ -23,7 +23,7 @@ func TestEveryLanguageHasEveryLabel(t *testing.T) {
 	}
 }
 
-func TestFormatter(t *testing.T) {
+func TestFormatterCountsMoneyAndRates(t *testing.T) {
 	es, err := newFormatter(Options{Lang: "es"})
 	if err != nil {
 		t.Fatal(err)

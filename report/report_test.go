@@ -62,7 +62,7 @@ func TestParsePeriod(t *testing.T) {
 	}
 }
 
-func TestBefore(t *testing.T) {
+func TestPreviousPeriodIsAsManyDaysBefore(t *testing.T) {
 	from, to := report.Before(day(t, "2026-03-01"), day(t, "2026-03-08"))
 	if !from.Equal(day(t, "2026-02-22")) || !to.Equal(day(t, "2026-03-01")) {
 		t.Errorf("Before = %v..%v, want 2026-02-22..2026-03-01", from, to)

@@ -334,6 +334,29 @@ func (s Settings) Configured(id int64) bool {
 	return slices.ContainsFunc(s.Salons, func(c Salon) bool { return c.ID == id })
 }
 
+// MailSalons are the salons the config names, as send mails them: each
+// with its zone (the platform's when it names none), addresses, language
+// and currency.
+func (s Settings) MailSalons() ([]mail.Salon, error) {
+	var salons []mail.Salon
+	for _, c := range s.Salons {
+		zone, err := s.SalonLocation(c.ID, s.Location())
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", s.ConfigFile, err)
+		}
+		salons = append(salons, mail.Salon{ID: c.ID, Name: c.Name, Zone: zone, To: c.Email, Cc: c.Cc, Report: s.ReportOptions(c.ID)})
+	}
+	return salons, nil
+}
+
+// LogAttrs are the settings worth a debug line at the start of a run
+// (never a secret), as slog key-value pairs.
+func (s Settings) LogAttrs() []any {
+	return []any{"config_file", s.ConfigFile, "source", s.Source, "timezone", s.TimeZone,
+		"s3_mode", s.S3Mode, "s3_endpoint", s.S3Endpoint, "s3_region", s.S3Region, "profile", s.Profile,
+		"extension_dir", s.ExtensionDir, "extension_repository", s.ExtensionRepository, "cache_dir", s.CacheDir}
+}
+
 // SalonIDs are the ids of the salons the config names, in its order.
 func (s Settings) SalonIDs() []int64 {
 	ids := make([]int64, len(s.Salons))

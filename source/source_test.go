@@ -16,7 +16,7 @@ import (
 
 // The httpfs secret follows the root: the SDK's region always, and for a
 // custom endpoint its host, TLS or not, and path-style URLs.
-func TestSecret(t *testing.T) {
+func TestHTTPFSSecretFollowsTheRoot(t *testing.T) {
 	s3test.SetEnv(t)
 	ctx := context.Background()
 	cases := []struct {

@@ -183,7 +183,7 @@ func (l *lines) AddHistory(entry string) error {
 	return nil
 }
 
-func TestInteractive(t *testing.T) {
+func TestTerminalSessionGoesOnAfterInterruptsAndErrors(t *testing.T) {
 	conn := openConn(t)
 	in := &lines{items: []any{
 		"SELECT", ErrInterrupt, // Ctrl-C clears the statement being typed

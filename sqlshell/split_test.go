@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-func TestSplit(t *testing.T) {
+func TestSplitStatementsAndTheirLines(t *testing.T) {
 	tests := []struct {
 		name     string
 		src      string
@@ -67,7 +67,7 @@ func TestSplit(t *testing.T) {
 	}
 }
 
-func TestRest(t *testing.T) {
+func TestRestIsTheUnterminatedLastStatement(t *testing.T) {
 	tests := []struct {
 		rest string
 		want Statement

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parquet-go/parquet-go"
+
 	"github.com/instudio/instudio-report/booking"
 	bt "github.com/instudio/instudio-report/booking/bookingtest"
 )
@@ -145,7 +147,7 @@ func TestBadSources(t *testing.T) {
 			name: "string salon id",
 			source: func(t *testing.T, src string) {
 				good(t, src)
-				writeRaw(t, src, "bookings/dt=2026-03-02/str.parquet", bt.Parquet(t, []stringSalon{{EventID: "x", EventType: "created", BookingID: 9, Status: 1, SalonID: "studio-1", OccurredAt: at(t, "2026-03-02 09:00"), IngestedAt: at(t, "2026-03-02 09:00"), BookingDate: at(t, "2026-03-03 09:00")}}))
+				writeRaw(t, src, "bookings/dt=2026-03-02/str.parquet", stringSalon(t, booking.Event{EventID: "x", EventType: "created", BookingID: 9, Status: 1, OccurredAt: at(t, "2026-03-02 09:00"), IngestedAt: at(t, "2026-03-02 09:00"), BookingDate: at(t, "2026-03-03 09:00")}))
 			},
 			code:   1,
 			stderr: "instudio-report: salon 1: read SRC/bookings/dt=2026-03-02/str.parquet: column salon_id holds strings or bytes, want integers\n",
@@ -286,8 +288,9 @@ func TestBadSources(t *testing.T) {
 				if err := json.Unmarshal(stdout.Bytes(), &raw); err != nil {
 					t.Fatalf("stdout is not one JSON object: %v", err)
 				}
-				b, _ := json.Marshal(raw)
-				json.Unmarshal(b, &got)
+				if err := json.Unmarshal(stdout.Bytes(), &got); err != nil {
+					t.Fatalf("stdout does not hold the counts: %v", err)
+				}
 				if got != *tc.want {
 					t.Errorf("counts = %+v, want %+v", got, *tc.want)
 				}
@@ -307,21 +310,11 @@ type noStatus struct {
 	SalonID   int64  `parquet:"salon_id"`
 }
 
-// stringSalon writes salon_id as a string.
-type stringSalon struct {
-	EventID     string    `parquet:"event_id"`
-	EventType   string    `parquet:"event_type"`
-	OccurredAt  time.Time `parquet:"occurred_at,timestamp(microsecond:utc)"`
-	IngestedAt  time.Time `parquet:"ingested_at,timestamp(microsecond:utc)"`
-	BookingID   int64     `parquet:"booking_id"`
-	BookingDate time.Time `parquet:"booking_date,timestamp(microsecond:local)"`
-	Status      int32     `parquet:"status"`
-	UserID      *int64    `parquet:"user_id,optional"`
-	SalonID     string    `parquet:"salon_id"`
-	EmployeeID  *int64    `parquet:"employee_id,optional"`
-	PaymentID   *int64    `parquet:"payment_id,optional"`
-	Service     *string   `parquet:"service,optional"`
-	AmountCents *int64    `parquet:"amount_cents,optional"`
+// stringSalon is e in the layout but for salon_id, written as the string
+// "studio-1".
+func stringSalon(t *testing.T, e booking.Event) []byte {
+	salon := map[string]bt.Change{"salon_id": {Node: parquet.String(), Value: func(booking.Event) parquet.Value { return bt.StringValue("studio-1") }}}
+	return bt.Variant(t, []booking.Event{e}, salon, nil)
 }
 
 // nullable is a created event of booking b at salon, booked 03-04 09:00.

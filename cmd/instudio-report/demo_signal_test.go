@@ -17,8 +17,9 @@ import (
 // (minutes of work): it stops, says "interrupted" on one line, exits 130 or
 // 143, and every file it wrote is whole (no temporary file left, each one a
 // readable Parquet file). The signal goes once the first files are on disk.
-// The time to stop is logged; on an idle machine it is under 0.2 s, the
-// bound is loose for a loaded CI machine.
+// The time to stop is logged (on an idle machine it is under 0.2 s); the
+// test asks only that far fewer days than asked are on disk, and calls a
+// run still going after stopBound hung.
 func TestDemoSignals(t *testing.T) {
 	home, program := programDir(t)
 	for _, tc := range []struct {
@@ -52,17 +53,22 @@ func TestDemoSignals(t *testing.T) {
 			if err := cmd.Process.Signal(tc.signal); err != nil {
 				t.Fatal(err)
 			}
-			cmd.Wait()
-			took := time.Since(sent)
+			took := waitAfterSignal(t, cmd, sent)
 			code := cmd.ProcessState.ExitCode()
 			t.Logf("%s during demo generation: exit %d, %v after the signal", tc.signal, code, took.Round(time.Millisecond))
 			if code != tc.code || stderr.String() != "instudio-report: interrupted\n" {
 				t.Errorf("exit %d, stderr %q; want %d and one line \"instudio-report: interrupted\"", code, stderr.String(), tc.code)
 			}
-			if took > 5*time.Second {
-				t.Errorf("took %v to stop", took)
+			// It stopped rather than finished: 3,660 days of history are
+			// asked for, and far fewer are on disk.
+			days, err := filepath.Glob(filepath.Join(dest, "bookings", "dt=*"))
+			if err != nil {
+				t.Fatal(err)
 			}
-			err := filepath.WalkDir(dest, func(path string, e os.DirEntry, err error) error {
+			if len(days) >= 3660 {
+				t.Errorf("%d days written: the run finished instead of stopping", len(days))
+			}
+			err = filepath.WalkDir(dest, func(path string, e os.DirEntry, err error) error {
 				if err != nil || e.IsDir() {
 					return err
 				}

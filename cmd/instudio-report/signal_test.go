@@ -66,8 +66,7 @@ func TestSignals(t *testing.T) {
 					}
 				}
 			}
-			cmd.Wait()
-			took := time.Since(sent)
+			took := waitAfterSignal(t, cmd, sent)
 			code := cmd.ProcessState.ExitCode()
 			t.Logf("%s during %s: exit %d, %v after the signal", tc.signal, tc.phase, code, took.Round(time.Millisecond))
 			if sent.IsZero() {
@@ -76,12 +75,34 @@ func TestSignals(t *testing.T) {
 			if code != tc.code || rest.String() != "instudio-report: interrupted\n" {
 				t.Errorf("exit %d, stderr %q; want %d and one line \"instudio-report: interrupted\"", code, rest.String(), tc.code)
 			}
-			if took > 5*time.Second {
-				t.Errorf("took %v to stop", took)
-			}
 			if entries, _ := os.ReadDir(outDir); len(entries) != 0 {
 				t.Errorf("files left in the output directory: %v", entries)
 			}
 		})
 	}
+}
+
+// stopBound is how long a signalled run may take to exit before the test
+// calls it hung and kills it: a guard against a hang, not a speed target
+// (the time is logged; on an idle machine it is well under a second).
+const stopBound = 2 * time.Minute
+
+// waitAfterSignal waits for cmd, signalled at sent, and returns how long
+// it took to exit; a run still going after stopBound is killed and fails
+// the test.
+func waitAfterSignal(t *testing.T, cmd *exec.Cmd, sent time.Time) time.Duration {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		cmd.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(stopBound):
+		cmd.Process.Kill()
+		<-done
+		t.Fatalf("still running %v after the signal: killed", stopBound)
+	}
+	return time.Since(sent)
 }

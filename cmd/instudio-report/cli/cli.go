@@ -77,7 +77,7 @@ func Execute(ctx context.Context, env Env, args []string) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintf(env.Stderr, "instudio-report: %s\n", oneLine(err.Error()+hintSuffix(err, env.Hint)))
+	fmt.Fprintf(env.Stderr, "instudio-report: %s\n", output.OneLine(err.Error()+hintSuffix(err, env.Hint)))
 	var usage *usageError
 	var failed *checkFailedError
 	switch {
@@ -91,21 +91,6 @@ func Execute(ctx context.Context, env Env, args []string) int {
 		return exitUsage
 	}
 	return exitError
-}
-
-// oneLine folds a multi-line message (cobra's suggestions, for one) into
-// the single line that every error is printed as.
-func oneLine(msg string) string {
-	const suggest = "\n\nDid you mean this?\n"
-	if i := strings.Index(msg, suggest); i >= 0 {
-		names := strings.Fields(msg[i+len(suggest):])
-		msg = fmt.Sprintf("%s (did you mean %s?)", msg[:i], strings.Join(names, " or "))
-	}
-	lines := strings.FieldsFunc(msg, func(r rune) bool { return r == '\n' })
-	for i := range lines {
-		lines[i] = strings.TrimSpace(lines[i])
-	}
-	return strings.Join(lines, "; ")
 }
 
 // usageError is a mistake in how the program was called: exit code 2.
@@ -164,9 +149,7 @@ func newRootCmd(env Env) *cobra.Command {
 			if opts.log, err = s.Logger(env.Stderr); err != nil {
 				return &usageError{err: err}
 			}
-			opts.log.Debug("settings", "config_file", s.ConfigFile, "source", s.Source, "timezone", s.TimeZone,
-				"s3_mode", s.S3Mode, "s3_endpoint", s.S3Endpoint, "s3_region", s.S3Region, "profile", s.Profile,
-				"extension_dir", s.ExtensionDir, "extension_repository", s.ExtensionRepository, "cache_dir", s.CacheDir)
+			opts.log.Debug("settings", s.LogAttrs()...)
 			return opts.pickFormat(cmd)
 		},
 	}

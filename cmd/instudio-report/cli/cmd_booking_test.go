@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func TestBooking(t *testing.T) {
+func TestBookingTimelineAsTableAndJSON(t *testing.T) {
 	dir := writeSmallFixture(t)
 	// Booking 2: created 03-01 10:00, canceled 03-10 08:00, for 03-10 18:00.
 	res := run(t, runOpts{terminal: true}, "--source", dir, "booking", "--id", "2")

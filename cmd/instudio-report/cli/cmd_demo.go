@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -40,10 +41,7 @@ func newDemoCmd(root *rootOptions) *cobra.Command {
 				}
 				now = t
 			}
-			dest := o.dest
-			if dest == "" {
-				dest = o.settings.Source
-			}
+			dest := cmp.Or(o.dest, o.settings.Source)
 			opt := demo.Options{Salons: o.salons, Days: o.days, Ahead: o.ahead, Seed: o.seed, Now: now, OnePerEvent: o.perEvent}
 			if err := opt.Check(); err != nil {
 				return usagef("demo: %s", err)

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 
@@ -42,10 +43,7 @@ func (o *importLegacyOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	destURI := o.dest
-	if destURI == "" {
-		destURI = o.settings.Source
-	}
+	destURI := cmp.Or(o.dest, o.settings.Source)
 	dest, err := o.openLayoutRoot(ctx, destURI)
 	if err != nil {
 		return err

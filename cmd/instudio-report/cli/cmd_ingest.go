@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -99,10 +100,7 @@ func (o *ingestOptions) run(ctx context.Context) error {
 		defer f.Close()
 		in, name = f, o.input
 	}
-	dest := o.dest
-	if dest == "" {
-		dest = o.settings.Source
-	}
+	dest := cmp.Or(o.dest, o.settings.Source)
 	root, err := storage.Open(ctx, dest, o.s3Options())
 	if err != nil {
 		return err

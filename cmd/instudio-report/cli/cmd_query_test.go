@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-func TestQuery(t *testing.T) {
+func TestQueryInputsFormatsAndErrors(t *testing.T) {
 	dir := writeSmallFixture(t)
 	// Per salon, from the fixture: salon 1 has bookings 1-6, salon 2 has
 	// booking 7; 14 events, two per booking.

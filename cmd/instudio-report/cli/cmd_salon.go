@@ -76,23 +76,11 @@ func (o *salonOptions) run(ctx context.Context, rng report.Range) error {
 	var reports []report.Report
 	var left queries.LeftOut
 	err := o.readSource(ctx, rng.AsOf, func(db *queries.DB) error {
-		conf := o.settings.Salon(o.id)
 		var err error
-		reports, err = db.Reports(ctx, queries.ReportRequest{
-			Salons: []queries.Salon{{ID: o.id, Name: conf.Name, TimeZone: conf.TimeZone}},
-			From:   rng.From,
-			To:     rng.To,
-			AsOf:   rng.AsOf,
-			Now:    o.env.Now(),
-		})
-		if err != nil {
+		if reports, left, err = db.ReportsAndLeftOut(ctx, o.reportRequest(rng, o.id)); err != nil {
 			return fmt.Errorf("salon %d: %w", o.id, err)
 		}
-		if left, err = db.RowsLeftOut(ctx, []int64{o.id}); err != nil {
-			return fmt.Errorf("salon %d: %w", o.id, err)
-		}
-		r := reports[0]
-		if r.Current.Counts.Bookings == 0 && r.Previous.Counts.Bookings == 0 {
+		if r := reports[0]; r.Current.Counts.Bookings == 0 && r.Previous.Counts.Bookings == 0 {
 			return db.CheckSalonExists(ctx, o.id, o.settings.Source)
 		}
 		return nil
@@ -102,6 +90,17 @@ func (o *salonOptions) run(ctx context.Context, rng report.Range) error {
 	}
 	o.warn(left)
 	return o.writeReports(ctx, reports, o.format, o.out, false, o.settings.ReportOptions(o.id))
+}
+
+// reportRequest asks for the reports of rng for salons ids, each with its
+// configured name and time zone.
+func (o *rootOptions) reportRequest(rng report.Range, ids ...int64) queries.ReportRequest {
+	req := queries.ReportRequest{From: rng.From, To: rng.To, AsOf: rng.AsOf, Now: o.env.Now()}
+	for _, id := range ids {
+		c := o.settings.Salon(id)
+		req.Salons = append(req.Salons, queries.Salon{ID: id, Name: c.Name, TimeZone: c.TimeZone})
+	}
+	return req
 }
 
 // readSource opens the source and runs read on it, listing and reading

@@ -253,14 +253,14 @@ func TestConfigErrors(t *testing.T) {
 	}
 }
 
-func TestVersion(t *testing.T) {
+func TestVersionNamesTheBuildAndEngine(t *testing.T) {
 	res := run(t, runOpts{}, "version")
 	if res.code != 0 || !strings.HasPrefix(res.stdout, "instudio-report ") || !strings.Contains(res.stdout, "duckdb:  v1.5") {
 		t.Errorf("version: exit %d, stdout %q, stderr %q", res.code, res.stdout, res.stderr)
 	}
 }
 
-func TestCompletion(t *testing.T) {
+func TestCompletionScriptForBash(t *testing.T) {
 	res := run(t, runOpts{}, "completion", "bash")
 	if res.code != 0 || !strings.Contains(res.stdout, "__start_instudio-report") {
 		t.Errorf("completion bash: exit %d, %d bytes", res.code, len(res.stdout))

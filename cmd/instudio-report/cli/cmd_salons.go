@@ -102,28 +102,14 @@ func (o *salonsOptions) read(ctx context.Context, db *queries.DB, rng report.Ran
 	if err != nil {
 		return nil, queries.LeftOut{}, err
 	}
-	req := queries.ReportRequest{From: rng.From, To: rng.To, AsOf: rng.AsOf, Now: o.env.Now()}
+	req := o.reportRequest(rng, ids...)
 	// By default the salons include every one present: no narrowing read.
 	req.EverySalon = len(o.ids) == 0
-	for _, id := range ids {
-		c := o.settings.Salon(id)
-		req.Salons = append(req.Salons, queries.Salon{ID: id, Name: c.Name, TimeZone: c.TimeZone})
-	}
 	start := o.env.Now()
-	reports, err := db.Reports(ctx, req)
+	reports, left, err := db.ReportsAndLeftOut(ctx, req)
 	if err != nil {
 		return nil, queries.LeftOut{}, fmt.Errorf("salons: %w", err)
 	}
 	o.log.Debug("reports", "salons", len(reports), "took", o.env.Now().Sub(start))
-	// Every salon: every row left out counts (nil), not only the rows of
-	// the salons named.
-	var scope []int64
-	if !req.EverySalon {
-		scope = ids
-	}
-	left, err := db.RowsLeftOut(ctx, scope)
-	if err != nil {
-		return nil, queries.LeftOut{}, fmt.Errorf("salons: %w", err)
-	}
 	return reports, left, nil
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -88,13 +87,9 @@ func (o *sendOptions) run(ctx context.Context, rng sendRange) error {
 		at := *rng.now
 		now = func() time.Time { return at }
 	}
-	var salons []mail.Salon
-	for _, s := range conf.Salons {
-		zone, err := conf.SalonLocation(s.ID, conf.Location())
-		if err != nil {
-			return fmt.Errorf("%s: %w", conf.ConfigFile, err)
-		}
-		salons = append(salons, mail.Salon{ID: s.ID, Name: s.Name, Zone: zone, To: s.Email, Cc: s.Cc, Report: conf.ReportOptions(s.ID)})
+	salons, err := conf.MailSalons()
+	if err != nil {
+		return err
 	}
 	// Reports count the events up to the run's time (--as-of, else --now,
 	// else the clock), so that the ledger archives exactly what salon -o
@@ -155,7 +150,7 @@ func (o *sendOptions) run(ctx context.Context, rng sendRange) error {
 		Log: o.log,
 		Out: o.env.Stderr,
 	}
-	err := run.Run(ctx)
+	err = run.Run(ctx)
 	var unknown *mail.UnknownSalonError
 	var stale *mail.StaleError
 	switch {

@@ -1,12 +1,9 @@
 package cli
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 
 	"github.com/instudio/instudio-report/cmd/internal/buildinfo"
-	"github.com/instudio/instudio-report/queries"
 )
 
 func newVersionCmd(root *rootOptions) *cobra.Command {
@@ -22,17 +19,7 @@ func newVersionCmd(root *rootOptions) *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			engine, err := db.EngineVersion(cmd.Context())
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(w, "duckdb:  %s\n", engine)
-			exts, err := db.Extensions(cmd.Context())
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(w, "extensions: %s\n", queries.DescribeExtensions(exts))
-			return nil
+			return db.WriteEngine(cmd.Context(), w)
 		},
 	}
 }

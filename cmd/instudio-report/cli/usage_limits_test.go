@@ -10,10 +10,11 @@ import (
 	"time"
 )
 
-// Each mistake is one line with its exit code. Every case failed before the
-// fix: tcsh printed help and exited 0; 200% passed validation; the long
-// periods overflowed time.Duration or, for last-100000d, named no limit.
-func TestHardenedUsageErrors(t *testing.T) {
+// A value past a limit, or one the program does not support, is one line
+// with its exit code: an unsupported shell for completion (cobra would
+// print help and exit 0), a memory share over 100%, periods too long for
+// time.Duration or past the stated limit of about 100 years.
+func TestLimitsAndUnsupportedValuesAreOneLineUsageErrors(t *testing.T) {
 	dir := writeSmallFixture(t)
 	for _, tc := range []struct {
 		args   []string

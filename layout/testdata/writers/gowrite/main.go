@@ -15,7 +15,9 @@
 //
 // Run from this folder: go run .  (a module of its own, so that the
 // project's go.mod never needs arrow-go's writer; go build ./... never
-// builds it).
+// builds it). Being its own module it cannot import booking.Columns: the
+// row structs and the arrow schema below are a copy of the 13 columns,
+// to change with them.
 package main
 
 import (

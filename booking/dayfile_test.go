@@ -1,0 +1,96 @@
+package booking_test
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"github.com/instudio/instudio-report/booking"
+	"github.com/instudio/instudio-report/storage"
+)
+
+// Three events of salon 1 in the order read: event "b" of booking 2 at
+// 10:00, event "a" of booking 2 at 10:00, and a second copy of "b" that
+// says booking 1 at 09:00. ByEventID puts each under its own key (the copy
+// of booking 1 first, then the 10:00 tie by event id: a, b);
+// CopiesTogether keeps the copy under the first "b" (b, its copy, then a).
+func TestDayFileOrders(t *testing.T) {
+	at := func(hhmm string) time.Time {
+		v, err := time.Parse("2006-01-02 15:04", "2026-03-01 "+hhmm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	ev := func(id string, bk int64, occurred string) booking.Event {
+		return booking.Event{EventID: id, EventType: "created", BookingID: bk, SalonID: 1, Status: booking.Pending,
+			OccurredAt: at(occurred), IngestedAt: at(occurred), BookingDate: at("18:00")}
+	}
+	read := []booking.Event{ev("b", 2, "10:00"), ev("a", 2, "10:00"), ev("b", 1, "09:00")}
+	type row struct {
+		id string
+		bk int64
+	}
+	for _, tc := range []struct {
+		order booking.Order
+		want  []row
+	}{
+		{booking.ByEventID, []row{{"b", 1}, {"a", 2}, {"b", 2}}},
+		{booking.CopiesTogether, []row{{"b", 2}, {"b", 1}, {"a", 2}}},
+	} {
+		f := &booking.DayFile{Day: "2026-03-01", Parts: [][]booking.Event{read}, Order: tc.order}
+		data, err := f.Encode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := booking.ReadParquet(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows []row
+		for _, e := range got {
+			rows = append(rows, row{e.EventID, e.BookingID})
+		}
+		if len(rows) != len(tc.want) {
+			t.Fatalf("order %d: %v, want %v", tc.order, rows, tc.want)
+		}
+		for i := range rows {
+			if rows[i] != tc.want[i] {
+				t.Errorf("order %d: %v, want %v", tc.order, rows, tc.want)
+				break
+			}
+		}
+	}
+}
+
+// The name is the label and the first HashLen hex digits of the SHA-256 of
+// the hashed lines, each followed by a newline (sha256sum of "l1\nl2\n"
+// starts 259ed500); Write creates it once and reports it there after.
+func TestDayFileNameAndWrite(t *testing.T) {
+	f := &booking.DayFile{Prefix: "/data/bookings/", Day: "2026-03-01", Label: "x-", Hashed: []string{"l1", "l2"}, HashLen: 8,
+		Parts: [][]booking.Event{{{EventID: "e", EventType: "created", BookingID: 1, SalonID: 1, Status: booking.Pending,
+			OccurredAt: time.Date(2026, 3, 1, 9, 0, 0, 1500, time.UTC), BookingDate: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}}}}
+	if got, want := f.Key(), "data/bookings/dt=2026-03-01/x-259ed500.parquet"; got != want {
+		t.Errorf("key = %q, want %q", got, want)
+	}
+	root := &storage.Dir{Path: t.TempDir()}
+	for i, wantCreated := range []bool{true, false} {
+		key, created, size, err := f.Write(context.Background(), root.Create)
+		if err != nil || key != f.Key() || created != wantCreated || size == 0 {
+			t.Errorf("write %d: key %q created %v size %d err %v", i+1, key, created, size, err)
+		}
+	}
+	data, err := root.Read(context.Background(), f.Key())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := booking.ReadParquet(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 1,500 ns is stored as the microsecond it falls in.
+	if len(got) != 1 || !got[0].OccurredAt.Equal(time.Date(2026, 3, 1, 9, 0, 0, 1000, time.UTC)) {
+		t.Errorf("stored %+v", got)
+	}
+}
