@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"log/slog"
 	"net/url"
@@ -55,10 +54,12 @@ type Options struct {
 	CacheBase string
 	// AsOf, when set, leaves out the partitions after its UTC date.
 	AsOf *time.Time
-	// Log gets debug details; Notice gets auto mode's one-line notice
-	// when it falls back to the cache.
-	Log    *slog.Logger
-	Notice io.Writer
+	// Log gets debug details. Fallback, when set, is called with the
+	// source once, on the run where auto mode finds httpfs unavailable
+	// and falls back to the cache: the caller words the notice (and
+	// names its own way to skip the attempt).
+	Log      *slog.Logger
+	Fallback func(root string)
 	// Progress, when set, makes a progress display for a sync.
 	Progress func() layout.SyncProgress
 	// Now times the listing and the sync for the log; nil leaves the
@@ -72,8 +73,8 @@ func Attach(ctx context.Context, db *queries.DB, opt Options) (queries.Source, e
 	if opt.Log == nil {
 		opt.Log = slog.New(slog.DiscardHandler)
 	}
-	if opt.Notice == nil {
-		opt.Notice = io.Discard
+	if opt.Fallback == nil {
+		opt.Fallback = func(string) {}
 	}
 	if opt.Now == nil {
 		opt.Now = func() time.Time { return time.Time{} }
@@ -211,7 +212,7 @@ func s3Source(ctx context.Context, db *queries.DB, root *storage.S3, opt Options
 			// debug log.
 			opt.Log.Debug("httpfs unavailable: reading through the local cache", "source", root.String(), "reason", err.Error())
 			if !remembered {
-				fmt.Fprintf(opt.Notice, "instudio-report: httpfs unavailable here, so %s is read through the local cache; --s3-mode cache skips the attempt\n", root)
+				opt.Fallback(root.String())
 			}
 			return cached(ctx, root, opt, listing)
 		}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -40,6 +41,10 @@ func newAthenaSQLCmd(root *rootOptions) *cobra.Command {
 
 func (o *athenaSQLOptions) run() error {
 	loc, err := athena.BookingsLocation(o.settings.Source, o.location)
+	var none *athena.NoLocationError
+	if errors.As(err, &none) {
+		return usagef("athena-sql: give --location s3://bucket/bookings/ (--source %s is not on S3)", none.Source)
+	}
 	if err != nil {
 		return usagef("athena-sql: %s", err)
 	}

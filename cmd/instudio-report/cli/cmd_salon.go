@@ -117,6 +117,12 @@ func (o *rootOptions) warn(left queries.LeftOut) {
 	}
 }
 
+// httpfsFallback is the one-line notice of auto mode falling back to
+// the local cache, with the flag that skips the attempt.
+func (o *rootOptions) httpfsFallback(root string) {
+	fmt.Fprintf(o.env.Stderr, "instudio-report: httpfs unavailable here, so %s is read through the local cache; --s3-mode cache skips the attempt\n", root)
+}
+
 // openDB opens DuckDB on the configured source: a directory, or S3
 // through httpfs or the local cache (--s3-mode).
 func (o *rootOptions) openDB(ctx context.Context, asOf *time.Time) (*queries.DB, error) {
@@ -132,7 +138,7 @@ func (o *rootOptions) openDB(ctx context.Context, asOf *time.Time) (*queries.DB,
 		CacheBase: o.settings.CacheDir,
 		AsOf:      asOf,
 		Log:       o.log,
-		Notice:    o.env.Stderr,
+		Fallback:  o.httpfsFallback,
 		Progress:  o.syncProgress,
 		Now:       o.env.Now,
 	})
