@@ -248,8 +248,8 @@ bench-s3: build bench-1m $(VERSITYGW) ## the S3 cache against versitygw: cold an
 # 1M set (40 salons) and on a set ten times as big with the same salons'
 # size (400 salons, about 11M events), so that the two show whether a
 # report's cost follows the salon or the whole lake. It fails above 50
-# requests or 15 MB for compacted httpfs at 1M, and above twice the 1M
-# bytes on the bigger set.
+# requests or 15 MB for compacted httpfs at 1M, and prints MISSED above
+# twice the 1M bytes on the bigger set.
 BENCH_400      := $(BENCH_DIR)/layout-400
 BENCH_DEMO_400 := --salons 400 --days 540 --seed 1 --now $(BENCH_NOW)
 
