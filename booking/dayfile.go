@@ -42,6 +42,11 @@ type DayFile struct {
 	Order Order
 	// RowGroupRows caps a row group; 0 leaves the encoder's default.
 	RowGroupRows int64
+	// SalonRowGroups, when positive, also closes a row group where the
+	// salon changes once it holds at least this many events, so that a
+	// salon's rows share row groups with as few other salons as that
+	// allows (both orders sort by salon first).
+	SalonRowGroups int64
 	// Metadata is key-value metadata of the file (name, value).
 	Metadata [][2]string
 }
@@ -101,27 +106,48 @@ func (f *DayFile) Encode() ([]byte, error) {
 		opts = append(opts, parquet.KeyValueMetadata(kv[0], kv[1]))
 	}
 	var buf bytes.Buffer
-	if err := writeRefs(&buf, f.Parts, sortedRefs(f.Parts, f.Order), opts...); err != nil {
+	if err := writeRefs(&buf, f.Parts, sortedRefs(f.Parts, f.Order), f.SalonRowGroups, opts...); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
 }
 
-// writeRefs encodes the events refs point at, in that order.
-func writeRefs(w io.Writer, parts [][]Event, refs []ref, opts ...parquet.WriterOption) error {
+// writeRefs encodes the events refs point at, in that order. With
+// salonGroups > 0, a row group also closes where the salon changes once it
+// holds at least salonGroups events.
+func writeRefs(w io.Writer, parts [][]Event, refs []ref, salonGroups int64, opts ...parquet.WriterOption) error {
 	pw := parquet.NewGenericWriter[Event](w, opts...)
 	// In chunks: a compaction of millions of rows must not copy them all.
 	chunk := make([]Event, 0, min(8192, len(refs)))
-	for len(refs) > 0 {
-		n := min(cap(chunk), len(refs))
-		chunk = chunk[:0]
-		for _, r := range refs[:n] {
-			chunk = append(chunk, stored(parts[r.part][r.row]))
-		}
+	write := func() error {
 		if _, err := pw.Write(chunk); err != nil {
 			return fmt.Errorf("encode parquet: %w", err)
 		}
-		refs = refs[n:]
+		chunk = chunk[:0]
+		return nil
+	}
+	var inGroup int64 // events since the last row group this loop closed
+	for i, r := range refs {
+		e := &parts[r.part][r.row]
+		if salonGroups > 0 && i > 0 && inGroup >= salonGroups && e.SalonID != parts[refs[i-1].part][refs[i-1].row].SalonID {
+			if err := write(); err != nil {
+				return err
+			}
+			if err := pw.Flush(); err != nil {
+				return fmt.Errorf("encode parquet: %w", err)
+			}
+			inGroup = 0
+		}
+		chunk = append(chunk, stored(*e))
+		inGroup++
+		if len(chunk) == cap(chunk) {
+			if err := write(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := write(); err != nil {
+		return err
 	}
 	if err := pw.Close(); err != nil {
 		return fmt.Errorf("encode parquet: %w", err)

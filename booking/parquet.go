@@ -73,7 +73,7 @@ func WriteParquet(w io.Writer, events []Event) error {
 	for i := range refs {
 		refs[i] = ref{0, int32(i)}
 	}
-	return writeRefs(w, [][]Event{events}, refs, parquet.Compression(&parquet.Zstd))
+	return writeRefs(w, [][]Event{events}, refs, 0, parquet.Compression(&parquet.Zstd))
 }
 
 // EncodeParquet returns the Parquet bytes of events.

@@ -23,31 +23,16 @@ import (
 // a report over files of a million events is within a few percent of one
 // over a single sorted file. A file holds a stretch of days of every
 // salon, sorted by salon, so one salon's report reads the row groups that
-// hold its rows in every file: its bytes are about files × row group size.
-// A row group is therefore sized to one salon's share of its file (the
-// file's events over its salons, rounded up to a power of two, between
-// MinRowGroupRows and MaxRowGroupRows), so that a salon's rows span one or
-// two row groups of each file whether the platform has 40 salons or 4,000.
+// hold its rows in every file. Unless a size is asked for, a row group
+// therefore closes where the salon changes once it holds MinRowGroupRows
+// events, and at MaxRowGroupRows events at most: a salon's rows share
+// their row groups with few other salons whether the platform has 40
+// salons or 4,000, and what a report reads follows its salon's size.
 const (
 	DefaultTargetRows = 1_000_000
 	MinRowGroupRows   = 4 * 1024
 	MaxRowGroupRows   = 64 * 1024
 )
-
-// RowGroupRows is the row group size of a compacted file of rows events
-// of salons salons when none is asked for: a salon's share, rounded up to
-// a power of two, within [MinRowGroupRows, MaxRowGroupRows].
-func RowGroupRows(rows int64, salons int) int64 {
-	share := rows
-	if salons > 1 {
-		share = (rows + int64(salons) - 1) / int64(salons)
-	}
-	n := int64(MinRowGroupRows)
-	for n < share && n < MaxRowGroupRows {
-		n *= 2
-	}
-	return n
-}
 
 // metaInputs is the key-value metadata entry of a compacted file that
 // lists its inputs ("key\tsize" lines, gzip, base64): what lets a rerun
@@ -60,8 +45,8 @@ type CompactOptions struct {
 	// set instead, compacts that day only. One of them must be set.
 	Before, Day string
 	// TargetRows closes an output file once it holds this many events
-	// (default DefaultTargetRows); RowGroupRows sizes its row groups
-	// (default: RowGroupRows of the file's events and salons).
+	// (default DefaultTargetRows); RowGroupRows fixes the size of its row
+	// groups (default: closed at a change of salon, see MinRowGroupRows).
 	TargetRows, RowGroupRows int64
 	// DryRun reads and plans but writes and deletes nothing.
 	DryRun bool
@@ -281,11 +266,15 @@ func outputFile(inputs []File, parts [][]booking.Event, rows int64, rowGroupRows
 		hashed[i] = fmt.Sprintf("%s\t%d", in.Key, in.Size)
 		first, last = min(first, in.Day), max(last, in.Until)
 	}
-	return &booking.DayFile{
+	f = &booking.DayFile{
 		Day: first, Label: fmt.Sprintf("compact-to-%s-n%d-", last, rows), Hashed: hashed, HashLen: 16,
 		Parts: parts, Order: booking.CopiesTogether, RowGroupRows: rowGroupRows,
 		Metadata: [][2]string{{metaInputs, encodeInputs(inputs)}},
-	}, first, last
+	}
+	if rowGroupRows <= 0 {
+		f.RowGroupRows, f.SalonRowGroups = MaxRowGroupRows, MinRowGroupRows
+	}
+	return f, first, last
 }
 
 type compactor struct {
@@ -370,17 +359,7 @@ func (c *compactor) flush(ctx context.Context, group []File, parts [][]booking.E
 	if len(group) < 2 {
 		return nil
 	}
-	rowGroupRows := c.opt.RowGroupRows
-	if rowGroupRows <= 0 {
-		salons := map[int64]bool{}
-		for _, p := range parts {
-			for _, e := range p {
-				salons[e.SalonID] = true
-			}
-		}
-		rowGroupRows = RowGroupRows(rows, len(salons))
-	}
-	f, first, last := outputFile(group, parts, rows, rowGroupRows)
+	f, first, last := outputFile(group, parts, rows, c.opt.RowGroupRows)
 	key := f.Key()
 	out := Output{Key: key, Inputs: len(group), Rows: rows, FirstDay: first, LastDay: last}
 	if c.opt.DryRun {

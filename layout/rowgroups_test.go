@@ -14,46 +14,30 @@ import (
 	"github.com/instudio/instudio-report/storage"
 )
 
-func TestRowGroupRows(t *testing.T) {
+// TestCompactClosesRowGroupsAtASalon: 20,000 events over two days compact
+// into one file sorted by salon. Unless --row-group-rows is given, a row
+// group closes where the salon changes once it holds 4,096 events:
+//   - 4 salons of 5,000: one row group each;
+//   - 10 salons of 2,000: salons 1–3 (6,000), 4–6, 7–9, then salon 10
+//     (2,000), since 4,000 events are short of 4,096;
+//   - with 15,000 asked for: 15,000 and 5,000, wherever the salons change.
+func TestCompactClosesRowGroupsAtASalon(t *testing.T) {
 	for _, c := range []struct {
-		rows   int64
-		salons int
-		want   int64
+		salons int64
+		asked  int64
+		want   []int64
 	}{
-		{1_000_000, 40, 32_768},   // 25,000 a salon
-		{1_000_000, 400, 4_096},   // 2,500 a salon: the floor
-		{1_000_000, 4_000, 4_096}, // 250 a salon: the floor
-		{1_000_000, 15, 65_536},   // 66,667 a salon: the cap
-		{1_000_000, 1, 65_536},
-		{20_000, 4, 8_192}, // 5,000 a salon
-		{9, 2, 4_096},
+		{4, 0, []int64{5_000, 5_000, 5_000, 5_000}},
+		{10, 0, []int64{6_000, 6_000, 6_000, 2_000}},
+		{4, 15_000, []int64{15_000, 5_000}},
 	} {
-		if got := layout.RowGroupRows(c.rows, c.salons); got != c.want {
-			t.Errorf("RowGroupRows(%d, %d) = %d, want %d", c.rows, c.salons, got, c.want)
-		}
-	}
-}
-
-// TestCompactSizesRowGroupsBySalon: 20,000 events of 4 salons (5,000 each)
-// compact into one file of row groups of 8,192 events (8,192, 8,192 and
-// 3,616), so a salon's rows span at most two; --row-group-rows, when
-// given, wins.
-func TestCompactSizesRowGroupsBySalon(t *testing.T) {
-	for _, c := range []struct {
-		asked int64
-		want  []int64
-	}{
-		{0, []int64{8_192, 8_192, 3_616}},
-		{15_000, []int64{15_000, 5_000}},
-	} {
-		t.Run(fmt.Sprint(c.asked), func(t *testing.T) {
-			dir := t.TempDir()
-			root := &storage.Dir{Path: dir}
+		t.Run(fmt.Sprintf("%d salons, %d asked", c.salons, c.asked), func(t *testing.T) {
+			root := &storage.Dir{Path: t.TempDir()}
 			for d, day := range []string{"2026-03-01", "2026-03-02"} {
 				var events []booking.Event
 				for i := range 10_000 {
 					id := int64(d*10_000 + i + 1)
-					events = append(events, bt.Event(t, fmt.Sprintf("e%d", id), id, id%4+1, booking.Pending, day+" 09:00", "2026-03-20 10:00"))
+					events = append(events, bt.Event(t, fmt.Sprintf("e%d", id), id, id%c.salons+1, booking.Pending, day+" 09:00", "2026-03-20 10:00"))
 				}
 				putEvents(t, root, booking.Key(day, "a"), events...)
 			}

@@ -58,7 +58,7 @@ func newCompactCmd(root *rootOptions) *cobra.Command {
 	f.StringVar(&o.before, "before", "", "compact the days before this one, YYYY-MM-DD (default: yesterday, UTC)")
 	f.StringVar(&o.day, "day", "", "compact this day only, YYYY-MM-DD, even if it is recent")
 	f.Int64Var(&o.targetRows, "target-rows", layout.DefaultTargetRows, "events per compacted file")
-	f.Int64Var(&o.rowGroupRows, "row-group-rows", 0, "events per Parquet row group (default: one salon's share of the file, 4,096 to 65,536)")
+	f.Int64Var(&o.rowGroupRows, "row-group-rows", 0, "events per Parquet row group (default: closed at a change of salon once it holds 4,096, at most 65,536)")
 	f.BoolVar(&o.dryRun, "dry-run", false, "read and plan, but write and delete nothing")
 	return cmd
 }

@@ -8,17 +8,37 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/instudio/instudio-report/storage/s3test"
 )
 
-// The targets of issue 20 for one of 40 salons at 1M events, compacted,
-// through httpfs.
+// The targets for one of 40 salons at 1M events, compacted, through
+// httpfs (README, Benchmarks). On a bigger data set with salons of the same
+// size (INSTUDIO_BENCH_BASELINE_MB set to the 1M figure), the bytes may be
+// at most twice the 1M figure: what a report reads follows its salon, not
+// the lake. The request count grows with the number of files there (a
+// HEAD and a footer each) and is reported, not held to the 1M target.
 const (
 	costMaxRequests = 50
 	costMaxBytes    = 15 << 20
 )
+
+// costLimits are the request and byte limits of compacted httpfs for this
+// run, and where to write its byte figure (INSTUDIO_BENCH_COST_OUT).
+func costLimits(b *testing.B) (maxRequests int, maxBytes int64, out string) {
+	base := os.Getenv("INSTUDIO_BENCH_BASELINE_MB")
+	if base == "" {
+		return costMaxRequests, costMaxBytes, os.Getenv("INSTUDIO_BENCH_COST_OUT")
+	}
+	mb, err := strconv.ParseFloat(strings.TrimSpace(base), 64)
+	if err != nil || mb <= 0 {
+		b.Fatalf("INSTUDIO_BENCH_BASELINE_MB=%q: want the 1M figure in MB", base)
+	}
+	return 0, int64(2 * mb * 1e6), os.Getenv("INSTUDIO_BENCH_COST_OUT")
+}
 
 // BenchmarkS3Cost counts what one salon's report costs over S3: the
 // requests and the bytes that pass a counting proxy in front of versitygw,
@@ -97,8 +117,22 @@ func BenchmarkS3Cost(b *testing.B) {
 						how = " (auto chose " + m[1] + ")"
 					}
 					b.Logf("%s %s%s: %v, %.1f MB", l.name, mode, how, served, float64(bytes)/1e6)
-					if l.name == "compacted" && mode == "httpfs" && (requests > costMaxRequests || bytes > costMaxBytes) {
-						b.Errorf("compacted httpfs: %d requests and %s, want at most %d and %d MB", requests, fmt.Sprintf("%.1f MB", float64(bytes)/1e6), costMaxRequests, costMaxBytes>>20)
+					if l.name == "compacted" && mode == "httpfs" {
+						maxRequests, maxBytes, out := costLimits(b)
+						switch {
+						case maxRequests == 0 && int64(bytes) > maxBytes:
+							// The bigger set's target is reported, not enforced,
+							// so that a miss does not stop make bench from
+							// recording the rest.
+							b.Logf("MISSED: compacted httpfs moved %.1f MB, more than twice the 1M set's %.1f MB", float64(bytes)/1e6, float64(maxBytes)/2e6)
+						case (maxRequests > 0 && requests > maxRequests) || int64(bytes) > maxBytes:
+							b.Errorf("compacted httpfs: %d requests and %.1f MB, want at most %d requests (0: any) and %.1f MB", requests, float64(bytes)/1e6, maxRequests, float64(maxBytes)/1e6)
+						}
+						if out != "" {
+							if err := os.WriteFile(out, []byte(fmt.Sprintf("%.3f\n", float64(bytes)/1e6)), 0o644); err != nil {
+								b.Fatal(err)
+							}
+						}
 					}
 					b.StartTimer()
 				}
