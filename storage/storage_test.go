@@ -92,7 +92,10 @@ func TestBookingFiles(t *testing.T) {
 	}
 }
 
-func TestOpen(t *testing.T) {
+// TestOpenRefusesBadURIsAndOpensAPathAsADirectory: an empty source, an S3
+// URI without a bucket or with "..", and another scheme are refused; a
+// plain path is a directory root.
+func TestOpenRefusesBadURIsAndOpensAPathAsADirectory(t *testing.T) {
 	ctx := context.Background()
 	for _, bad := range []string{"", "s3://", "s3:///prefix", "s3://b/a/../c", "gs://bucket/x"} {
 		if _, err := storage.Open(ctx, bad, storage.S3Options{}); err == nil {
