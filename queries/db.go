@@ -396,9 +396,19 @@ func (d *DB) scope(ctx context.Context, salonIDs []int64) error {
 
 // SalonsPresent lists every salon that appears in any event of the source.
 func (d *DB) SalonsPresent(ctx context.Context) ([]int64, error) {
-	rows, err := d.conn.QueryContext(ctx, Query("salons_present"))
+	ids, err := SalonsPresent(ctx, d.conn)
 	if err != nil {
 		return nil, d.readError(err)
+	}
+	return ids, nil
+}
+
+// SalonsPresent runs salons_present.sql on a connection whose views are
+// set up (bench/direct's, as well as DB's).
+func SalonsPresent(ctx context.Context, conn *sql.Conn) ([]int64, error) {
+	rows, err := conn.QueryContext(ctx, Query("salons_present"))
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var ids []int64
@@ -409,10 +419,7 @@ func (d *DB) SalonsPresent(ctx context.Context) ([]int64, error) {
 		}
 		ids = append(ids, id)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, d.readError(err)
-	}
-	return ids, nil
+	return ids, rows.Err()
 }
 
 // FileReadError is one of the source's files that could not be read.

@@ -133,7 +133,7 @@ func run() error {
 	req := queries.ReportRequest{From: from, To: to}
 	var ids []int64
 	if *salon == 0 {
-		if ids, err = salonsPresent(ctx, conn); err != nil {
+		if ids, err = queries.SalonsPresent(ctx, conn); err != nil {
 			return err
 		}
 		req.EverySalon = true
@@ -243,25 +243,6 @@ func cpuTime() time.Duration {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-// salonsPresent lists the salons of the source, as the salons command
-// does for a report on every salon.
-func salonsPresent(ctx context.Context, conn *sql.Conn) ([]int64, error) {
-	rows, err := conn.QueryContext(ctx, queries.Query("salons_present"))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
-}
 
 // anchorSQL is the headline of one salon's period written by hand: one
 // pass over the salon's events (the filter on salon_id, which sorted files
