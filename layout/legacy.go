@@ -114,34 +114,20 @@ func ImportLegacy(ctx context.Context, from, dest storage.Root, opt ImportOption
 	reasons := make([]string, len(todo))
 	var done int
 	var mu sync.Mutex
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(16)
-	for i, c := range todo {
-		g.Go(func() error {
-			data, err := from.Read(gctx, c.Key)
-			if err != nil {
-				return err
-			}
-			evs, err := legacyEvents(c, data)
-			var fe *FormatError
-			switch {
-			case errors.As(err, &fe):
-				reasons[i] = fe.Reason
-			case err != nil:
-				return err
-			default:
-				events[i] = evs
-			}
-			if opt.Progress != nil {
-				mu.Lock()
-				done++
-				opt.Progress(done, len(todo))
-				mu.Unlock()
-			}
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
+	err = readLegacyFiles(ctx, from, todo, func(i int, evs []booking.Event, fe *FormatError) {
+		if fe != nil {
+			reasons[i] = fe.Reason
+		} else {
+			events[i] = evs
+		}
+		if opt.Progress != nil {
+			mu.Lock()
+			done++
+			opt.Progress(done, len(todo))
+			mu.Unlock()
+		}
+	})
+	if err != nil {
 		return nil, err
 	}
 
@@ -219,15 +205,14 @@ type storedEvent struct {
 	key string // the layout file that holds it
 }
 
-// changedSinceImport reads the legacy files imported before and compares
-// each event with the one the layout holds: a seed file rewritten since
-// (another status, booking or date under the same name) must not pass for
-// "already imported".
-func changedSinceImport(ctx context.Context, from, dest storage.Root, done []legacyFile, in imported) ([]Skipped, error) {
-	reasons := make([]string, len(done))
+// readLegacyFiles reads and decodes files, 16 at a time, and calls each
+// with a file's index and its events, or with the *FormatError that leaves
+// it alone; any other error stops the read. each may run concurrently
+// for different files.
+func readLegacyFiles(ctx context.Context, from storage.Root, files []legacyFile, each func(i int, evs []booking.Event, fe *FormatError)) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(16)
-	for i, c := range done {
+	for i, c := range files {
 		g.Go(func() error {
 			data, err := from.Read(gctx, c.Key)
 			if err != nil {
@@ -235,33 +220,45 @@ func changedSinceImport(ctx context.Context, from, dest storage.Root, done []leg
 			}
 			evs, err := legacyEvents(c, data)
 			var fe *FormatError
-			switch {
-			case errors.As(err, &fe):
-				reasons[i] = "changed since it was imported, and now unreadable: " + fe.Reason
-				return nil
-			case err != nil:
+			if err != nil && !errors.As(err, &fe) {
 				return err
 			}
-			for _, e := range evs {
-				st, ok := in.events[e.EventID]
-				if !ok {
-					reasons[i] = fmt.Sprintf("changed since it was imported: event %s is not in the layout (it now holds %d events)", e.EventID, len(evs))
-					return nil
-				}
-				if field := firstDifference(e, st.Event); field != "" {
-					reasons[i] = fmt.Sprintf("changed since it was imported: %s differs from the event imported into %s, which the layout keeps", field, dest.URI(st.key))
-					if strings.HasPrefix(path.Base(st.key), "legacy-") {
-						// That file holds legacy events only: an import
-						// writes all of them again from the seed's files.
-						reasons[i] += "; to replace it, delete that file and import again"
-					}
-					return nil
-				}
-			}
+			each(i, evs, fe)
 			return nil
 		})
 	}
-	if err := g.Wait(); err != nil {
+	return g.Wait()
+}
+
+// changedSinceImport reads the legacy files imported before and compares
+// each event with the one the layout holds: a seed file rewritten since
+// (another status, booking or date under the same name) must not pass for
+// "already imported".
+func changedSinceImport(ctx context.Context, from, dest storage.Root, done []legacyFile, in imported) ([]Skipped, error) {
+	reasons := make([]string, len(done))
+	err := readLegacyFiles(ctx, from, done, func(i int, evs []booking.Event, fe *FormatError) {
+		if fe != nil {
+			reasons[i] = "changed since it was imported, and now unreadable: " + fe.Reason
+			return
+		}
+		for _, e := range evs {
+			st, ok := in.events[e.EventID]
+			if !ok {
+				reasons[i] = fmt.Sprintf("changed since it was imported: event %s is not in the layout (it now holds %d events)", e.EventID, len(evs))
+				return
+			}
+			if field := firstDifference(e, st.Event); field != "" {
+				reasons[i] = fmt.Sprintf("changed since it was imported: %s differs from the event imported into %s, which the layout keeps", field, dest.URI(st.key))
+				if strings.HasPrefix(path.Base(st.key), "legacy-") {
+					// That file holds legacy events only: an import
+					// writes all of them again from the seed's files.
+					reasons[i] += "; to replace it, delete that file and import again"
+				}
+				return
+			}
+		}
+	})
+	if err != nil {
 		return nil, err
 	}
 	var out []Skipped
