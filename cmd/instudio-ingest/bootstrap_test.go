@@ -111,7 +111,7 @@ func TestBootstrapUnderEmulator(t *testing.T) {
 	}
 
 	var lines []emf
-	for _, l := range strings.Split(rie.Stdout.String(), "\n") {
+	for _, l := range strings.Split(rie.Await(`{"_aws"`, 3), "\n") {
 		var m emf
 		if strings.HasPrefix(l, `{"_aws"`) && json.Unmarshal([]byte(l), &m) == nil {
 			lines = append(lines, m)

@@ -164,7 +164,7 @@ func TestJobsUnderEmulator(t *testing.T) {
 	}
 	// One EMF line per job that ran: two checks, two sends, one compact (the
 	// bad event fails before any job runs).
-	n := strings.Count(rie.Stdout.String(), `"_aws":{"CloudWatchMetrics"`)
+	n := strings.Count(rie.Await(`"_aws":{"CloudWatchMetrics"`, 5), `"_aws":{"CloudWatchMetrics"`)
 	if n != 5 {
 		t.Errorf("%d EMF lines, want 5:\n%s", n, rie.Stdout.String())
 	}

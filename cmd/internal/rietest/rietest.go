@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -68,6 +69,21 @@ func (b *syncBuffer) String() string {
 	b.mu <- struct{}{}
 	defer func() { <-b.mu }()
 	return b.buf.String()
+}
+
+// Await returns the function's stdout once it holds at least n
+// occurrences of substr, or as it is after 10 s. The emulator copies the
+// function's output on its own, so the last lines can trail the answer to
+// the invocation that wrote them.
+func (e *Emulator) Await(substr string, n int) string {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		out := e.Stdout.String()
+		if strings.Count(out, substr) >= n || time.Now().After(deadline) {
+			return out
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // Start runs bootstrap under the emulator with env as its whole
