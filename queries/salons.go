@@ -84,3 +84,46 @@ func (db *DB) ReportsAndLeftOut(ctx context.Context, req ReportRequest) ([]repor
 	}
 	return reports, left, nil
 }
+
+// SalonReport is the report of req's one salon and the rows left out of
+// it. A report without bookings in either period is told apart: a salon
+// the source does not hold is a *SalonNotFoundError naming source, a
+// quiet one is an empty report.
+func (db *DB) SalonReport(ctx context.Context, req ReportRequest, source string) (report.Report, LeftOut, error) {
+	if len(req.Salons) != 1 {
+		return report.Report{}, LeftOut{}, fmt.Errorf("a salon report asks for one salon, not %d", len(req.Salons))
+	}
+	id := req.Salons[0].ID
+	reports, left, err := db.ReportsAndLeftOut(ctx, req)
+	if err != nil {
+		return report.Report{}, LeftOut{}, fmt.Errorf("salon %d: %w", id, err)
+	}
+	r := reports[0]
+	if r.Current.Counts.Bookings == 0 && r.Previous.Counts.Bookings == 0 {
+		if err := db.CheckSalonExists(ctx, id, source); err != nil {
+			return report.Report{}, LeftOut{}, err
+		}
+	}
+	return r, left, nil
+}
+
+// SalonsReports is the reports over req's period of the salons
+// SelectSalons picks from asked and configured, each named and zoned by
+// salon, and the rows left out of them. With none asked the salons are
+// every one present, so the events are read without narrowing.
+func (db *DB) SalonsReports(ctx context.Context, req ReportRequest, asked, configured []int64, source string, salon func(id int64) Salon) ([]report.Report, LeftOut, error) {
+	ids, err := db.SelectSalons(ctx, asked, configured, source)
+	if err != nil {
+		return nil, LeftOut{}, err
+	}
+	req.Salons = nil
+	for _, id := range ids {
+		req.Salons = append(req.Salons, salon(id))
+	}
+	req.EverySalon = len(asked) == 0
+	reports, left, err := db.ReportsAndLeftOut(ctx, req)
+	if err != nil {
+		return nil, LeftOut{}, fmt.Errorf("salons: %w", err)
+	}
+	return reports, left, nil
+}

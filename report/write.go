@@ -1,8 +1,10 @@
 package report
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/instudio/instudio-report/output"
 )
@@ -41,4 +43,43 @@ func WriteSummary(w io.Writer, format output.Format, reports []Report, opt Optio
 		return WriteSummaryMarkdown(w, reports, opt)
 	}
 	return Write(w, format, reports, true, opt)
+}
+
+// TimelineFormats are the formats a booking's timeline is written in.
+var TimelineFormats = []output.Format{output.Table, output.JSON}
+
+// WriteTimeline renders a booking's timeline in format.
+func WriteTimeline(w io.Writer, format output.Format, t Timeline) error {
+	switch format {
+	case output.Table:
+		return WriteTimelineTable(w, t)
+	case output.JSON:
+		return WriteTimelineJSON(w, t)
+	}
+	return fmt.Errorf("a timeline is not written as %q", format)
+}
+
+// DirFormat is the format of the files of a directory of reports (salons
+// --out-dir): the format asked for when reports are written in it, else
+// JSON. A directory is never a terminal, so the table is not its default.
+func DirFormat(asked output.Format) output.Format {
+	if slices.Contains(Formats, asked) {
+		return asked
+	}
+	return output.JSON
+}
+
+// WriteEach renders each report on its own in format, as the file
+// salon-<id>.<ext>, in each salon's options, and hands it to write.
+func WriteEach(format output.Format, reports []Report, opt func(salonID int64) Options, write func(name string, data []byte) error) error {
+	for _, r := range reports {
+		var buf bytes.Buffer
+		if err := Write(&buf, format, []Report{r}, false, opt(r.SalonID)); err != nil {
+			return fmt.Errorf("salon %d: %w", r.SalonID, err)
+		}
+		if err := write(fmt.Sprintf("salon-%d%s", r.SalonID, output.Extension(format)), buf.Bytes()); err != nil {
+			return fmt.Errorf("salon %d: %w", r.SalonID, err)
+		}
+	}
+	return nil
 }

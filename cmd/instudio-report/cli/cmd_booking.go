@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/instudio/instudio-report/output"
 	"github.com/instudio/instudio-report/queries"
 	"github.com/instudio/instudio-report/report"
 )
@@ -47,12 +46,7 @@ func newBookingCmd(root *rootOptions) *cobra.Command {
 				return err
 			}
 			var buf bytes.Buffer
-			if o.format == output.JSON {
-				err = report.WriteTimelineJSON(&buf, t)
-			} else {
-				err = report.WriteTimelineTable(&buf, t)
-			}
-			if err != nil {
+			if err := report.WriteTimeline(&buf, o.format, t); err != nil {
 				return err
 			}
 			_, err = o.env.Stdout.Write(buf.Bytes())
@@ -61,5 +55,5 @@ func newBookingCmd(root *rootOptions) *cobra.Command {
 	}
 	cmd.Flags().Int64Var(&o.id, "id", 0, "booking id (required)")
 	cmd.Flags().StringVar(&o.asOf, "as-of", "", "count only events that occurred at or before this time: RFC 3339, or YYYY-MM-DD")
-	return writes(cmd, output.Table, output.JSON)
+	return writes(cmd, report.TimelineFormats...)
 }

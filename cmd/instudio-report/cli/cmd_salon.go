@@ -73,34 +73,34 @@ func (o *rootOptions) today() time.Time {
 }
 
 func (o *salonOptions) run(ctx context.Context, rng report.Range) error {
-	var reports []report.Report
+	var r report.Report
 	var left queries.LeftOut
 	err := o.readSource(ctx, rng.AsOf, func(db *queries.DB) error {
 		var err error
-		if reports, left, err = db.ReportsAndLeftOut(ctx, o.reportRequest(rng, o.id)); err != nil {
-			return fmt.Errorf("salon %d: %w", o.id, err)
-		}
-		if r := reports[0]; r.Current.Counts.Bookings == 0 && r.Previous.Counts.Bookings == 0 {
-			return db.CheckSalonExists(ctx, o.id, o.settings.Source)
-		}
-		return nil
+		r, left, err = db.SalonReport(ctx, o.reportRequest(rng, o.id), o.settings.Source)
+		return err
 	})
 	if err != nil {
 		return err
 	}
 	o.warn(left)
-	return o.writeReports(ctx, reports, o.format, o.out, false, o.settings.ReportOptions(o.id))
+	return o.writeReports(ctx, []report.Report{r}, o.format, o.out, false, o.settings.ReportOptions(o.id))
 }
 
-// reportRequest asks for the reports of rng for salons ids, each with its
-// configured name and time zone.
+// reportRequest asks for the reports of rng for salons ids.
 func (o *rootOptions) reportRequest(rng report.Range, ids ...int64) queries.ReportRequest {
 	req := queries.ReportRequest{From: rng.From, To: rng.To, AsOf: rng.AsOf, Now: o.env.Now()}
 	for _, id := range ids {
-		c := o.settings.Salon(id)
-		req.Salons = append(req.Salons, queries.Salon{ID: id, Name: c.Name, TimeZone: c.TimeZone})
+		req.Salons = append(req.Salons, o.salonOf(id))
 	}
 	return req
+}
+
+// salonOf is a salon as its reports read it: with its configured name and
+// time zone.
+func (o *rootOptions) salonOf(id int64) queries.Salon {
+	c := o.settings.Salon(id)
+	return queries.Salon{ID: id, Name: c.Name, TimeZone: c.TimeZone}
 }
 
 // readSource opens the source and runs read on it, listing and reading

@@ -6,11 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 
 	"github.com/spf13/cobra"
 
-	"github.com/instudio/instudio-report/output"
 	"github.com/instudio/instudio-report/queries"
 	"github.com/instudio/instudio-report/report"
 )
@@ -78,18 +76,14 @@ func (o *salonsOptions) run(ctx context.Context, rng report.Range) error {
 
 // writeDir writes one full report per salon, salon-<id>.<ext>.
 func (o *salonsOptions) writeDir(ctx context.Context, reports []report.Report) error {
-	format := o.settings.Format
-	if !slices.Contains(report.Formats, format) {
-		format = output.JSON
-	}
 	if err := os.MkdirAll(o.outDir, 0o755); err != nil {
 		return fmt.Errorf("--out-dir: %w", err)
 	}
-	for _, r := range reports {
-		path := filepath.Join(o.outDir, fmt.Sprintf("salon-%d%s", r.SalonID, output.Extension(format)))
-		if err := o.writeReports(ctx, []report.Report{r}, format, path, false, o.settings.ReportOptions(r.SalonID)); err != nil {
-			return fmt.Errorf("salon %d: %w", r.SalonID, err)
-		}
+	err := report.WriteEach(report.DirFormat(o.settings.Format), reports, o.settings.ReportOptions, func(name string, data []byte) error {
+		return o.writeOutput(ctx, data, filepath.Join(o.outDir, name))
+	})
+	if err != nil {
+		return err
 	}
 	fmt.Fprintf(o.env.Stderr, "wrote %d reports to %s\n", len(reports), o.outDir)
 	return nil
@@ -98,18 +92,10 @@ func (o *salonsOptions) writeDir(ctx context.Context, reports []report.Report) e
 // read runs the reports of the salons asked for, or of every salon present
 // and configured.
 func (o *salonsOptions) read(ctx context.Context, db *queries.DB, rng report.Range) ([]report.Report, queries.LeftOut, error) {
-	ids, err := db.SelectSalons(ctx, o.ids, o.settings.SalonIDs(), o.settings.Source)
-	if err != nil {
-		return nil, queries.LeftOut{}, err
-	}
-	req := o.reportRequest(rng, ids...)
-	// By default the salons include every one present: no narrowing read.
-	req.EverySalon = len(o.ids) == 0
 	start := o.env.Now()
-	reports, left, err := db.ReportsAndLeftOut(ctx, req)
-	if err != nil {
-		return nil, queries.LeftOut{}, fmt.Errorf("salons: %w", err)
+	reports, left, err := db.SalonsReports(ctx, o.reportRequest(rng), o.ids, o.settings.SalonIDs(), o.settings.Source, o.salonOf)
+	if err == nil {
+		o.log.Debug("reports", "salons", len(reports), "took", o.env.Now().Sub(start))
 	}
-	o.log.Debug("reports", "salons", len(reports), "took", o.env.Now().Sub(start))
-	return reports, left, nil
+	return reports, left, err
 }
