@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"os"
 	"slices"
 	"strconv"
 	"time"
@@ -150,6 +151,19 @@ func BodyRecords(body []byte, at time.Time) []Record {
 type Reader interface {
 	// Next returns up to max records; io.EOF after the last.
 	Next(max int) ([]Record, error)
+}
+
+// OpenInput opens the input a run names: the file at path, or stdin for
+// "-". name is what record positions and errors call it; done closes it.
+func OpenInput(path string, stdin io.Reader) (r io.Reader, name string, done func(), err error) {
+	if path == "-" {
+		return stdin, "stdin", func() {}, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	return f, path, func() { f.Close() }, nil
 }
 
 // NewReader reads records from r in a format: "jsonl" (one event a line),

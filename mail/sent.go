@@ -47,6 +47,18 @@ type SentQuery struct {
 	Format output.Format
 }
 
+// EmptyNote is the line for stderr when q lists nothing from the ledger
+// at uri, or "" in JSON, whose empty list says so itself.
+func (q SentQuery) EmptyNote(uri string) string {
+	switch {
+	case q.Format == output.JSON:
+		return ""
+	case q.Salon != 0 || q.Period != nil:
+		return fmt.Sprintf("the ledger %s records nothing for that salon and period", uri)
+	}
+	return fmt.Sprintf("the ledger %s records nothing", uri)
+}
+
 // WriteSent writes the latest attempt per salon and period that q selects,
 // with its state, Message-ID and the headline figures the email showed;
 // for one salon and period in JSON, the report archived with the latest

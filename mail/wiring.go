@@ -18,6 +18,45 @@ import (
 // freshness of the source. The CLI and the jobs Lambda fill a Send with
 // them.
 
+// Schedule is what the range flags decide of a send run: the period as a
+// function of the date (the platform's, or with smtp.send_at each
+// salon's), whether it is named relative to today, the run's clock and
+// the instant its reports count events up to.
+type Schedule struct {
+	PeriodOf func(today time.Time) (Period, error)
+	Rolling  bool
+	// Now is the run's clock: --now, fixed, else the real one.
+	Now func() time.Time
+	// AsOf is --as-of, else the run's time, so that the ledger archives
+	// exactly what salon -o json --as-of <send time> prints.
+	AsOf time.Time
+}
+
+// NewSchedule reads the range flags of send: f as given, rng as
+// report.ParseRange checked them, now the --now flag ("" for none) and
+// clock the real clock. Its errors are the caller's usage errors.
+func NewSchedule(f report.RangeFlags, rng report.Range, now string, clock func() time.Time) (Schedule, error) {
+	s := Schedule{Now: clock}
+	if now != "" {
+		t, err := report.ParseInstant(now)
+		if err != nil {
+			return s, fmt.Errorf("--now: %w", err)
+		}
+		s.Now = func() time.Time { return t }
+	}
+	if rng.AsOf != nil {
+		s.AsOf = *rng.AsOf
+	} else {
+		s.AsOf = s.Now().UTC()
+	}
+	if f.From != "" {
+		s.PeriodOf = FixedPeriod(Period{From: rng.From, To: rng.To})
+		return s, nil
+	}
+	s.PeriodOf, s.Rolling = PeriodSpec(f.Period)
+	return s, nil
+}
+
 // PeriodSpec turns --period into Send.PeriodOf: the period as a function
 // of the date (the platform's, or with smtp.send_at each salon's), and
 // whether it is named relative to today (rolling; a month is not).
@@ -75,12 +114,17 @@ func SMTPSender(s Settings, configFile string, getenv func(string) string) func(
 	}
 }
 
-// OpenLedger is Send.Ledger: the ledger at uri, opened with open (a
-// storage root). With existingOnly (a dry run) a local ledger that does
-// not exist yet is an error rather than created, so that a dry run leaves
-// no trace in the state directory; Send then compares with nothing.
-func OpenLedger(uri string, existingOnly bool, open func(ctx context.Context, uri string) (storage.Root, error)) func(context.Context) (*Ledger, error) {
+// OpenLedger is Send.Ledger: the ledger LedgerLocation finds from flag
+// (--ledger), s and getenv, opened with open (a storage root). With
+// existingOnly (a dry run) a local ledger that does not exist yet is an
+// error rather than created, so that a dry run leaves no trace in the
+// state directory; Send then compares with nothing.
+func OpenLedger(flag string, s Settings, getenv func(string) string, existingOnly bool, open func(ctx context.Context, uri string) (storage.Root, error)) func(context.Context) (*Ledger, error) {
 	return func(ctx context.Context) (*Ledger, error) {
+		uri, err := LedgerLocation(flag, s, getenv)
+		if err != nil {
+			return nil, err
+		}
 		if existingOnly && !strings.HasPrefix(uri, "s3://") {
 			if _, err := os.Stat(uri); err != nil {
 				return nil, err
@@ -91,6 +135,18 @@ func OpenLedger(uri string, existingOnly bool, open func(ctx context.Context, ur
 			return nil, fmt.Errorf("ledger: %w", err)
 		}
 		return &Ledger{Root: root}, nil
+	}
+}
+
+// SourceFreshness is Send.Freshness: the source at uri, opened with open,
+// judged by CheckFreshness at now() with s's max lag.
+func SourceFreshness(uri string, s Settings, now func() time.Time, open func(ctx context.Context, uri string) (storage.Root, error)) func(context.Context) (Freshness, error) {
+	return func(ctx context.Context) (Freshness, error) {
+		root, err := open(ctx, uri)
+		if err != nil {
+			return Freshness{}, err
+		}
+		return CheckFreshness(ctx, root, now(), s.MaxLagOrDefault())
 	}
 }
 

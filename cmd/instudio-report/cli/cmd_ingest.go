@@ -4,9 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"os"
 	"slices"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -91,21 +89,12 @@ func newIngestCmd(root *rootOptions) *cobra.Command {
 }
 
 func (o *ingestOptions) run(ctx context.Context) error {
-	in, name := o.env.Stdin, "stdin"
-	if o.input != "-" {
-		f, err := os.Open(o.input)
-		if err != nil {
-			return fmt.Errorf("ingest: %w", err)
-		}
-		defer f.Close()
-		in, name = f, o.input
-	}
-	dest := cmp.Or(o.dest, o.settings.Source)
-	root, err := storage.Open(ctx, dest, o.s3Options())
+	in, name, done, err := ingest.OpenInput(o.input, o.env.Stdin)
 	if err != nil {
-		return err
+		return fmt.Errorf("ingest: %w", err)
 	}
-	zone, err := time.LoadLocation(o.settings.TimeZone)
+	defer done()
+	root, err := storage.Open(ctx, cmp.Or(o.dest, o.settings.Source), o.s3Options())
 	if err != nil {
 		return err
 	}
@@ -113,7 +102,7 @@ func (o *ingestOptions) run(ctx context.Context) error {
 	if err != nil {
 		return usagef("ingest: %s", err)
 	}
-	p := &ingest.Pipeline{Root: root, Zone: zone, Now: o.env.Now}
+	p := &ingest.Pipeline{Root: root, Zone: o.settings.Location(), Now: o.env.Now}
 	return p.IngestInput(ctx, reader, name, o.inputFormat, o.batchSize, o.env.Stdout, o.format == output.JSON, func(err error) {
 		o.log.Error("batch not stored", "input", name, "error", err)
 	})

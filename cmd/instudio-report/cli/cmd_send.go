@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -32,11 +31,11 @@ func newSendCmd(root *rootOptions) *cobra.Command {
 			if o.settings.ConfigFile == "" {
 				return usagef("send: give the config file that lists the salons and the smtp block: --config FILE")
 			}
-			rng, err := o.sendRange()
+			sched, err := o.schedule()
 			if err != nil {
 				return err
 			}
-			return o.run(cmd.Context(), rng)
+			return o.run(cmd.Context(), sched)
 		},
 	}
 	f := cmd.Flags()
@@ -49,55 +48,24 @@ func newSendCmd(root *rootOptions) *cobra.Command {
 	return cmd
 }
 
-// sendRange is what a run covers: the period as a function of the date
-// (the platform's, or with smtp.send_at each salon's), and the clock.
-type sendRange struct {
-	periodOf func(today time.Time) (mail.Period, error)
-	asOf     *time.Time
-	now      *time.Time // --now
-	rolling  bool       // the period is named relative to today
-}
-
-func (o *sendOptions) sendRange() (sendRange, error) {
+func (o *sendOptions) schedule() (mail.Schedule, error) {
 	// reportRange checks the flags as every report command does.
 	rng, err := o.reportRange(o.from, o.to, o.period, o.asOf)
 	if err != nil {
-		return sendRange{}, err
+		return mail.Schedule{}, err
 	}
-	r := sendRange{asOf: rng.AsOf}
-	if o.now != "" {
-		t, err := report.ParseInstant(o.now)
-		if err != nil {
-			return r, usagef("--now: %s", err)
-		}
-		r.now = &t
+	sched, err := mail.NewSchedule(report.RangeFlags{From: o.from, To: o.to, Period: o.period}, rng, o.now, o.env.Now)
+	if err != nil {
+		return sched, &usageError{err: err}
 	}
-	if o.from != "" {
-		r.periodOf = mail.FixedPeriod(mail.Period{From: rng.From, To: rng.To})
-		return r, nil
-	}
-	r.periodOf, r.rolling = mail.PeriodSpec(o.period)
-	return r, nil
+	return sched, nil
 }
 
-func (o *sendOptions) run(ctx context.Context, rng sendRange) error {
+func (o *sendOptions) run(ctx context.Context, sched mail.Schedule) error {
 	conf := o.settings
-	now := o.env.Now
-	if rng.now != nil {
-		at := *rng.now
-		now = func() time.Time { return at }
-	}
 	salons, err := conf.MailSalons()
 	if err != nil {
 		return err
-	}
-	// Reports count the events up to the run's time (--as-of, else --now,
-	// else the clock), so that the ledger archives exactly what salon -o
-	// json --as-of <send time> prints.
-	asOf := rng.asOf
-	if asOf == nil {
-		t := now().UTC()
-		asOf = &t
 	}
 	var db *queries.DB
 	defer func() {
@@ -110,45 +78,33 @@ func (o *sendOptions) run(ctx context.Context, rng sendRange) error {
 		ConfigFile: conf.ConfigFile,
 		Salons:     salons,
 		Only:       o.salon,
-		PeriodOf:   rng.periodOf,
+		PeriodOf:   sched.PeriodOf,
 		Zone:       conf.Location(),
-		Rolling:    rng.rolling,
+		Rolling:    sched.Rolling,
 		Force:      o.force,
 		DryRun:     o.dryRun,
-		Now:        now,
+		Now:        sched.Now,
 		Clock:      o.env.Now,
 		Reports: func(ctx context.Context, p mail.Period, salons []mail.Salon) ([]report.Report, error) {
 			if db == nil {
 				var err error
-				if db, err = o.openDB(ctx, asOf); err != nil {
+				if db, err = o.openDB(ctx, &sched.AsOf); err != nil {
 					return nil, err
 				}
 			}
-			req := queries.ReportRequest{From: p.From, To: p.To, AsOf: asOf, Now: now()}
+			req := queries.ReportRequest{From: p.From, To: p.To, AsOf: &sched.AsOf, Now: sched.Now()}
 			for _, s := range salons {
-				req.Salons = append(req.Salons, queries.Salon{ID: s.ID, Name: s.Name, TimeZone: conf.Salon(s.ID).TimeZone})
+				req.Salons = append(req.Salons, o.salonOf(s.ID))
 			}
 			return db.Reports(ctx, req)
 		},
 		Sender: mail.SMTPSender(conf.SMTP, conf.ConfigFile, o.env.Getenv),
-		Ledger: func(ctx context.Context) (*mail.Ledger, error) {
-			uri, err := mail.LedgerLocation(o.ledger, conf.SMTP, o.env.Getenv)
-			if err != nil {
-				return nil, err
-			}
-			// A dry run writes nothing to the ledger and needs none:
-			// without one it compares with nothing.
-			return mail.OpenLedger(uri, o.dryRun != "", o.openLayoutRoot)(ctx)
-		},
-		Freshness: func(ctx context.Context) (mail.Freshness, error) {
-			root, err := o.openLayoutRoot(ctx, conf.Source)
-			if err != nil {
-				return mail.Freshness{}, err
-			}
-			return mail.CheckFreshness(ctx, root, now(), conf.SMTP.MaxLagOrDefault())
-		},
-		Log: o.log,
-		Out: o.env.Stderr,
+		// A dry run writes nothing to the ledger and needs none: without
+		// one it compares with nothing.
+		Ledger:    mail.OpenLedger(o.ledger, conf.SMTP, o.env.Getenv, o.dryRun != "", o.openLayoutRoot),
+		Freshness: mail.SourceFreshness(conf.Source, conf.SMTP, sched.Now, o.openLayoutRoot),
+		Log:       o.log,
+		Out:       o.env.Stderr,
 	}
 	err = run.Run(ctx)
 	var unknown *mail.UnknownSalonError

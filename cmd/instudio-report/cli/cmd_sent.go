@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/instudio/instudio-report/mail"
-	"github.com/instudio/instudio-report/output"
 	"github.com/instudio/instudio-report/storage"
 )
 
@@ -54,9 +53,10 @@ func (o *sentOptions) run(ctx context.Context, p *mail.Period) error {
 		return fmt.Errorf("ledger: %w", err)
 	}
 	ledger := &mail.Ledger{Root: root}
-	n, err := ledger.WriteSent(ctx, o.env.Stdout, mail.SentQuery{Salon: o.salon, Period: p, Format: o.format})
-	if err == nil && n == 0 && o.format != output.JSON {
-		fmt.Fprintf(o.env.Stderr, "the ledger %s records nothing%s\n", uri, map[bool]string{true: " for that salon and period", false: ""}[o.salon != 0 || p != nil])
+	q := mail.SentQuery{Salon: o.salon, Period: p, Format: o.format}
+	n, err := ledger.WriteSent(ctx, o.env.Stdout, q)
+	if note := q.EmptyNote(uri); err == nil && n == 0 && note != "" {
+		fmt.Fprintln(o.env.Stderr, note)
 	}
 	return err
 }
