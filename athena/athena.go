@@ -129,6 +129,23 @@ func Statements(s Setup) ([]string, error) {
 	return out, nil
 }
 
+// Script is what athena-sql prints: the statements of s and, when h is
+// not nil, that salon's headline query, separated by blank lines.
+func Script(s Setup, h *Headline) (string, error) {
+	stmts, err := Statements(s)
+	if err != nil {
+		return "", err
+	}
+	if h != nil {
+		q, err := HeadlineQuery(*h)
+		if err != nil {
+			return "", err
+		}
+		stmts = append(stmts, q)
+	}
+	return strings.Join(stmts, "\n\n"), nil
+}
+
 // HeadlineQuery returns the salon's headline as one Athena query.
 func HeadlineQuery(h Headline) (string, error) {
 	if !identifier.MatchString(h.Database) {

@@ -144,3 +144,28 @@ func TestTrinoGrammar(t *testing.T) {
 		t.Error("the parser accepted a broken statement")
 	}
 }
+
+// The script is the three statements, then the headline when a salon is
+// asked for, a blank line between each; a bad headline fails it whole.
+func TestScript(t *testing.T) {
+	plain, err := Script(setup(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(plain, ";\n\n"); n != 2 || !strings.HasSuffix(plain, ";") || strings.Contains(plain, "salon_id = 7") {
+		t.Errorf("without a salon: %d separators, want 2 and no headline:\n%s", n, plain)
+	}
+	h := &Headline{Database: "instudio_bookings", SalonID: 7,
+		From: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Zone: lima(t)}
+	full, err := Script(setup(), h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(full, plain+"\n\n") || strings.Count(full, ";\n\n") != 3 || !strings.Contains(full[len(plain):], "b.salon_id = 7") {
+		t.Errorf("with salon 7: not the statements then the headline:\n%s", full[len(plain):])
+	}
+	h.To = h.From
+	if _, err := Script(setup(), h); err == nil {
+		t.Error("an empty period: no error")
+	}
+}

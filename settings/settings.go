@@ -18,6 +18,7 @@ import (
 	"github.com/instudio/instudio-report/output"
 	"github.com/instudio/instudio-report/report"
 	"github.com/instudio/instudio-report/settings/xdg"
+	"github.com/instudio/instudio-report/storage"
 )
 
 // Settings are the resolved settings of a run.
@@ -394,6 +395,17 @@ func (s Settings) Location() *time.Location {
 		return time.UTC
 	}
 	return loc
+}
+
+// Today is the date at now in the platform time zone.
+func (s Settings) Today(now time.Time) time.Time {
+	return report.Date(now.In(s.Location()))
+}
+
+// S3Options are the settings that reach S3: the profile, region and
+// endpoint, with getenv for the SDK's endpoint variables.
+func (s Settings) S3Options(getenv func(string) string) storage.S3Options {
+	return storage.S3Options{Profile: s.Profile, Region: s.S3Region, Endpoint: s.S3Endpoint, Getenv: getenv}
 }
 
 // SalonLocation is a salon's time zone, else otherwise.

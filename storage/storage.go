@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -285,6 +286,20 @@ func processRuns(pid int) bool {
 	err = p.Signal(syscall.Signal(0))
 	// EPERM: it runs, as another user.
 	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
+// WriteOutput writes a command's rendered output to stdout when path is
+// "" or "-", else to the file at path with ReplaceFile. Nothing is written
+// once ctx is cancelled.
+func WriteOutput(ctx context.Context, stdout io.Writer, path string, data []byte) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if path == "" || path == "-" {
+		_, err := stdout.Write(data)
+		return err
+	}
+	return ReplaceFile(ctx, path, data)
 }
 
 // ReplaceFile writes data to the local file at path, whole or not at all:

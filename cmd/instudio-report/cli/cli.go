@@ -20,7 +20,6 @@ import (
 	"github.com/instudio/instudio-report/layout"
 	"github.com/instudio/instudio-report/output"
 	"github.com/instudio/instudio-report/settings"
-	"github.com/instudio/instudio-report/storage"
 )
 
 // Exit codes of the program.
@@ -177,16 +176,6 @@ func newRootCmd(env Env) *cobra.Command {
 	root.SetOut(env.Stdout)
 	strictCompletion(root)
 	return root
-}
-
-// s3Options are the settings that reach S3.
-func (o *rootOptions) s3Options() storage.S3Options {
-	return storage.S3Options{
-		Profile:  o.settings.Profile,
-		Region:   o.settings.S3Region,
-		Endpoint: o.settings.S3Endpoint,
-		Getenv:   o.env.Getenv,
-	}
 }
 
 // syncProgress is the progress bar of an S3 cache sync: on stderr when it

@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -48,10 +47,7 @@ func (o *athenaSQLOptions) run() error {
 	if err != nil {
 		return usagef("athena-sql: %s", err)
 	}
-	stmts, err := athena.Statements(athena.Setup{Database: o.database, Location: loc, ProjectionStart: o.projectionStart})
-	if err != nil {
-		return usagef("athena-sql: %s", err)
-	}
+	var headline *athena.Headline
 	if o.salon != 0 {
 		if o.asOf != "" {
 			return usagef("athena-sql: --as-of has no Athena form yet; the views hold the latest state")
@@ -66,12 +62,12 @@ func (o *athenaSQLOptions) run() error {
 		if err != nil {
 			return err
 		}
-		q, err := athena.HeadlineQuery(athena.Headline{Database: o.database, SalonID: o.salon, From: rng.From, To: rng.To, Zone: zone})
-		if err != nil {
-			return usagef("athena-sql: %s", err)
-		}
-		stmts = append(stmts, q)
+		headline = &athena.Headline{Database: o.database, SalonID: o.salon, From: rng.From, To: rng.To, Zone: zone}
 	}
-	_, err = fmt.Fprintln(o.env.Stdout, strings.Join(stmts, "\n\n"))
+	script, err := athena.Script(athena.Setup{Database: o.database, Location: loc, ProjectionStart: o.projectionStart}, headline)
+	if err != nil {
+		return usagef("athena-sql: %s", err)
+	}
+	_, err = fmt.Fprintln(o.env.Stdout, script)
 	return err
 }

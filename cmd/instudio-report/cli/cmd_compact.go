@@ -97,7 +97,7 @@ func (o *rootOptions) progress(what string) func(done, total int) {
 // openLayoutRoot opens a --source, --from or --dest: a directory or an
 // s3:// root.
 func (o *rootOptions) openLayoutRoot(ctx context.Context, uri string) (storage.Root, error) {
-	return storage.Open(ctx, uri, o.s3Options())
+	return storage.Open(ctx, uri, o.settings.S3Options(o.env.Getenv))
 }
 
 // summaryWanted says whether the one-line summary goes to stderr:

@@ -62,7 +62,7 @@ func newDemoCmd(root *rootOptions) *cobra.Command {
 }
 
 func (o *demoOptions) run(ctx context.Context, dest string, opt demo.Options) error {
-	dir, err := storage.Open(ctx, dest, o.s3Options())
+	dir, err := storage.Open(ctx, dest, o.settings.S3Options(o.env.Getenv))
 	if err != nil {
 		return err
 	}

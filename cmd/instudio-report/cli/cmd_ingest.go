@@ -94,7 +94,7 @@ func (o *ingestOptions) run(ctx context.Context) error {
 		return fmt.Errorf("ingest: %w", err)
 	}
 	defer done()
-	root, err := storage.Open(ctx, cmp.Or(o.dest, o.settings.Source), o.s3Options())
+	root, err := storage.Open(ctx, cmp.Or(o.dest, o.settings.Source), o.settings.S3Options(o.env.Getenv))
 	if err != nil {
 		return err
 	}

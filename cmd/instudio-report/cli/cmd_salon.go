@@ -60,16 +60,11 @@ func addRangeFlags(cmd *cobra.Command, from, to, period, asOf *string) {
 
 // reportRange checks the period flags; every mistake is a usage error.
 func (o *rootOptions) reportRange(from, to, period, asOf string) (report.Range, error) {
-	r, err := report.ParseRange(report.RangeFlags{From: from, To: to, Period: period, AsOf: asOf}, o.today(), o.settings.Location())
+	r, err := report.ParseRange(report.RangeFlags{From: from, To: to, Period: period, AsOf: asOf}, o.settings.Today(o.env.Now()), o.settings.Location())
 	if err != nil {
 		return r, &usageError{err: err}
 	}
 	return r, nil
-}
-
-// today is the current date in the platform time zone.
-func (o *rootOptions) today() time.Time {
-	return report.Date(o.env.Now().In(o.settings.Location()))
 }
 
 func (o *salonOptions) run(ctx context.Context, rng report.Range) error {
@@ -134,7 +129,7 @@ func (o *rootOptions) openDB(ctx context.Context, asOf *time.Time) (*queries.DB,
 	src, err := source.Attach(ctx, db, source.Options{
 		URI:       o.settings.Source,
 		Mode:      o.settings.S3Mode,
-		S3:        o.s3Options(),
+		S3:        o.settings.S3Options(o.env.Getenv),
 		CacheBase: o.settings.CacheDir,
 		AsOf:      asOf,
 		Log:       o.log,

@@ -27,7 +27,7 @@ func newSentCmd(root *rootOptions) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var p *mail.Period
 			if o.period != "" {
-				got, err := mail.ParseSentPeriod(o.period, o.today())
+				got, err := mail.ParseSentPeriod(o.period, o.settings.Today(o.env.Now()))
 				if err != nil {
 					return usagef("%s", err)
 				}
@@ -48,7 +48,7 @@ func (o *sentOptions) run(ctx context.Context, p *mail.Period) error {
 	if err != nil {
 		return err
 	}
-	root, err := storage.Open(ctx, uri, o.s3Options())
+	root, err := storage.Open(ctx, uri, o.settings.S3Options(o.env.Getenv))
 	if err != nil {
 		return fmt.Errorf("ledger: %w", err)
 	}

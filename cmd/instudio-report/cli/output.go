@@ -20,15 +20,7 @@ func (o *rootOptions) writeReports(ctx context.Context, reports []report.Report,
 }
 
 // writeOutput writes rendered output to stdout, or to outFile when given
-// ("-" is stdout). Nothing is written once ctx is cancelled, and a file is
-// written whole or not at all.
+// ("-" is stdout): whole or not at all, and nothing once ctx is cancelled.
 func (o *rootOptions) writeOutput(ctx context.Context, data []byte, outFile string) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if outFile == "" || outFile == "-" {
-		_, err := o.env.Stdout.Write(data)
-		return err
-	}
-	return storage.ReplaceFile(ctx, outFile, data)
+	return storage.WriteOutput(ctx, o.env.Stdout, outFile, data)
 }
