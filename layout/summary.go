@@ -71,6 +71,18 @@ func ImportSummary(dest string, res *ImportResult, dryRun bool, elapsed time.Dur
 	return b.String()
 }
 
+// LogAttrs are compact's result as slog key-value pairs, for the
+// structured record of the run.
+func (res *CompactResult) LogAttrs() []any {
+	return []any{"files_before", res.FilesBefore, "files_after", res.FilesAfter, "written", len(res.Outputs), "left_alone", len(res.LeftAlone)}
+}
+
+// LogAttrs are import-legacy's result as slog key-value pairs, for the
+// structured record of the run.
+func (res *ImportResult) LogAttrs() []any {
+	return []any{"imported", res.Imported, "already_imported", res.AlreadyImported, "files_written", len(res.Written), "left_alone", len(res.LeftAlone)}
+}
+
 // WriteLines lists what compact did, a line per file, as uri names them:
 // leftovers deleted, files written, files left alone.
 func (res *CompactResult) WriteLines(w io.Writer, uri func(key string) string, dryRun bool) {

@@ -8,6 +8,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+
+	"github.com/instudio/instudio-report/settings/xdg"
 )
 
 // Session is one run of the repl: the shell's options, where its input
@@ -25,6 +27,25 @@ type Session struct {
 	StartupFile string
 	// Banner is printed to Stderr when a terminal session starts.
 	Banner string
+}
+
+// TerminalMaxRows is how many rows of a result a terminal session prints
+// before it says how many it left out.
+const TerminalMaxRows = 40
+
+// Banner is the line a terminal session on source starts with.
+func Banner(source string) string {
+	return fmt.Sprintf("SQL on %s: views events and bookings. \".help\" for help, Ctrl-D to quit.", source)
+}
+
+// Files are a session's files in the XDG directories that getenv finds:
+// the history in the state directory, the start-up file replrc in the
+// config one. Either is "" when its directory cannot be found: then there
+// is no history, or no start-up file, and the session goes on.
+func Files(getenv func(string) string) (history, startup string) {
+	history, _ = xdg.Path(getenv, xdg.State, "history")
+	startup, _ = xdg.Path(getenv, xdg.Config, "replrc")
+	return history, startup
 }
 
 // RunSession runs s on conn. Outside a terminal, a session in which a

@@ -77,8 +77,7 @@ func (o *compactOptions) run(ctx context.Context, opt layout.CompactOptions) err
 	if err != nil {
 		return err
 	}
-	o.log.Debug("compact done", "source", root.String(), "before", opt.Before, "day", opt.Day, "dry_run", opt.DryRun,
-		"files_before", res.FilesBefore, "files_after", res.FilesAfter, "written", len(res.Outputs), "left_alone", len(res.LeftAlone))
+	o.log.Debug("compact done", append([]any{"source", root.String(), "before", opt.Before, "day", opt.Day, "dry_run", opt.DryRun}, res.LogAttrs()...)...)
 	if o.summaryWanted(ctx) {
 		fmt.Fprintln(o.env.Stderr, layout.CompactSummary(root.String(), res, opt.DryRun, o.env.Now().Sub(start)))
 	}

@@ -54,8 +54,7 @@ func (o *importLegacyOptions) run(ctx context.Context) error {
 		return err
 	}
 	res.WriteLines(o.env.Stdout, dest.URI, o.dryRun)
-	o.log.Debug("import-legacy done", "from", from.String(), "dest", dest.String(), "dry_run", o.dryRun,
-		"imported", res.Imported, "already_imported", res.AlreadyImported, "files_written", len(res.Written), "left_alone", len(res.LeftAlone))
+	o.log.Debug("import-legacy done", append([]any{"from", from.String(), "dest", dest.String(), "dry_run", o.dryRun}, res.LogAttrs()...)...)
 	if o.summaryWanted(ctx) {
 		fmt.Fprintln(o.env.Stderr, layout.ImportSummary(dest.String(), res, o.dryRun, o.env.Now().Sub(start)))
 	}

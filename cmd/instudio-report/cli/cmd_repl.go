@@ -11,13 +11,8 @@ import (
 	"github.com/instudio/instudio-report/cmd/internal/interrupts"
 	"github.com/instudio/instudio-report/output"
 	"github.com/instudio/instudio-report/queries"
-	"github.com/instudio/instudio-report/settings/xdg"
 	"github.com/instudio/instudio-report/sqlshell"
 )
-
-// replMaxRows is how many rows of a result a terminal session prints
-// before it says how many it left out.
-const replMaxRows = 40
 
 type replOptions struct {
 	*rootOptions
@@ -55,17 +50,14 @@ func (o *replOptions) run(ctx context.Context, db *queries.DB) error {
 		Options:  sqlshell.Options{Stdout: o.env.Stdout, Stderr: o.env.Stderr, Mode: string(o.format), Now: o.env.Now, NameFiles: db.NameFiles},
 		Stdin:    o.env.Stdin,
 		Terminal: o.stdinIsTerminal() && o.env.StdoutIsTerminal,
-		Banner:   fmt.Sprintf("SQL on %s: views events and bookings. \".help\" for help, Ctrl-D to quit.", o.settings.Source),
+		Banner:   sqlshell.Banner(o.settings.Source),
 	}
+	s.HistoryFile, s.StartupFile = sqlshell.Files(o.env.Getenv)
 	if s.Terminal {
 		taken, release := interrupts.Take(ctx)
 		defer release()
-		s.Interrupts, s.MaxRows = taken, replMaxRows
-		// No state directory: no history file, and the session goes on.
-		s.HistoryFile, _ = xdg.Path(o.env.Getenv, xdg.State, "history")
+		s.Interrupts, s.MaxRows = taken, sqlshell.TerminalMaxRows
 	}
-	// No config directory: no start-up file.
-	s.StartupFile, _ = xdg.Path(o.env.Getenv, xdg.Config, "replrc")
 	if err := sqlshell.RunSession(ctx, conn, s); err != nil {
 		return fmt.Errorf("repl: %w", err)
 	}
