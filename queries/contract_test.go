@@ -14,16 +14,16 @@ import (
 	"github.com/instudio/instudio-report/report"
 )
 
-// writeOther writes rows as bookings/dt=<day>/<name>.parquet, in the
-// schema of their Go type: bt.OtherProducer (INT32 ids, ms and ns units,
-// UTC adjustment flipped) or bt.NullableRow.
-func writeOther[T any](t *testing.T, dir, day, name string, rows []T) string {
+// writeOther writes a file of another producer, bt.OtherProducer's (INT32
+// ids, ms and ns units, UTC adjustment flipped) or bt.Nullable's, as
+// bookings/dt=<day>/<name>.parquet.
+func writeOther(t *testing.T, dir, day, name string, data []byte) string {
 	t.Helper()
 	path := filepath.Join(dir, "bookings", "dt="+day, name+".parquet")
 	if err := mkdirAll(filepath.Dir(path)); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(path, bt.Parquet(t, rows), 0o644); err != nil {
+	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return path
@@ -48,8 +48,8 @@ func TestMixedIdWidthsInEitherFileOrder(t *testing.T) {
 	for id := int64(1); id <= 60; id++ {
 		standard = append(standard, bt.Event(t, fmt.Sprintf("s%d", id), id, 5, booking.Pending, "2026-02-21 10:00", "2026-03-04 09:00"))
 	}
-	created := []bt.OtherProducer{{EventID: "o1", EventType: "created", OccurredAt: at("2026-02-21 10:00"), IngestedAt: at("2026-02-21 10:00"), BookingID: 501, BookingDate: at("2026-03-03 15:00"), Status: 1, SalonID: 5}}
-	canceled := []bt.OtherProducer{{EventID: "o2", EventType: "canceled", OccurredAt: at("2026-03-02 16:00"), IngestedAt: at("2026-03-02 16:00"), BookingID: 501, BookingDate: at("2026-03-03 15:00"), Status: 4, SalonID: 5}}
+	created := []booking.Event{{EventID: "o1", EventType: "created", OccurredAt: at("2026-02-21 10:00"), IngestedAt: at("2026-02-21 10:00"), BookingID: 501, BookingDate: at("2026-03-03 15:00"), Status: 1, SalonID: 5}}
+	canceled := []booking.Event{{EventID: "o2", EventType: "canceled", OccurredAt: at("2026-03-02 16:00"), IngestedAt: at("2026-03-02 16:00"), BookingID: 501, BookingDate: at("2026-03-03 15:00"), Status: 4, SalonID: 5}}
 
 	for _, tc := range []struct {
 		name, otherFile string
@@ -67,8 +67,8 @@ func TestMixedIdWidthsInEitherFileOrder(t *testing.T) {
 				files["z-wide"] = []booking.Event{bt.Event(t, "wide", 5_000_000_000, 5, booking.Pending, "2026-02-21 11:00", "2026-03-04 11:00")}
 			}
 			bt.WriteFiles(t, dir, files)
-			writeOther(t, dir, "2026-02-21", tc.otherFile, created)
-			writeOther(t, dir, "2026-03-02", tc.otherFile, canceled)
+			writeOther(t, dir, "2026-02-21", tc.otherFile, bt.OtherProducer(t, created))
+			writeOther(t, dir, "2026-03-02", tc.otherFile, bt.OtherProducer(t, canceled))
 			db := openFixture(t, dir, nil)
 			r := reports(t, db, "2026-03-01", "2026-03-08", queries.Salon{ID: 5})[0]
 			if r.Current.Counts != tc.want {
@@ -109,24 +109,19 @@ func TestRowsOutsideTheContractAreLeftOut(t *testing.T) {
 	}})
 	at := bt.Time(t, "2026-03-01 09:00")
 	date := bt.Time(t, "2026-03-03 09:00")
-	row := func(id string, b int64, st int32) bt.NullableRow {
-		return bt.NullableRow{EventID: &id, EventType: "created", OccurredAt: at, IngestedAt: at, BookingID: &b, BookingDate: &date, Status: &st, SalonID: booking.Ptr(int64(7))}
+	row := func(id string, b int64, st booking.Status, null ...string) bt.NullRow {
+		return bt.NullRow{Event: booking.Event{EventID: id, EventType: "created", OccurredAt: at, IngestedAt: at, BookingID: b, BookingDate: date, Status: st, SalonID: 7}, Null: null}
 	}
-	nullBooking := row("n1", 0, 1)
-	nullBooking.BookingID = nil
-	nullDate := row("n2", 8, 1)
-	nullDate.BookingDate = nil
-	nullEvent := row("", 9, 1)
-	nullEvent.EventID = nil
-	nullStatus := row("n3", 6, 1)
-	nullStatus.Status = nil
-	nullSalon := row("n4", 10, 1)
-	nullSalon.SalonID = nil
+	nullBooking := row("n1", 0, 1, "booking_id")
+	nullDate := row("n2", 8, 1, "booking_date")
+	nullEvent := row("", 9, 1, "event_id")
+	nullStatus := row("n3", 6, 1, "status")
+	nullSalon := row("n4", 10, 1, "salon_id")
 	later := row("n5", 1, 9)
 	later.OccurredAt = bt.Time(t, "2026-03-02 09:00")
-	bad := writeOther(t, dir, "2026-03-01", "b-bad", []bt.NullableRow{
+	bad := writeOther(t, dir, "2026-03-01", "b-bad", bt.Nullable(t, []bt.NullRow{
 		row("x4", 4, 0), row("x5", 5, 9), nullStatus, nullBooking, nullDate, nullEvent, later, nullSalon,
-	})
+	}))
 
 	db := openFixture(t, dir, nil)
 	r := reports(t, db, "2026-03-03", "2026-03-04", queries.Salon{ID: 7})[0]

@@ -16,13 +16,13 @@ func TestReadersAcceptTimestampEncodings(t *testing.T) {
 	at := func(s string) time.Time { return bt.Time(t, s) }
 	// bt.OtherProducer: ms and ns units, the UTC adjustment flipped
 	// (booking_date adjusted, occurred_at not), 32-bit ids.
-	other := []bt.OtherProducer{
+	other := []booking.Event{
 		{EventID: "o1", EventType: "created", OccurredAt: at("2026-02-20 10:00"), IngestedAt: at("2026-02-20 10:00"), BookingID: 501, BookingDate: at("2026-03-03 15:00"), Status: 1, SalonID: 5},
 		{EventID: "o2", EventType: "canceled", OccurredAt: at("2026-03-02 16:00"), IngestedAt: at("2026-03-02 16:00"), BookingID: 501, BookingDate: at("2026-03-03 15:00"), Status: 4, SalonID: 5},
 	}
 	// The file of the other producer sorts first, so DuckDB meets its
 	// schema before the standard one.
-	writeOther(t, dir, "2026-02-20", "a-other", other)
+	writeOther(t, dir, "2026-02-20", "a-other", bt.OtherProducer(t, other))
 	bt.WriteFiles(t, dir, map[string][]booking.Event{"b-standard": {
 		bt.Event(t, "s1", 502, 5, booking.Pending, "2026-02-21 10:00", "2026-03-04 09:00"),
 	}})

@@ -2,6 +2,9 @@ package bookingtest
 
 import (
 	"bytes"
+	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -47,57 +50,147 @@ func Parquet[T any](t testing.TB, rows []T) []byte {
 	return buf.Bytes()
 }
 
-// OtherProducer is a row of the 13 event columns written the way other
-// producers and legacy files do: millisecond and nanosecond units, the UTC
-// adjustment flipped (booking_date adjusted, occurred_at not), 32-bit ids,
-// a 64-bit status.
-type OtherProducer struct {
-	EventID     string    `parquet:"event_id"`
-	EventType   string    `parquet:"event_type"`
-	OccurredAt  time.Time `parquet:"occurred_at,timestamp(millisecond:local)"`
-	IngestedAt  time.Time `parquet:"ingested_at,timestamp(nanosecond:utc)"`
-	BookingID   int32     `parquet:"booking_id"`
-	BookingDate time.Time `parquet:"booking_date,timestamp(millisecond:utc)"`
-	Status      int64     `parquet:"status"`
-	UserID      *int32    `parquet:"user_id,optional"`
-	SalonID     int32     `parquet:"salon_id"`
-	EmployeeID  *int32    `parquet:"employee_id,optional"`
-	PaymentID   *int32    `parquet:"payment_id,optional"`
-	Service     *string   `parquet:"service,optional"`
-	AmountCents *int32    `parquet:"amount_cents,optional"`
-}
-
-// AsOther is e in the other producer's encoding (ids narrowed to int32).
-func AsOther(e booking.Event) OtherProducer {
-	i32 := func(p *int64) *int32 {
-		if p == nil {
-			return nil
+// OtherProducer is events as a file of the layout's columns
+// (booking.Columns, in their order) written the way other producers and
+// legacy files do: each integer in the other width than the layout's
+// writer gives it (32-bit ids, a 64-bit status), the timestamps in
+// milliseconds and nanoseconds in turn, the UTC adjustment flipped on the
+// millisecond ones (occurred_at not adjusted, booking_date adjusted).
+func OtherProducer(t testing.TB, events []booking.Event) []byte {
+	t.Helper()
+	times := 0
+	typ := rowType(func(c booking.Column, f reflect.StructField) (reflect.Type, string) {
+		tag := c.Name
+		if c.Nullable {
+			tag += ",optional"
 		}
-		v := int32(*p)
-		return &v
+		switch c.Kind {
+		case booking.KindInt:
+			width := reflect.TypeFor[int32]()
+			if c.Written == parquet.Int32 {
+				width = reflect.TypeFor[int64]()
+			}
+			if c.Nullable {
+				return reflect.PointerTo(width), tag
+			}
+			return width, tag
+		case booking.KindTime:
+			unit, adjusted := "millisecond", !strings.Contains(f.Tag.Get("parquet"), ":utc")
+			if times++; times%2 == 0 {
+				unit, adjusted = "nanosecond", !adjusted
+			}
+			zone := map[bool]string{true: "utc", false: "local"}[adjusted]
+			return f.Type, tag + ",timestamp(" + unit + ":" + zone + ")"
+		}
+		return f.Type, tag
+	})
+	rows := make([]reflect.Value, len(events))
+	for i, e := range events {
+		rows[i] = fill(typ, e, nil)
 	}
-	return OtherProducer{
-		EventID: e.EventID, EventType: e.EventType, OccurredAt: e.OccurredAt, IngestedAt: e.IngestedAt,
-		BookingID: int32(e.BookingID), BookingDate: e.BookingDate, Status: int64(e.Status),
-		UserID: i32(e.UserID), SalonID: int32(e.SalonID), EmployeeID: i32(e.EmployeeID),
-		PaymentID: i32(e.PaymentID), Service: e.Service, AmountCents: i32(e.AmountCents),
-	}
+	return writeRows(t, typ, rows)
 }
 
-// NullableRow is a row as a careless producer writes it: the layout's
-// types, but any required column may be null and status may be anything.
-type NullableRow struct {
-	EventID     *string    `parquet:"event_id,optional"`
-	EventType   string     `parquet:"event_type"`
-	OccurredAt  time.Time  `parquet:"occurred_at,timestamp(microsecond:utc)"`
-	IngestedAt  time.Time  `parquet:"ingested_at,timestamp(microsecond:utc)"`
-	BookingID   *int64     `parquet:"booking_id,optional"`
-	BookingDate *time.Time `parquet:"booking_date,optional,timestamp(microsecond:local)"`
-	Status      *int32     `parquet:"status,optional"`
-	UserID      *int64     `parquet:"user_id,optional"`
-	SalonID     *int64     `parquet:"salon_id,optional"`
-	EmployeeID  *int64     `parquet:"employee_id,optional"`
-	PaymentID   *int64     `parquet:"payment_id,optional"`
-	Service     *string    `parquet:"service,optional"`
-	AmountCents *int64     `parquet:"amount_cents,optional"`
+// NullRow is an event as a careless producer writes it: the layout's
+// types, but the columns named in Null are null, whether or not the
+// layout allows it, and status may be anything.
+type NullRow struct {
+	booking.Event
+	Null []string
+}
+
+// Nullable is rows as a file of the layout's columns (booking.Columns, in
+// their order, encoded as booking.Event is), every one optional, each
+// row's Null columns null.
+func Nullable(t testing.TB, rows []NullRow) []byte {
+	t.Helper()
+	typ := rowType(func(c booking.Column, f reflect.StructField) (reflect.Type, string) {
+		tag := strings.Replace(f.Tag.Get("parquet"), ",optional", "", 1)
+		name, rest, _ := strings.Cut(tag, ",")
+		if rest != "" {
+			rest = "," + rest
+		}
+		if f.Type.Kind() == reflect.Pointer {
+			return f.Type, name + ",optional" + rest
+		}
+		return reflect.PointerTo(f.Type), name + ",optional" + rest
+	})
+	values := make([]reflect.Value, len(rows))
+	for i, r := range rows {
+		for _, name := range r.Null {
+			if _, ok := booking.ColumnNamed(name); !ok {
+				t.Fatalf("nullable: no column %s", name)
+			}
+		}
+		values[i] = fill(typ, r.Event, r.Null)
+	}
+	return writeRows(t, typ, values)
+}
+
+// rowType is a struct with a field per column of booking.Columns, in
+// their order, each of the Go type and parquet tag that field gives it
+// from the column and booking.Event's field of that column.
+func rowType(field func(c booking.Column, f reflect.StructField) (reflect.Type, string)) reflect.Type {
+	fields := make([]reflect.StructField, len(booking.Columns))
+	for i, c := range booking.Columns {
+		f := eventField(c.Name)
+		typ, tag := field(c, f)
+		fields[i] = reflect.StructField{Name: f.Name, Type: typ, Tag: reflect.StructTag(`parquet:"` + tag + `"`)}
+	}
+	return reflect.StructOf(fields)
+}
+
+// eventField is booking.Event's field of the column name.
+func eventField(name string) reflect.StructField {
+	for _, f := range reflect.VisibleFields(reflect.TypeFor[booking.Event]()) {
+		if tag, _, _ := strings.Cut(f.Tag.Get("parquet"), ","); tag == name {
+			return f
+		}
+	}
+	panic("bookingtest: booking.Event has no field for column " + name)
+}
+
+// fill is e as a row of typ (a rowType), each value converted to its
+// field's type, and the columns in null left null.
+func fill(typ reflect.Type, e booking.Event, null []string) reflect.Value {
+	row := reflect.New(typ).Elem()
+	ev := reflect.ValueOf(e)
+	for i, c := range booking.Columns {
+		if slices.Contains(null, c.Name) {
+			continue
+		}
+		v := ev.FieldByName(typ.Field(i).Name)
+		if v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				continue
+			}
+			v = v.Elem()
+		}
+		dst := row.Field(i)
+		if dst.Kind() == reflect.Pointer {
+			p := reflect.New(dst.Type().Elem())
+			p.Elem().Set(v.Convert(dst.Type().Elem()))
+			dst.Set(p)
+		} else {
+			dst.Set(v.Convert(dst.Type()))
+		}
+	}
+	return row
+}
+
+// writeRows writes rows of typ as a Parquet file with parquet-go's
+// defaults (no compression).
+func writeRows(t testing.TB, typ reflect.Type, rows []reflect.Value) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w := parquet.NewWriter(&buf, parquet.SchemaOf(reflect.New(typ).Elem().Interface()))
+	for _, r := range rows {
+		if err := w.Write(r.Interface()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

@@ -162,7 +162,7 @@ func TestBadSources(t *testing.T) {
 			source: func(t *testing.T, src string) {
 				good(t, src)
 				bt.WriteFiles(t, src, map[string][]booking.Event{"wide": {bt.Event(t, "wa", 3_000_000_000, 1, booking.Pending, "2026-03-01 10:00", "2026-03-04 10:00")}})
-				writeRaw(t, src, "bookings/dt=2026-03-01/a-legacy.parquet", bt.Parquet(t, []bt.OtherProducer{{EventID: "4a", EventType: "created", OccurredAt: at(t, "2026-03-01 09:00"), IngestedAt: at(t, "2026-03-01 09:00"), BookingID: 4, BookingDate: at(t, "2026-03-04 09:00"), Status: 1, SalonID: 1}}))
+				writeRaw(t, src, "bookings/dt=2026-03-01/a-legacy.parquet", bt.OtherProducer(t, []booking.Event{{EventID: "4a", EventType: "created", OccurredAt: at(t, "2026-03-01 09:00"), IngestedAt: at(t, "2026-03-01 09:00"), BookingID: 4, BookingDate: at(t, "2026-03-04 09:00"), Status: 1, SalonID: 1}}))
 			},
 			want: &counts{Bookings: 5, Pending: 3, Completed: 1, Canceled: 1},
 		},
@@ -172,9 +172,9 @@ func TestBadSources(t *testing.T) {
 			name: "invalid status",
 			source: func(t *testing.T, src string) {
 				good(t, src)
-				writeRaw(t, src, "bookings/dt=2026-03-01/z-bad.parquet", bt.Parquet(t, []bt.NullableRow{
-					nullable(t, "4a", 4, 1, ptr[int32](9)),
-					nullable(t, "5a", 5, 1, nil),
+				writeRaw(t, src, "bookings/dt=2026-03-01/z-bad.parquet", bt.Nullable(t, []bt.NullRow{
+					nullable(t, "4a", 4, 1, 9),
+					nullable(t, "5a", 5, 1, 0, "status"),
 				}))
 			},
 			stderr: "instudio-report: warning: left out 2 rows of these salons' bookings that break the data contract, first in SRC/bookings/dt=2026-03-01/z-bad.parquet (status 9 is outside 1..5)\n",
@@ -187,13 +187,10 @@ func TestBadSources(t *testing.T) {
 			name: "null ids",
 			source: func(t *testing.T, src string) {
 				good(t, src)
-				noEvent := nullable(t, "", 4, 1, ptr[int32](1))
-				noEvent.EventID = nil
-				noDate := nullable(t, "5a", 5, 1, ptr[int32](1))
-				noDate.BookingDate = nil
-				noBooking := nullable(t, "6a", 6, 1, ptr[int32](1))
-				noBooking.BookingID = nil
-				writeRaw(t, src, "bookings/dt=2026-03-01/z-bad.parquet", bt.Parquet(t, []bt.NullableRow{noEvent, noDate, noBooking}))
+				noEvent := nullable(t, "", 4, 1, 1, "event_id")
+				noDate := nullable(t, "5a", 5, 1, 1, "booking_date")
+				noBooking := nullable(t, "6a", 6, 1, 1, "booking_id")
+				writeRaw(t, src, "bookings/dt=2026-03-01/z-bad.parquet", bt.Nullable(t, []bt.NullRow{noEvent, noDate, noBooking}))
 			},
 			stderr: "instudio-report: warning: left out 3 rows of these salons' bookings that break the data contract, first in SRC/bookings/dt=2026-03-01/z-bad.parquet (event_id is null)\n",
 			want:   &counts{Bookings: 3, Pending: 1, Completed: 1, Canceled: 1},
@@ -317,13 +314,14 @@ func stringSalon(t *testing.T, e booking.Event) []byte {
 	return bt.Variant(t, []booking.Event{e}, salon, nil)
 }
 
-// nullable is a created event of booking b at salon, booked 03-04 09:00.
-func nullable(t *testing.T, id string, b, salon int64, status *int32) bt.NullableRow {
-	return bt.NullableRow{
-		EventID: &id, EventType: "created",
+// nullable is a created event of booking b at salon, booked 03-04 09:00,
+// with the columns null left null.
+func nullable(t *testing.T, id string, b, salon int64, status booking.Status, null ...string) bt.NullRow {
+	return bt.NullRow{Event: booking.Event{
+		EventID: id, EventType: "created",
 		OccurredAt: at(t, "2026-03-01 09:00"), IngestedAt: at(t, "2026-03-01 09:00"),
-		BookingID: &b, BookingDate: ptr(at(t, "2026-03-04 09:00")), Status: status, SalonID: &salon,
-	}
+		BookingID: b, BookingDate: at(t, "2026-03-04 09:00"), Status: status, SalonID: salon,
+	}, Null: null}
 }
 
 // matches compares stderr with the expected text; an expectation that does
