@@ -171,9 +171,14 @@ func applyMoves(ctx context.Context, db *queries.DB, root storage.Root, keys []s
 		log.Debug("moves index", "source", root.String(), "covered_files", 0)
 		return nil
 	}
-	m := &queries.Moves{Covered: make(map[string]bool, len(covered)), Salons: make(map[int64][]int64, len(idx.Moves))}
+	m := &queries.Moves{Covered: make(map[string]bool, len(covered)), Salons: make(map[int64][]int64, len(idx.Moves)), Ranges: make(map[string]queries.FileRange, len(covered))}
 	for key := range covered {
 		m.Covered[pathOf(key)] = true
+	}
+	for _, f := range idx.Files {
+		if covered[f.Key] {
+			m.Ranges[pathOf(f.Key)] = queries.FileRange{SalonMin: f.SalonMin, SalonMax: f.SalonMax, BookingMin: f.BookingMin, BookingMax: f.BookingMax}
+		}
 	}
 	for _, mv := range idx.Moves {
 		m.Salons[mv.BookingID] = mv.Salons
