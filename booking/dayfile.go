@@ -10,6 +10,7 @@ import (
 	"io"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,8 +26,9 @@ type DayFile struct {
 	Prefix string
 	// Day is the dt= partition the file goes in.
 	Day string
-	// Label starts the file's name; the hash of Hashed follows it.
-	Label string
+	// Label starts the file's name; the hash of Hashed follows it, then
+	// Suffix.
+	Label, Suffix string
 	// Hashed are the lines whose SHA-256 names the file, each hashed with
 	// a newline after it: what makes a retry of the same work find the
 	// same key (ingest: the event ids; legacy and compaction: the input
@@ -49,6 +51,10 @@ type DayFile struct {
 	SalonRowGroups int64
 	// Metadata is key-value metadata of the file (name, value).
 	Metadata [][2]string
+
+	// sorted, when set (SplitAtSalons), is the file's events already in
+	// f.Order: a part of a larger sorted run.
+	sorted []ref
 }
 
 // Order is how a DayFile sorts its events. Both orders sort by
@@ -76,7 +82,7 @@ func (f *DayFile) Name() string {
 		io.WriteString(h, l)
 		io.WriteString(h, "\n")
 	}
-	return f.Label + hex.EncodeToString(h.Sum(nil))[:f.HashLen]
+	return f.Label + hex.EncodeToString(h.Sum(nil))[:f.HashLen] + f.Suffix
 }
 
 // Key is the file's storage key: <prefix>/dt=<day>/<name>.parquet.
@@ -87,6 +93,9 @@ func (f *DayFile) Key() string {
 
 // Rows is how many events the file holds.
 func (f *DayFile) Rows() int {
+	if f.sorted != nil {
+		return len(f.sorted)
+	}
 	n := 0
 	for _, p := range f.Parts {
 		n += len(p)
@@ -105,11 +114,70 @@ func (f *DayFile) Encode() ([]byte, error) {
 	for _, kv := range f.Metadata {
 		opts = append(opts, parquet.KeyValueMetadata(kv[0], kv[1]))
 	}
+	refs := f.sorted
+	if refs == nil {
+		refs = sortedRefs(f.Parts, f.Order)
+	}
 	var buf bytes.Buffer
-	if err := writeRefs(&buf, f.Parts, sortedRefs(f.Parts, f.Order), f.SalonRowGroups, opts...); err != nil {
+	if err := writeRefs(&buf, f.Parts, refs, f.SalonRowGroups, opts...); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// SplitAtSalons sorts the file's events once and cuts them, where the salon
+// changes, into about rows/minRows files of at least minRows events each,
+// so that each file holds a range of salons: a report on one salon then
+// reads one of them rather than the footers and row groups of all (the
+// files a reader may skip are told by the moves index, layout/moves.go).
+// Fewer than 2*minRows events, or minRows <= 0, give f alone. A cut falls
+// only between two salons, never between the copies of one event (which
+// sit together in both orders), and leaves the last file at least half
+// the others' size. Each file keeps f's day, label, hash lines and
+// metadata; its Suffix ends in PartSuffix(i, n), and (name, value) pairs from meta,
+// called with the file's position, are added to its metadata.
+func (f *DayFile) SplitAtSalons(minRows int64, meta func(i, n int) [][2]string) []*DayFile {
+	rows := int64(f.Rows())
+	if minRows <= 0 || rows < 2*minRows {
+		return []*DayFile{f}
+	}
+	refs := sortedRefs(f.Parts, f.Order)
+	n := rows / minRows
+	target := (rows + n - 1) / n
+	at := func(i int) *Event { return &f.Parts[refs[i].part][refs[i].row] }
+	var cuts []int // the first index of every file but the first
+	start := 0
+	for i := 1; i < len(refs); i++ {
+		if int64(i-start) < target || int64(len(refs)-i) < target/2 {
+			continue
+		}
+		if a, b := at(i-1), at(i); a.SalonID != b.SalonID && a.EventID != b.EventID {
+			cuts = append(cuts, i)
+			start = i
+		}
+	}
+	if len(cuts) == 0 {
+		return []*DayFile{f}
+	}
+	bounds := append(append([]int{0}, cuts...), len(refs))
+	out := make([]*DayFile, len(bounds)-1)
+	for i := range out {
+		p := *f
+		p.sorted = refs[bounds[i]:bounds[i+1]]
+		p.Suffix = f.Suffix + PartSuffix(i+1, len(out))
+		if meta != nil {
+			p.Metadata = append(slices.Clip(f.Metadata), meta(i+1, len(out))...)
+		}
+		out[i] = &p
+	}
+	return out
+}
+
+// PartSuffix ends the name of file i (1-based) of n that SplitAtSalons
+// cut: "-p<i>of<n>", i padded with zeros to n's width so that the files
+// sort in their order.
+func PartSuffix(i, n int) string {
+	return fmt.Sprintf("-p%0*dof%d", len(strconv.Itoa(n)), i, n)
 }
 
 // writeRefs encodes the events refs point at, in that order. With

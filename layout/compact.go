@@ -28,8 +28,18 @@ import (
 // events, and at MaxRowGroupRows events at most: a salon's rows share
 // their row groups with few other salons whether the platform has 40
 // salons or 4,000, and what a report reads follows its salon's size.
+//
+// An output of more than 2*DefaultPartRows events is also cut, where the
+// salon changes, into files of at least DefaultPartRows events each (the
+// -p<i>of<n> files of one output): a file then holds a range of salons over
+// the output's days, and the moves index records each file's range of
+// salons and bookings, so that a report on one salon opens one file of
+// each output instead of all of them (over S3 every footer is a request
+// and about a kilobyte per row group, and at 400 salons the footers were
+// half of what a one-salon report moved; bench/NOTES.md).
 const (
 	DefaultTargetRows = 1_000_000
+	DefaultPartRows   = 128 * 1024
 	MinRowGroupRows   = 4 * 1024
 	MaxRowGroupRows   = 64 * 1024
 )
@@ -47,7 +57,9 @@ type CompactOptions struct {
 	// TargetRows closes an output file once it holds this many events
 	// (default DefaultTargetRows); RowGroupRows fixes the size of its row
 	// groups (default: closed at a change of salon, see MinRowGroupRows).
-	TargetRows, RowGroupRows int64
+	// PartRows cuts an output into files of a range of salons each, of at
+	// least this many events (default DefaultPartRows; negative: never).
+	TargetRows, RowGroupRows, PartRows int64
 	// DryRun reads and plans but writes and deletes nothing.
 	DryRun bool
 	// Progress, when set, is told how many of the input files have been
@@ -55,10 +67,12 @@ type CompactOptions struct {
 	Progress func(done, total int)
 }
 
-// Output is one file that compaction wrote (or would write).
+// Output is one file that compaction wrote (or would write): the output of
+// a group of Inputs files, or its Part (1-based) of Parts, cut at salons.
 type Output struct {
 	Key          string
 	Inputs       int
+	Part, Parts  int
 	Rows         int64
 	FirstDay     string
 	LastDay      string
@@ -153,23 +167,33 @@ func Compact(ctx context.Context, root storage.Root, opt CompactOptions) (*Compa
 	if opt.DryRun {
 		res.FilesAfter = res.FilesBefore - len(res.Leftovers)
 		for _, o := range res.Outputs {
-			res.FilesAfter += 1 - o.Inputs
+			res.FilesAfter++
+			if o.Part <= 1 {
+				res.FilesAfter -= o.Inputs
+			}
 		}
 	}
 	return res, nil
 }
 
 // Candidates are the files that Compact with opt would read, in key order:
-// the files of the days in scope, except compacted files that are full.
+// the files of the days in scope, except compacted files that are full and
+// the parts of an output that a killed run did not finish (its inputs are
+// all still there, and the run that plans them again writes the same
+// parts).
 func Candidates(files []File, opt CompactOptions) []File {
 	target := opt.TargetRows
 	if target <= 0 {
 		target = DefaultTargetRows
 	}
+	keys := make(map[string]bool, len(files))
+	for _, f := range files {
+		keys[f.Key] = true
+	}
 	var out []File
 	for _, f := range files {
 		inScope := f.Day == opt.Day || (opt.Day == "" && f.Day < opt.Before)
-		if inScope && !(f.Compacted && f.Rows >= target) {
+		if inScope && !(f.Compacted && f.Rows >= target) && allParts(f, keys) {
 			out = append(out, f)
 		}
 	}
@@ -178,12 +202,19 @@ func Candidates(files []File, opt CompactOptions) []File {
 
 // findLeftovers returns the files that some compacted file lists as its
 // inputs, with the same size: a run was killed between writing that file
-// and deleting them. Only compacted files whose day range holds another
-// file are opened, which in the steady state is none.
+// and deleting them. A file cut at salons vouches for its inputs only when
+// every part of its output is there: a run killed between two parts has
+// deleted no input, and the rerun writes the missing parts. Only compacted
+// files whose day range holds another file are opened, which in the steady
+// state is none.
 func findLeftovers(ctx context.Context, root storage.Root, files []File) ([]File, error) {
+	keys := make(map[string]bool, len(files))
+	for _, f := range files {
+		keys[f.Key] = true
+	}
 	var out []File
 	for _, o := range files {
-		if !o.Compacted {
+		if !o.Compacted || !allParts(o, keys) {
 			continue
 		}
 		overlap := false
@@ -211,6 +242,38 @@ func findLeftovers(ctx context.Context, root storage.Root, files []File) ([]File
 		}
 	}
 	return out, nil
+}
+
+// onlyParts tells whether group is exactly the parts of one earlier
+// output: rewriting them would write the same events again under another
+// name, as a group of a single file would.
+func onlyParts(group []File) bool {
+	if len(group) == 0 {
+		return false
+	}
+	f := group[0]
+	if f.Parts == 0 || len(group) != f.Parts {
+		return false
+	}
+	keys := make(map[string]bool, len(group))
+	for _, g := range group {
+		keys[g.Key] = true
+	}
+	return allParts(f, keys)
+}
+
+// allParts tells whether every part of f's output is among keys.
+func allParts(f File, keys map[string]bool) bool {
+	if f.Parts == 0 {
+		return true
+	}
+	stem := strings.TrimSuffix(f.Key, booking.PartSuffix(f.Part, f.Parts)+".parquet")
+	for i := 1; i <= f.Parts; i++ {
+		if !keys[stem+booking.PartSuffix(i, f.Parts)+".parquet"] {
+			return false
+		}
+	}
+	return true
 }
 
 // compactedInputs reads the input list of a compacted file.
@@ -354,24 +417,39 @@ func (c *compactor) run(ctx context.Context, cands []File) error {
 	return c.flush(ctx, group, parts, rows)
 }
 
-// flush writes one group as a sorted file, then deletes its inputs.
+// flush writes one group as a sorted file (or its files cut at salons),
+// then deletes its inputs.
 func (c *compactor) flush(ctx context.Context, group []File, parts [][]booking.Event, rows int64) error {
-	if len(group) < 2 {
+	if len(group) < 2 || onlyParts(group) {
 		return nil
 	}
 	f, first, last := outputFile(group, parts, rows, c.opt.RowGroupRows)
-	key := f.Key()
-	out := Output{Key: key, Inputs: len(group), Rows: rows, FirstDay: first, LastDay: last}
+	partRows := c.opt.PartRows
+	if partRows == 0 {
+		partRows = DefaultPartRows
+	}
+	files := f.SplitAtSalons(partRows, nil)
+	var written []Output
+	for i, pf := range files {
+		out := Output{Key: pf.Key(), Inputs: len(group), Rows: int64(pf.Rows()), FirstDay: first, LastDay: last}
+		if len(files) > 1 {
+			out.Part, out.Parts = i+1, len(files)
+		}
+		if !c.opt.DryRun {
+			_, created, _, err := pf.Write(ctx, c.root.Create)
+			if err != nil {
+				c.res.Outputs = append(c.res.Outputs, written...)
+				return fmt.Errorf("compact: %w", err)
+			}
+			out.AlreadyThere = !created
+		}
+		written = append(written, out)
+	}
+	c.res.Outputs = append(c.res.Outputs, written...)
 	if c.opt.DryRun {
-		c.res.Outputs = append(c.res.Outputs, out)
 		return nil
 	}
-	_, created, _, err := f.Write(ctx, c.root.Create)
-	if err != nil {
-		return fmt.Errorf("compact: %w", err)
-	}
-	out.AlreadyThere = !created
-	c.res.Outputs = append(c.res.Outputs, out)
+	key := files[len(files)-1].Key()
 	keys := make([]string, len(group))
 	for i, f := range group {
 		keys[i] = f.Key

@@ -258,13 +258,15 @@ func TestCompactLeavesUnfaithfulFilesAlone(t *testing.T) {
 
 func TestTwoCompactionsAtOnce(t *testing.T) {
 	for name, newRoot := range roots {
-		t.Run(name, func(t *testing.T) { twoCompactionsAtOnce(t, newRoot) })
+		t.Run(name, func(t *testing.T) { twoCompactionsAtOnce(t, newRoot, 0) })
+		// Groups of 4 and 5 rows cut into files of 2 rows or more.
+		t.Run(name+"/cut at salons", func(t *testing.T) { twoCompactionsAtOnce(t, newRoot, 2) })
 	}
 }
 
-func twoCompactionsAtOnce(t *testing.T, newRoot rootFactory) {
+func twoCompactionsAtOnce(t *testing.T, newRoot rootFactory, partRows int64) {
 	ctx := context.Background()
-	opt := layout.CompactOptions{Before: "2026-03-09", TargetRows: 4}
+	opt := layout.CompactOptions{Before: "2026-03-09", TargetRows: 4, PartRows: partRows}
 	clean, _ := newRoot(t)
 	writeCompactFixture(t, clean)
 	if _, err := layout.Compact(ctx, clean, opt); err != nil {
@@ -296,5 +298,90 @@ func twoCompactionsAtOnce(t *testing.T, newRoot rootFactory) {
 	}
 	if got := snapshot(t, dir); got != before {
 		t.Errorf("queries changed")
+	}
+}
+
+// An output cut at salons is several files, written one after the other
+// before any input is deleted: a run killed between them has deleted
+// nothing, and the rerun must neither take the first part for a finished
+// output (and delete the inputs the missing part still needs) nor leave a
+// different set of files than an uninterrupted run.
+func TestCompactCutAtSalonsKilledThenRerun(t *testing.T) {
+	// One group of the five files of 03-01..03-03, 9 rows. PartRows 4:
+	// 9/4 = 2 files of at least ceil(9/2) = 5 rows, cut where the salon
+	// changes: salon 1's 7 rows (e1 e1 e4 e4 e3 e5 e7), then salon 2's 2
+	// (e2 e6); the last file may be half the size of the others.
+	opt := layout.CompactOptions{Before: "2026-03-09", PartRows: 4}
+	cases := []struct {
+		name            string
+		creates, delete int
+	}{
+		{"after the first part", 1, -1},
+		{"after both parts", 2, 0},
+		{"after two of five deletes", 2, 2},
+	}
+	for name, newRoot := range roots {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			clean, cleanDir := newRoot(t)
+			writeCompactFixture(t, clean)
+			before := snapshot(t, cleanDir)
+			res, err := layout.Compact(ctx, clean, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Outputs) != 2 || res.Outputs[0].Rows != 7 || res.Outputs[1].Rows != 2 || res.Outputs[1].Part != 2 || res.Outputs[1].Parts != 2 {
+				t.Fatalf("outputs = %+v, want parts 1 and 2 of 7 and 2 rows", res.Outputs)
+			}
+			keys := bookingKeys(t, clean)
+			part := regexp.MustCompile(`^bookings/dt=2026-03-01/compact-to-2026-03-03-n9-[0-9a-f]{16}-p[12]of2\.parquet$`)
+			if len(keys) != 4 || !part.MatchString(keys[0]) || !part.MatchString(keys[1]) {
+				t.Fatalf("files after = %q, want the two parts, yesterday and today", keys)
+			}
+			if got := snapshot(t, cleanDir); got != before {
+				t.Errorf("queries changed:\nbefore:\n%s\nafter:\n%s", before, got)
+			}
+			want := fileSet(t, clean)
+			// Nothing new: the two parts are one earlier output, not a
+			// group to write again.
+			again, err := layout.Compact(ctx, clean, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(again.Outputs) != 0 || again.Deleted != 0 || !maps.Equal(fileSet(t, clean), want) {
+				t.Errorf("second run changed something: %+v", again)
+			}
+			// ...and check does not count them as small files to merge.
+			h, err := layout.Check(ctx, clean, layout.CheckOptions{Now: fixtureNow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if h.SmallFiles != 0 {
+				t.Errorf("check counts %d small files, want 0 (the parts of one output)", h.SmallFiles)
+			}
+
+			for _, c := range cases {
+				t.Run(c.name, func(t *testing.T) {
+					root, dir := newRoot(t)
+					writeCompactFixture(t, root)
+					killed := &failingRoot{Root: root, creates: c.creates, delete: c.delete}
+					if _, err := layout.Compact(ctx, killed, opt); !errors.Is(err, errKilled) {
+						t.Fatalf("compact error = %v, want the injected kill", err)
+					}
+					if got := snapshot(t, dir); got != before {
+						t.Errorf("queries changed after the kill:\nbefore:\n%s\nafter:\n%s", before, got)
+					}
+					if _, err := layout.Compact(ctx, root, opt); err != nil {
+						t.Fatal(err)
+					}
+					if got := fileSet(t, root); !maps.Equal(got, want) {
+						t.Errorf("files after the rerun:\n%v\nwant (uninterrupted run):\n%v", got, want)
+					}
+					if got := snapshot(t, dir); got != before {
+						t.Errorf("queries changed after the rerun:\nbefore:\n%s\nafter:\n%s", before, got)
+					}
+				})
+			}
+		})
 	}
 }

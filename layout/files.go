@@ -23,16 +23,20 @@ type File struct {
 	// file, which holds one day, and the last day of its inputs for a
 	// compacted file.
 	Until string
-	// Compacted marks a file written by Compact; Rows is then its number of
-	// events, read from its name.
-	Compacted bool
-	Rows      int64
+	// Compacted marks a file written by Compact; Rows is then the number
+	// of events of its output, read from its name: of the file, or of all
+	// the Parts of a group that compaction cut at salons, of which the
+	// file is Part (1-based; 0 when it is the output alone).
+	Compacted   bool
+	Rows        int64
+	Part, Parts int
 }
 
 // compactedName is the name Compact gives its output: the last day it
 // holds, its row count, and a hash of the exact set of inputs, so that two
-// runs over the same inputs write the same name.
-var compactedName = regexp.MustCompile(`^compact-to-(\d{4}-\d{2}-\d{2})-n(\d+)-([0-9a-f]{16})\.parquet$`)
+// runs over the same inputs write the same name; an output cut into files
+// of a range of salons each ends in -p<i>of<n>.
+var compactedName = regexp.MustCompile(`^compact-to-(\d{4}-\d{2}-\d{2})-n(\d+)-([0-9a-f]{16})(?:-p(\d+)of([1-9]\d*))?\.parquet$`)
 
 var layoutKey = regexp.MustCompile(`^` + booking.Prefix + `/dt=(\d{4}-\d{2}-\d{2})/([^/]+\.parquet)$`)
 
@@ -48,11 +52,20 @@ func parseFile(o storage.Object) (File, bool) {
 	f := File{Object: o, Day: m[1], Until: m[1]}
 	if c := compactedName.FindStringSubmatch(m[2]); c != nil && c[1] >= m[1] {
 		rows, err := strconv.ParseInt(c[2], 10, 64)
-		if err == nil {
-			f.Compacted, f.Until, f.Rows = true, c[1], rows
+		part, _ := strconv.Atoi(c[4])
+		parts, _ := strconv.Atoi(c[5])
+		if err == nil && part <= parts && (part > 0) == (parts > 0) {
+			f.Compacted, f.Until, f.Rows, f.Part, f.Parts = true, c[1], rows, part, parts
 		}
 	}
 	return f, true
+}
+
+// IsCompacted tells whether key is a file that Compact wrote: a file that
+// a moves index may cover, and that a report on a few salons may skip.
+func IsCompacted(key string) bool {
+	f, ok := parseFile(storage.Object{Key: key})
+	return ok && f.Compacted
 }
 
 // ListFiles lists the booking files of root, sorted by key.

@@ -51,10 +51,18 @@ type MovesIndex struct {
 	Moves []Move `json:"moves"`
 }
 
-// IndexedFile is one file a moves index covers.
+// IndexedFile is one file a moves index covers, with the smallest and
+// largest salon_id and booking_id of its rows: a report on a few salons
+// skips the files whose salon range holds none of them (compaction cuts
+// its outputs at salons for this), and the check for moves into those
+// salons skips the files whose booking range holds none of its bookings.
 type IndexedFile struct {
-	Key  string `json:"key"`
-	Size int64  `json:"size"`
+	Key        string `json:"key"`
+	Size       int64  `json:"size"`
+	SalonMin   int64  `json:"salon_min"`
+	SalonMax   int64  `json:"salon_max"`
+	BookingMin int64  `json:"booking_min"`
+	BookingMax int64  `json:"booking_max"`
 }
 
 // Move is a booking seen at more than one salon.
@@ -63,12 +71,16 @@ type Move struct {
 	Salons    []int64 `json:"salons"`
 }
 
-const movesVersion = 1
+// movesVersion 2 added the files' ranges; a reader passes over an index of
+// another version (and scans), and compaction writes the new one beside it.
+const movesVersion = 2
 
-// movesKey names the index of a set of files by a hash of their keys and
-// sizes: the same set always gets the same name, so a rerun writes nothing.
+// movesKey names the index of a set of files by a hash of the index's
+// version and the files' keys and sizes: the same set always gets the same
+// name, so a rerun writes nothing.
 func movesKey(files []IndexedFile) string {
 	h := sha256.New()
+	fmt.Fprintf(h, "v%d\n", movesVersion)
 	for _, f := range files {
 		fmt.Fprintf(h, "%s\t%d\n", f.Key, f.Size)
 	}
@@ -136,7 +148,8 @@ func buildMovesIndex(ctx context.Context, root storage.Root, files []IndexedFile
 	cols := columnsNamed("booking_id", "salon_id")
 	first := map[int64]int64{}  // booking → the first salon seen
 	more := map[int64][]int64{} // booking → every salon, when more than one
-	for _, f := range files {
+	for i := range files {
+		f := &files[i]
 		data, err := readObject(ctx, root, f.Key)
 		if err != nil {
 			return nil, err
@@ -145,7 +158,12 @@ func buildMovesIndex(ctx context.Context, root storage.Root, files []IndexedFile
 		if err != nil {
 			return nil, fmt.Errorf("moves index: %w", err)
 		}
-		for _, e := range rows {
+		for j, e := range rows {
+			if j == 0 {
+				f.SalonMin, f.SalonMax, f.BookingMin, f.BookingMax = e.SalonID, e.SalonID, e.BookingID, e.BookingID
+			}
+			f.SalonMin, f.SalonMax = min(f.SalonMin, e.SalonID), max(f.SalonMax, e.SalonID)
+			f.BookingMin, f.BookingMax = min(f.BookingMin, e.BookingID), max(f.BookingMax, e.BookingID)
 			s, ok := first[e.BookingID]
 			switch {
 			case !ok:

@@ -95,8 +95,11 @@ func (res *CompactResult) WriteLines(w io.Writer, uri func(key string) string, d
 	}
 	for _, out := range res.Outputs {
 		note := ""
+		if out.Parts > 0 {
+			note = fmt.Sprintf(" (part %d of %d)", out.Part, out.Parts)
+		}
 		if out.AlreadyThere {
-			note = " (already there)"
+			note += " (already there)"
 		}
 		fmt.Fprintf(w, "%s %s: %d events from %d files, %s to %s%s\n", verb, uri(out.Key), out.Rows, out.Inputs, out.FirstDay, out.LastDay, note)
 	}

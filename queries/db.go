@@ -258,6 +258,7 @@ func (d *DB) Attach(ctx context.Context, src Source, asOf *time.Time) error {
 		args []any
 	}{
 		{"set files", "SET VARIABLE instudio_files = $1::VARCHAR[]", []any{literalPaths(append([]string{schemaFile}, files...))}},
+		{"set scope files", "SET VARIABLE instudio_scope_files = getvariable('instudio_files')", nil},
 		{"set as-of", "SET VARIABLE instudio_as_of = $1::TIMESTAMP", []any{asOfArg}},
 		{"create events view", Query("events_view"), nil},
 		{"create bookings view", Query("bookings_view"), nil},
@@ -372,10 +373,19 @@ func (d *DB) scope(ctx context.Context, salonIDs []int64) error {
 		d.scopeIDs = slices.Clone(salonIDs)
 		return nil
 	}
+	// With the index, the covered files that hold none of these salons
+	// are not opened (over S3: not a request).
+	if err := d.setScopeFiles(ctx, d.moves.filesOfSalons(salonIDs)); err != nil {
+		return err
+	}
 	if err := d.execRead(ctx, Query("scope_rows"), salonIDs); err != nil {
 		return d.readError(err)
 	}
 	if err := d.scopeMovedWithIndex(ctx, salonIDs); err != nil {
+		return err
+	}
+	movedSalons, err := d.int64s(ctx, "SELECT DISTINCT salon_id FROM scope_moved WHERE salon_id IS NOT NULL")
+	if err != nil {
 		return err
 	}
 	var moved int64
@@ -383,6 +393,9 @@ func (d *DB) scope(ctx context.Context, salonIDs []int64) error {
 		return fmt.Errorf("scope: %s", firstLine(err))
 	}
 	if moved > 0 {
+		if err := d.setScopeFiles(ctx, d.moves.filesOfSalons(movedSalons)); err != nil {
+			return err
+		}
 		if err := d.execRead(ctx, Query("scope_moved_rows"), salonIDs); err != nil {
 			return d.readError(err)
 		}

@@ -18,6 +18,26 @@ type Moves struct {
 	// Salons maps each booking seen at more than one salon among the
 	// covered files to those salons.
 	Salons map[int64][]int64
+	// Ranges are the covered files' ranges of salon_id and booking_id
+	// (every row of the file is inside both), by file; a covered file
+	// without one is read as if no range ruled it out.
+	Ranges map[string]FileRange
+}
+
+// FileRange is the smallest and largest salon_id and booking_id of a file.
+type FileRange struct {
+	SalonMin, SalonMax, BookingMin, BookingMax int64
+}
+
+// holdsSalon tells whether a file of range r (ok: a range is known) may hold
+// a row at one of salons.
+func holdsSalon(r FileRange, ok bool, salons []int64) bool {
+	return !ok || slices.ContainsFunc(salons, func(s int64) bool { return s >= r.SalonMin && s <= r.SalonMax })
+}
+
+// holdsBooking tells whether a file of range r may hold one of bookings.
+func holdsBooking(r FileRange, ok bool, bookings []int64) bool {
+	return !ok || slices.ContainsFunc(bookings, func(b int64) bool { return b >= r.BookingMin && b <= r.BookingMax })
 }
 
 // UseMoves lets the reports of this session use m, until the next Attach.
@@ -53,15 +73,39 @@ func (d *DB) UseMoves(ctx context.Context, m *Moves) error {
 			return fmt.Errorf("%s: %s", s.what, firstLine(err))
 		}
 	}
-	d.moves = &movesState{covered: covered, salons: m.Salons, anyUncovered: len(uncovered) > 0}
+	d.moves = &movesState{covered: covered, uncovered: uncovered, salons: m.Salons, ranges: m.Ranges}
 	return nil
 }
 
 // movesState is a moves index as the session uses it.
 type movesState struct {
-	covered      []string
-	salons       map[int64][]int64
-	anyUncovered bool
+	covered, uncovered []string
+	salons             map[int64][]int64
+	ranges             map[string]FileRange
+}
+
+// filesOfSalons are the files that may hold rows at one of salons: every
+// file the index does not cover, and the covered files whose salon range
+// holds one of them.
+func (m *movesState) filesOfSalons(salons []int64) []string {
+	out := slices.Clone(m.uncovered)
+	for _, f := range m.covered {
+		r, ok := m.ranges[f]
+		if holdsSalon(r, ok, salons) {
+			out = append(out, f)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// setScopeFiles points scope_rows.sql and scope_moved_rows.sql at files.
+func (d *DB) setScopeFiles(ctx context.Context, files []string) error {
+	_, err := d.conn.ExecContext(ctx, "SET VARIABLE instudio_scope_files = $1::VARCHAR[]", literalPaths(append([]string{d.schemaFile}, files...)))
+	if err != nil {
+		return fmt.Errorf("scope: %s", firstLine(err))
+	}
+	return nil
 }
 
 // scopeMovedWithIndex fills scope_moved, the (booking, salon) pairs of the
@@ -69,8 +113,9 @@ type movesState struct {
 // the covered files and from the other files themselves.
 func (d *DB) scopeMovedWithIndex(ctx context.Context, salonIDs []int64) error {
 	m := d.moves
+	anyUncovered := len(m.uncovered) > 0
 	// The files the index does not cover are read as without an index.
-	if m.anyUncovered {
+	if anyUncovered {
 		if err := d.execRead(ctx, Query("scope_moves_uncovered"), salonIDs); err != nil {
 			return d.readError(err)
 		}
@@ -101,19 +146,52 @@ WHERE booking_id IN (SELECT booking_id FROM scope_rows)`, bookings, salons)
 	}
 	// The bookings that only the uncovered files hold here may have rows
 	// at other salons in the covered files.
-	if m.anyUncovered {
+	// Only the covered files whose booking range holds one of them are
+	// read for that: booking ids grow with time, so the bookings new in
+	// the recent batch files are in no covered file's range.
+	if anyUncovered {
 		if err := d.execRead(ctx, Query("scope_moves_candidates"), m.covered); err != nil {
 			return fmt.Errorf("scope: %s", firstLine(err))
 		}
-		var only int64
-		if err := d.conn.QueryRowContext(ctx, "SELECT count(*) FROM scope_candidates").Scan(&only); err != nil {
-			return fmt.Errorf("scope: %s", firstLine(err))
+		candidates, err := d.int64s(ctx, "SELECT booking_id FROM scope_candidates")
+		if err != nil {
+			return err
 		}
-		if only > 0 {
+		var read []string
+		for _, f := range m.covered {
+			if r, ok := m.ranges[f]; len(candidates) > 0 && holdsBooking(r, ok, candidates) {
+				read = append(read, f)
+			}
+		}
+		if len(read) > 0 {
+			if _, err := d.conn.ExecContext(ctx, "SET VARIABLE instudio_covered = $1::VARCHAR[]", literalPaths(append([]string{d.schemaFile}, read...))); err != nil {
+				return fmt.Errorf("scope: %s", firstLine(err))
+			}
 			if err := d.execRead(ctx, Query("scope_moves_covered"), salonIDs); err != nil {
 				return d.readError(err)
 			}
 		}
 	}
 	return nil
+}
+
+// int64s runs a query of one BIGINT column.
+func (d *DB) int64s(ctx context.Context, query string) ([]int64, error) {
+	rows, err := d.conn.QueryContext(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("scope: %s", firstLine(err))
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var v int64
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("scope: %s", firstLine(err))
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("scope: %s", firstLine(err))
+	}
+	return out, nil
 }

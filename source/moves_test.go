@@ -25,7 +25,7 @@ var movesSalonSets = [][]int64{{1}, {2}, {3}, {1, 2}, {2, 3}}
 // movesReports are the reports of the last week of March 10 for each
 // salon set, read through source.Attach (which uses the moves index) or
 // straight from the files, which scans every file for moved bookings.
-func movesReports(t *testing.T, dir string, withIndex bool) (out [][]report.Report, log string) {
+func movesReports(t *testing.T, dir string, withIndex bool, sets [][]int64) (out [][]report.Report, log string) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := queries.Open(ctx, queries.Options{Threads: 2})
@@ -43,7 +43,7 @@ func movesReports(t *testing.T, dir string, withIndex bool) (out [][]report.Repo
 		t.Fatal(err)
 	}
 	from, to := bt.Time(t, "2026-03-08 00:00"), bt.Time(t, "2026-03-15 00:00")
-	for _, ids := range movesSalonSets {
+	for _, ids := range sets {
 		var salons []queries.Salon
 		for _, id := range ids {
 			salons = append(salons, queries.Salon{ID: id})
@@ -63,11 +63,16 @@ var coveredFiles = regexp.MustCompile(`msg="moves index" .*covered_files=(\d+)`)
 // and says how many files the index covered.
 func checkSameAsScan(t *testing.T, state, dir string) (covered string, got [][]report.Report) {
 	t.Helper()
-	got, log := movesReports(t, dir, true)
-	want, _ := movesReports(t, dir, false)
+	return checkSetsSameAsScan(t, state, dir, movesSalonSets)
+}
+
+func checkSetsSameAsScan(t *testing.T, state, dir string, sets [][]int64) (covered string, got [][]report.Report) {
+	t.Helper()
+	got, log := movesReports(t, dir, true, sets)
+	want, _ := movesReports(t, dir, false, sets)
 	for i := range want {
 		if !reflect.DeepEqual(got[i], want[i]) {
-			t.Errorf("%s: salons %v through the index differ from the scan:\n%+v\nscan:\n%+v", state, movesSalonSets[i], got[i], want[i])
+			t.Errorf("%s: salons %v through the index differ from the scan:\n%+v\nscan:\n%+v", state, sets[i], got[i], want[i])
 		}
 	}
 	m := coveredFiles.FindStringSubmatch(log)
@@ -186,5 +191,96 @@ func TestMovesIndexSameAsScan(t *testing.T) {
 	}
 	if n, _ := checkSameAsScan(t, "no index", dir); n != "0" {
 		t.Errorf("no index: %s files covered, want 0", n)
+	}
+}
+
+// Compaction cuts its output at salons, and the index records each file's
+// range of salons and bookings: a report opens only the files that may
+// hold its salons' rows (and, for a booking that moved, the rows at its
+// other salons). The reports equal the scan's, and a file that no report
+// on salons 1 to 3 needs is never opened: overwritten with garbage of the
+// same size (so the index still covers it), those reports are unchanged,
+// while salon 4's, which needs it, fails.
+func TestSalonRangeFilesSameAsScan(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	ev := bt.Event
+	const day = "2026-03-10 10:00"
+	bt.WriteFiles(t, dir, map[string][]booking.Event{
+		"b1": {
+			ev(t, "e1", 10, 1, booking.Pending, "2026-03-01 09:00", day),
+			ev(t, "e2", 20, 2, booking.Pending, "2026-03-01 10:00", day),
+			ev(t, "e3", 30, 3, booking.Pending, "2026-03-01 11:00", day),
+			ev(t, "e4", 40, 4, booking.Pending, "2026-03-01 12:00", day),
+		},
+		"b2": {
+			ev(t, "e5", 10, 1, booking.Confirmed, "2026-03-02 09:00", day),
+			// 20 moves from salon 2 to 3 inside the compacted days.
+			ev(t, "e6", 20, 3, booking.Confirmed, "2026-03-02 10:00", day),
+			ev(t, "e7", 40, 4, booking.Canceled, "2026-03-02 12:00", day),
+			ev(t, "e8", 50, 2, booking.Pending, "2026-03-02 13:00", day),
+		},
+	})
+	// By hand: one group of 8 rows, PartRows 2: 8/2 = 4 files of at least
+	// 2 rows, cut at each salon: (s1: 10 10) (s2: 20 50) (s3: 20 30)
+	// (s4: 40 40).
+	res, err := layout.Compact(ctx, &storage.Dir{Path: dir}, layout.CompactOptions{Before: "2026-03-04", PartRows: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Outputs) != 4 || res.Moves != 1 {
+		t.Fatalf("compact: %d files and %d moves, want 4 and 1 (booking 20)", len(res.Outputs), res.Moves)
+	}
+	// After the index, as batch files: 30 comes to salon 1 from salon 3
+	// (its rows at salon 3 are in the third file, whose booking range,
+	// 20 to 30, holds it), and 60 is a new booking of salon 2, in no
+	// compacted file's range.
+	bt.WriteFiles(t, dir, map[string][]booking.Event{"b3": {
+		ev(t, "e9", 30, 1, booking.Confirmed, "2026-03-05 09:00", day),
+		ev(t, "e10", 60, 2, booking.Pending, "2026-03-05 10:00", day),
+	}})
+	sets := [][]int64{{1}, {2}, {3}, {1, 2}}
+	if n, got := checkSetsSameAsScan(t, "salon-range files", dir, sets); n != "4" {
+		t.Errorf("the index covers %s files, want the 4 compacted ones", n)
+	} else {
+		// By hand, salon 1: 10 confirmed, and 30, confirmed after its move;
+		// salon 2: 50 and 60 pending (20 moved to salon 3).
+		if c := got[0][0].Current.Counts; c != (report.Counts{Bookings: 2, Confirmed: 2}) {
+			t.Errorf("salon 1: %+v, want bookings 10 and 30, confirmed", c)
+		}
+		if c := got[1][0].Current.Counts; c != (report.Counts{Bookings: 2, Pending: 2}) {
+			t.Errorf("salon 2: %+v, want bookings 50 and 60, pending", c)
+		}
+	}
+	want, _ := movesReports(t, dir, true, sets)
+
+	var salon4 string
+	for _, o := range res.Outputs {
+		if o.Part == 4 {
+			salon4 = filepath.Join(dir, filepath.FromSlash(o.Key))
+		}
+	}
+	info, err := os.Stat(salon4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(salon4, bytes.Repeat([]byte{'x'}, int(info.Size())), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := movesReports(t, dir, true, sets)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("with salon 4's file unreadable, the reports on salons 1 to 3 changed:\n%+v\nwant:\n%+v", got, want)
+	}
+	db, err := queries.Open(ctx, queries.Options{Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := source.Attach(ctx, db, source.Options{URI: dir}); err != nil {
+		t.Fatal(err)
+	}
+	from, to := bt.Time(t, "2026-03-08 00:00"), bt.Time(t, "2026-03-15 00:00")
+	if _, err := db.Reports(ctx, queries.ReportRequest{Salons: []queries.Salon{{ID: 4}}, From: from, To: to}); err == nil {
+		t.Errorf("salon 4's report did not read its file (garbage now)")
 	}
 }

@@ -117,6 +117,7 @@ func run() error {
 		args []any
 	}{
 		{"SET VARIABLE instudio_files = $1::VARCHAR[]", []any{files}},
+		{"SET VARIABLE instudio_scope_files = getvariable('instudio_files')", nil},
 		{"SET VARIABLE instudio_as_of = $1::TIMESTAMP", []any{nil}},
 		{queries.Query("events_view"), nil},
 		{queries.Query("bookings_view"), nil},

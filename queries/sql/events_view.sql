@@ -1,7 +1,7 @@
 -- name: events_view
 -- params: none; reads the session variables instudio_files (VARCHAR[], the
 --         Parquet files of the source, sorted by name) and instudio_as_of
---         (TIMESTAMP or NULL).
+--         (TIMESTAMP or NULL); instudio_scope_files is read by scope_rows.sql.
 --
 -- stored_rows is every stored row, typed as docs/design.md says: producers differ
 -- in how they encode ids (INT32 or INT64) and timestamps (UTC-adjusted or
@@ -9,6 +9,10 @@
 -- TimeZone=UTC makes TIMESTAMPTZ read as UTC wall time. Each row keeps the
 -- file and the row number it came from, so that copies of one event can be
 -- told apart.
+--
+-- rows_of(files) is the same over some of the files only: a report on a
+-- few salons reads the files a moves index does not rule out
+-- (instudio_scope_files, set by queries.DB; scope_rows.sql).
 --
 -- breaks_contract says why a row breaks docs/design.md's contract (NULL when it
 -- does not): such rows are left out of every view, and counted by
@@ -35,7 +39,7 @@ CREATE OR REPLACE TEMP MACRO utc_wall_time(ts) AS
         ELSE CAST(CAST(ts AS TIMESTAMPTZ) AS TIMESTAMP)
     END;
 
-CREATE OR REPLACE TEMP VIEW stored_rows AS
+CREATE OR REPLACE TEMP MACRO rows_of(files) AS TABLE
 SELECT
     CAST(event_id     AS VARCHAR)   AS event_id,
     CAST(event_type   AS VARCHAR)   AS event_type,
@@ -52,7 +56,10 @@ SELECT
     CAST(amount_cents AS BIGINT)    AS amount_cents,
     filename                        AS source_file,
     file_row_number                 AS source_row
-FROM read_parquet(getvariable('instudio_files'), file_row_number = true);
+FROM read_parquet(files, file_row_number = true);
+
+CREATE OR REPLACE TEMP VIEW stored_rows AS
+SELECT * FROM rows_of(getvariable('instudio_files'));
 
 CREATE OR REPLACE TEMP MACRO breaks_contract(event_id, occurred_at, ingested_at, booking_id, salon_id, booking_date, status) AS
     CASE

@@ -1,5 +1,7 @@
 -- name: scope_moved_rows
--- params: $1 salon ids (BIGINT[]); reads stored_rows and scope_moved.
+-- params: $1 salon ids (BIGINT[]); reads scope_moved and rows_of over
+--         instudio_scope_files (as scope_rows.sql; with a moves index, the
+--         files that may hold the salons of scope_moved).
 --
 -- Adds to scope_rows the rows that its bookings have elsewhere (at another
 -- salon, or with no salon), with the same columns as scope_rows.sql.
@@ -12,7 +14,7 @@ INSERT INTO scope_rows
 SELECT
     event_id, occurred_at, ingested_at, booking_id, booking_date, status,
     user_id, salon_id, employee_id, amount_cents, source_file, source_row
-FROM stored_rows
+FROM rows_of(getvariable('instudio_scope_files'))
 WHERE salon_id IN (SELECT salon_id FROM scope_moved)
   AND booking_id IN (SELECT booking_id FROM scope_moved)
   AND NOT list_contains($1::BIGINT[], salon_id)
@@ -20,6 +22,6 @@ UNION ALL
 SELECT
     event_id, occurred_at, ingested_at, booking_id, booking_date, status,
     user_id, salon_id, employee_id, amount_cents, source_file, source_row
-FROM stored_rows
+FROM rows_of(getvariable('instudio_scope_files'))
 WHERE salon_id IS NULL
   AND booking_id IN (SELECT booking_id FROM scope_moved WHERE salon_id IS NULL);

@@ -1,5 +1,7 @@
 -- name: scope_rows
--- params: $1 salon ids (BIGINT[]); reads stored_rows (events_view.sql).
+-- params: $1 salon ids (BIGINT[]); reads rows_of (events_view.sql) over the
+--         session variable instudio_scope_files: every file, or those that
+--         a moves index does not rule out for these salons (queries/moves.go).
 --
 -- The first of the three steps that read the rows of a report's bookings
 -- from the files once per report run (see DB.scope): every stored row at
@@ -25,5 +27,5 @@ CREATE OR REPLACE TEMP TABLE scope_rows AS
 SELECT
     event_id, occurred_at, ingested_at, booking_id, booking_date, status,
     user_id, salon_id, employee_id, amount_cents, source_file, source_row
-FROM stored_rows
+FROM rows_of(getvariable('instudio_scope_files'))
 WHERE salon_id IN (SELECT unnest($1::BIGINT[]));
