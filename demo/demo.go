@@ -144,11 +144,25 @@ const (
 	lapseAfterDays = 60
 )
 
-// Batch is one file of the demo data set.
+// Batch is one file of the demo data set: its key, its events in the
+// order generated, and the layout's day file that writes them.
 type Batch struct {
 	Key    string
 	Events []booking.Event
+	file   *booking.DayFile
 }
+
+// newBatch is the events of day as the file named name. The file is a
+// booking.DayFile, as ingest's batches are, so it is sorted and encoded
+// as theirs; its name is the demo's own (no hash), which a rerun finds
+// again.
+func newBatch(day, name string, events []booking.Event) Batch {
+	f := &booking.DayFile{Day: day, Label: name, Parts: [][]booking.Event{events}, Order: booking.ByEventID}
+	return Batch{Key: f.Key(), Events: events, file: f}
+}
+
+// File is the day file that writes the batch.
+func (b Batch) File() *booking.DayFile { return b.file }
 
 // maxLeadDays bounds how many days before its appointment day a booking's
 // first event can occur (the longest lead time is 42 days). Once the
@@ -635,7 +649,7 @@ func (g *generator) flushDay(day int64) error {
 	if g.perFile {
 		for _, e := range events {
 			name := e.IngestedAt.Format("2006-01-02T15-04-05") + "_" + e.EventID
-			if err := g.write(Batch{Key: booking.Key(e.Day(), name), Events: []booking.Event{e}}); err != nil {
+			if err := g.write(newBatch(e.Day(), name, []booking.Event{e})); err != nil {
 				return err
 			}
 		}
@@ -648,7 +662,7 @@ func (g *generator) flushDay(day int64) error {
 		for n < len(events) && events[n].IngestedAt.Truncate(6*time.Hour).Equal(block) {
 			n++
 		}
-		b := Batch{Key: booking.Key(events[0].Day(), "demo-"+block.Format("20060102T15")), Events: events[:n:n]}
+		b := newBatch(events[0].Day(), "demo-"+block.Format("20060102T15"), events[:n:n])
 		if err := g.write(b); err != nil {
 			return err
 		}

@@ -2,11 +2,15 @@ package demo_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
+	"io/fs"
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -53,8 +57,8 @@ func TestSameSeedSameData(t *testing.T) {
 	}
 	// And the same bytes on disk.
 	for i := range ba {
-		da, _ := booking.EncodeParquet(ba[i].Events)
-		db, _ := booking.EncodeParquet(bb[i].Events)
+		da, _ := ba[i].File().Encode()
+		db, _ := bb[i].File().Encode()
 		if ba[i].Key != bb[i].Key || !bytes.Equal(da, db) {
 			t.Fatalf("batch %d differs: %s vs %s", i, ba[i].Key, bb[i].Key)
 		}
@@ -361,4 +365,92 @@ func TestVisitsAreSpacedOut(t *testing.T) {
 	if gaps < 1000 || close*200 > gaps {
 		t.Errorf("%d of %d gaps between a client's visits are under 3 days, want under 0.5%%", close, gaps)
 	}
+}
+
+// Demo files are the layout's day files, as ingest writes its batches:
+// under the demo's own names, each sorted by salon, booking and
+// occurred_at (ties by event_id) rather than in the order generated, and
+// holding every event of its batch.
+func TestFilesAreDayFiles(t *testing.T) {
+	dir := &memRoot{files: map[string][]byte{}}
+	opt := options()
+	opt.Days = 10
+	if _, err := demo.Write(context.Background(), dir, opt, false, nil); err != nil {
+		t.Fatal(err)
+	}
+	bs := batches(t, opt)
+	if len(bs) == 0 || len(dir.files) != len(bs)+1 { // + the stamp
+		t.Fatalf("%d files for %d batches", len(dir.files), len(bs))
+	}
+	unordered := 0
+	for _, b := range bs {
+		data, ok := dir.files[b.Key]
+		if !ok || !strings.HasPrefix(b.Key, "bookings/dt=") || !strings.Contains(b.Key, "/demo-") {
+			t.Fatalf("no file %s", b.Key)
+		}
+		got, err := booking.ReadParquet(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.IsSortedFunc(got, func(a, b booking.Event) int {
+			if c := cmp.Compare(a.SalonID, b.SalonID); c != 0 {
+				return c
+			}
+			if c := cmp.Compare(a.BookingID, b.BookingID); c != 0 {
+				return c
+			}
+			if c := a.OccurredAt.Compare(b.OccurredAt); c != 0 {
+				return c
+			}
+			return strings.Compare(a.EventID, b.EventID)
+		}) {
+			t.Errorf("%s is not sorted by salon, booking, occurred_at", b.Key)
+		}
+		ids := func(es []booking.Event) []string {
+			var out []string
+			for _, e := range es {
+				out = append(out, fmt.Sprint(e.EventID, e.IngestedAt.UnixMicro()))
+			}
+			slices.Sort(out)
+			return out
+		}
+		if !slices.Equal(ids(got), ids(b.Events)) {
+			t.Errorf("%s holds other events than its batch", b.Key)
+		}
+		if !slices.EqualFunc(got, b.Events, func(x, y booking.Event) bool { return x.EventID == y.EventID }) {
+			unordered++
+		}
+	}
+	// Generated in ingestion order, most files are reordered.
+	if unordered == 0 {
+		t.Error("every file is in the order generated")
+	}
+}
+
+// memRoot is a demo.Root in memory.
+type memRoot struct {
+	mu    sync.Mutex
+	files map[string][]byte
+}
+
+func (m *memRoot) String() string { return "mem" }
+
+func (m *memRoot) Read(_ context.Context, key string) ([]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	data, ok := m.files[key]
+	if !ok {
+		return nil, fs.ErrNotExist
+	}
+	return data, nil
+}
+
+func (m *memRoot) Create(_ context.Context, key string, data []byte) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.files[key]; ok {
+		return false, nil
+	}
+	m.files[key] = data
+	return true, nil
 }

@@ -13,8 +13,6 @@ import (
 	"time"
 
 	"golang.org/x/sync/errgroup"
-
-	"github.com/instudio/instudio-report/booking"
 )
 
 // Root is where the data set is written: the part of storage.Root that
@@ -120,11 +118,7 @@ func Write(ctx context.Context, root Root, opt Options, force bool, progress fun
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	err := Generate(gctx, opt, func(b Batch) error {
 		g.Go(func() error {
-			data, err := booking.EncodeParquet(b.Events)
-			if err != nil {
-				return fmt.Errorf("%s: %w", b.Key, err)
-			}
-			created, err := root.Create(gctx, b.Key, data)
+			_, created, _, err := b.File().Write(gctx, root.Create)
 			if err != nil {
 				return err
 			}
