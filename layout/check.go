@@ -73,9 +73,10 @@ func Check(ctx context.Context, root storage.Root, opt CheckOptions) (*Health, e
 		return nil, err
 	}
 	h.Files = len(files)
-	h.SmallFiles = len(Candidates(files, CompactOptions{Before: DefaultBefore(opt.Now)}))
-	if h.SmallFiles == 1 {
-		h.SmallFiles = 0 // a single file is never rewritten
+	cands := Candidates(files, CompactOptions{Before: DefaultBefore(opt.Now)})
+	h.SmallFiles = len(cands)
+	if h.SmallFiles == 1 || onlyParts(cands) {
+		h.SmallFiles = 0 // a single file, or the parts of one output, is never rewritten
 	}
 
 	rejected, err := root.List(ctx, booking.RejectedPrefix+"/")

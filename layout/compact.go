@@ -248,6 +248,9 @@ func findLeftovers(ctx context.Context, root storage.Root, files []File) ([]File
 // output: rewriting them would write the same events again under another
 // name, as a group of a single file would.
 func onlyParts(group []File) bool {
+	if len(group) == 0 {
+		return false
+	}
 	f := group[0]
 	if f.Parts == 0 || len(group) != f.Parts {
 		return false

@@ -351,6 +351,14 @@ func TestCompactCutAtSalonsKilledThenRerun(t *testing.T) {
 			if len(again.Outputs) != 0 || again.Deleted != 0 || !maps.Equal(fileSet(t, clean), want) {
 				t.Errorf("second run changed something: %+v", again)
 			}
+			// ...and check does not count them as small files to merge.
+			h, err := layout.Check(ctx, clean, layout.CheckOptions{Now: fixtureNow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if h.SmallFiles != 0 {
+				t.Errorf("check counts %d small files, want 0 (the parts of one output)", h.SmallFiles)
+			}
 
 			for _, c := range cases {
 				t.Run(c.name, func(t *testing.T) {

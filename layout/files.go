@@ -61,6 +61,13 @@ func parseFile(o storage.Object) (File, bool) {
 	return f, true
 }
 
+// IsCompacted tells whether key is a file that Compact wrote: a file that
+// a moves index may cover, and that a report on a few salons may skip.
+func IsCompacted(key string) bool {
+	f, ok := parseFile(storage.Object{Key: key})
+	return ok && f.Compacted
+}
+
 // ListFiles lists the booking files of root, sorted by key.
 func ListFiles(ctx context.Context, root storage.Root) ([]File, error) {
 	objs, err := root.List(ctx, booking.Prefix+"/")

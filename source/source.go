@@ -247,9 +247,11 @@ func s3Source(ctx context.Context, db *queries.DB, root *storage.S3, opt Options
 //   - a cache that holds nearly everything (at most 1/autoCacheShare of
 //     the bytes to fetch: a few new batch files) is the cheaper read
 //     whatever the layout;
-//   - many files (batch files, not compacted) cost httpfs a request per
-//     file per run: over autoHTTPFSMaxFiles, the cache, which fetches each
-//     once, in parallel;
+//   - many batch files cost httpfs requests per file per run (every
+//     report opens every batch file, which holds every salon): over
+//     autoHTTPFSMaxFiles of them, the cache, which fetches each once, in
+//     parallel. Compacted files do not count: a report opens only the few
+//     whose salon range holds its salons (the moves index's ranges);
 //   - otherwise (a compacted layout and a cold or stale cache) httpfs,
 //     which moves the salon's share rather than the whole lake.
 //
@@ -267,21 +269,36 @@ func chooseCache(root *storage.S3, opt Options, objs []storage.Object) bool {
 	if opt.CacheBase == "" {
 		return false
 	}
-	missing, missingBytes := layout.CacheMissing(layout.CacheDir(root, opt.CacheBase), objs)
-	var total int64
+	c := autoChoice(layout.CacheDir(root, opt.CacheBase), objs)
+	opt.Log.Debug("s3 auto", "source", root.String(), "choice", c.mode, "why", c.why, "files", len(objs), "batch_files", c.batch,
+		"bytes", c.total, "cache_missing", c.missing, "cache_missing_bytes", c.missingBytes)
+	return c.mode == ModeCache
+}
+
+// autoWeighed is auto mode's choice over a listing and a cache directory,
+// with what it weighed.
+type autoWeighed struct {
+	mode, why           string
+	batch, missing      int
+	total, missingBytes int64
+}
+
+func autoChoice(cacheDir string, objs []storage.Object) autoWeighed {
+	c := autoWeighed{mode: ModeHTTPFS, why: "few batch files and a cold or stale cache: httpfs reads the salons' share"}
+	c.missing, c.missingBytes = layout.CacheMissing(cacheDir, objs)
 	for _, o := range objs {
-		total += o.Size
+		c.total += o.Size
+		if !layout.IsCompacted(o.Key) {
+			c.batch++
+		}
 	}
-	choice, why := ModeHTTPFS, "few files and a cold or stale cache: httpfs reads the salons' share"
 	switch {
-	case missingBytes*autoCacheShare <= total:
-		choice, why = ModeCache, "the cache holds nearly everything"
-	case len(objs) > autoHTTPFSMaxFiles:
-		choice, why = ModeCache, "many files: httpfs would pay requests per file on every run"
+	case c.missingBytes*autoCacheShare <= c.total:
+		c.mode, c.why = ModeCache, "the cache holds nearly everything"
+	case c.batch > autoHTTPFSMaxFiles:
+		c.mode, c.why = ModeCache, "many batch files: httpfs would pay requests per file on every run"
 	}
-	opt.Log.Debug("s3 auto", "source", root.String(), "choice", choice, "why", why, "files", len(objs),
-		"bytes", total, "cache_missing", missing, "cache_missing_bytes", missingBytes)
-	return choice == ModeCache
+	return c
 }
 
 // installRetry is how long auto mode trusts a failed httpfs install: on
