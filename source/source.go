@@ -148,6 +148,7 @@ func useMoves(ctx context.Context, db *queries.DB, root storage.Root, src querie
 			byKey[o.Key] = file{s.Result.Files[i], o.Size}
 		}
 		indexes = s.Result.Moves
+		root = s.MovesRoot() // the synced copies, without a GET
 	default:
 		return nil
 	}
