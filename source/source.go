@@ -177,7 +177,7 @@ func applyMoves(ctx context.Context, db *queries.DB, root storage.Root, keys []s
 		m.Covered[pathOf(key)] = true
 	}
 	for _, f := range idx.Files {
-		if covered[f.Key] {
+		if covered[f.Key] && idx.HasRanges() {
 			m.Ranges[pathOf(f.Key)] = queries.FileRange{SalonMin: f.SalonMin, SalonMax: f.SalonMax, BookingMin: f.BookingMin, BookingMax: f.BookingMax}
 		}
 	}
