@@ -91,9 +91,14 @@ type SyncResult struct {
 	// local copies, in the same order: what DuckDB reads.
 	Objects []storage.Object
 	Files   []string
-	// Moves are the moves indexes the listing met (not synced: a reader
-	// reads the one it wants from S3).
-	Moves []storage.Object
+	// Moves are the moves indexes the listing met, and MoveFiles the
+	// local copies of those that could be fetched, by key. An index's key
+	// names the files it covers and is written once (create-if-absent),
+	// so a copy kept under the same key, with the ETag and size listed
+	// and the bytes that were fetched, is the object itself: a warm run
+	// reads it without a GET.
+	Moves     []storage.Object
+	MoveFiles map[string]string
 	// Fetched objects were downloaded (new or changed upstream), Kept ones
 	// were already there, Dropped local copies were deleted upstream.
 	// Repaired counts the fetched objects whose local copy was there but
@@ -265,11 +270,14 @@ func syncOnce(ctx context.Context, r *storage.S3, opt SyncOptions) (SyncResult, 
 		localCopy[h.Key] = h
 	}
 
-	res := SyncResult{Objects: objs, Files: make([]string, len(objs)), Moves: moves, ListTook: listTook}
+	res := SyncResult{Objects: objs, Files: make([]string, len(objs)), Moves: moves, MoveFiles: map[string]string{}, ListTook: listTook}
 	changed := false // whether the manifest must be written
 	var todo []storage.Object
 	var todoBytes int64
-	upstream := make(map[string]bool, len(objs))
+	upstream := make(map[string]bool, len(objs)+len(moves))
+	for _, o := range moves {
+		upstream[o.Key] = true // kept by syncMoves, not dropped below
+	}
 	for i, o := range objs {
 		upstream[o.Key] = true
 		res.Files[i] = local.URI(o.Key)
@@ -351,6 +359,9 @@ func syncOnce(ctx context.Context, r *storage.S3, opt SyncOptions) (SyncResult, 
 		})
 	}
 	werr := g.Wait()
+	if werr == nil && syncMoves(ctx, r, local, man, moves, res.MoveFiles, log) {
+		changed = true
+	}
 	// What was fetched stays recorded even when the sync stopped halfway,
 	// so the next run fetches only the rest.
 	if changed {
@@ -366,6 +377,43 @@ func syncOnce(ctx context.Context, r *storage.S3, opt SyncOptions) (SyncResult, 
 	log.Debug("s3 sync done", "source", r.String(), "cache", opt.Dir, "listed", len(objs),
 		"fetched", res.Fetched, "fetched_bytes", res.FetchedBytes, "kept", res.Kept, "dropped", res.Dropped, "repaired", res.Repaired, "took", res.Took)
 	return res, nil
+}
+
+// syncMoves keeps a local copy of each moves index the listing met and
+// records it in files, by key: a copy whose manifest entry has the listed
+// ETag and size, and whose bytes still hash to the SHA-256 taken when it
+// was fetched (checked every run: an index is a few kilobytes), is kept;
+// any other is fetched again. An index that cannot be fetched (replaced
+// by a compaction since the listing, say) is left out of files, and the
+// reader asks S3 for it, which passes over a missing one. It reports
+// whether the manifest changed.
+func syncMoves(ctx context.Context, r *storage.S3, local *storage.Dir, man *manifest, moves []storage.Object, files map[string]string, log *slog.Logger) (changed bool) {
+	for _, o := range moves {
+		dest := local.URI(o.Key)
+		if e, ok := man.Objects[o.Key]; ok && e.ETag == o.ETag && e.Size == o.Size && e.SHA256 != "" {
+			sum, err := hashFile(dest)
+			if err == nil && sum == e.SHA256 {
+				files[o.Key] = dest
+				log.Debug("s3 moves index up to date", "key", o.Key)
+				continue
+			}
+			log.Debug("s3 local copy of the moves index is not what was fetched: fetching it again", "key", o.Key)
+		}
+		entry, err := fetch(ctx, r, o, dest)
+		if err != nil {
+			if _, ok := man.Objects[o.Key]; ok {
+				delete(man.Objects, o.Key)
+				changed = true
+			}
+			log.Debug("s3 moves index not cached", "key", o.Key, "reason", storage.FirstLine(err))
+			continue
+		}
+		man.Objects[o.Key] = entry
+		changed = true
+		files[o.Key] = dest
+		log.Debug("s3 moves index fetched", "key", o.Key, "bytes", o.Size)
+	}
+	return changed
 }
 
 // fetch downloads one object to dest through a temporary file. The SDK
@@ -592,6 +640,28 @@ func (c *Cached) FileName(file string) string {
 		return uri
 	}
 	return file
+}
+
+// MovesRoot is the root to read the moves indexes from: the S3 root,
+// except that an index synced to the cache is read from its local copy.
+func (c *Cached) MovesRoot() storage.Root {
+	return &cachedIndexes{S3: c.Root, files: c.Result.MoveFiles}
+}
+
+// cachedIndexes reads the synced moves indexes from the cache and
+// anything else (an index the sync could not fetch) from S3.
+type cachedIndexes struct {
+	*storage.S3
+	files map[string]string
+}
+
+func (c *cachedIndexes) Read(ctx context.Context, key string) ([]byte, error) {
+	if file, ok := c.files[key]; ok {
+		if data, err := os.ReadFile(file); err == nil {
+			return data, nil
+		}
+	}
+	return c.S3.Read(ctx, key)
 }
 
 // BookingPattern is the glob, under a root, of the files readers scan.

@@ -71,9 +71,15 @@ type Move struct {
 	Salons    []int64 `json:"salons"`
 }
 
-// movesVersion 2 added the files' ranges; a reader passes over an index of
-// another version (and scans), and compaction writes the new one beside it.
+// movesVersion 2 added the files' ranges. A reader still uses an index of
+// version 1 (written before) for the moves, without ranges: every file it
+// covers is opened, as before, until the next compaction writes version 2
+// beside it. Any other version is passed over (a scan).
 const movesVersion = 2
+
+// HasRanges tells whether the index records its files' salon and booking
+// ranges (version 2 on): without them, a reader must open every file.
+func (idx *MovesIndex) HasRanges() bool { return idx.Version >= 2 }
 
 // movesKey names the index of a set of files by a hash of the index's
 // version and the files' keys and sizes: the same set always gets the same
@@ -200,7 +206,7 @@ func readMovesIndex(ctx context.Context, root storage.Root, key string) (*MovesI
 	if err := dec.Decode(&idx); err != nil {
 		return nil, fmt.Errorf("%s: %w", root.URI(key), err)
 	}
-	if idx.Version != movesVersion {
+	if idx.Version != movesVersion && idx.Version != 1 {
 		return nil, fmt.Errorf("%s: moves index version %d, want %d", root.URI(key), idx.Version, movesVersion)
 	}
 	return &idx, nil
@@ -237,7 +243,9 @@ func ReadMovesIndex(ctx context.Context, root storage.Root, keys []string, prese
 				cov[f.Key] = true
 			}
 		}
-		if len(cov) > len(covered) {
+		// On a tie (a compaction killed before it deleted the older
+		// index), the one with the files' ranges.
+		if len(cov) > len(covered) || (len(cov) == len(covered) && idx != nil && cand.HasRanges() && !idx.HasRanges()) {
 			idx, covered = cand, cov
 		}
 	}

@@ -3,6 +3,7 @@ package source_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -253,6 +254,37 @@ func TestSalonRangeFilesSameAsScan(t *testing.T) {
 		}
 	}
 	want, _ := movesReports(t, dir, true, sets)
+
+	// An index of version 1, as compaction wrote it before the ranges:
+	// still used for the moves, and every file it covers is opened.
+	indexPath := filepath.Join(dir, filepath.FromSlash(res.MovesIndex))
+	v2, err := os.ReadFile(indexPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var idx layout.MovesIndex
+	if err := json.Unmarshal(v2, &idx); err != nil {
+		t.Fatal(err)
+	}
+	v1 := map[string]any{"version": 1, "moves": idx.Moves}
+	var files []map[string]any
+	for _, f := range idx.Files {
+		files = append(files, map[string]any{"key": f.Key, "size": f.Size})
+	}
+	v1["files"] = files
+	data, err := json.Marshal(v1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(indexPath, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := checkSetsSameAsScan(t, "an index of version 1", dir, sets); n != "4" {
+		t.Errorf("an index of version 1 covers %s files, want 4", n)
+	}
+	if err := os.WriteFile(indexPath, v2, 0o644); err != nil {
+		t.Fatal(err)
+	}
 
 	var salon4 string
 	for _, o := range res.Outputs {

@@ -148,6 +148,7 @@ func useMoves(ctx context.Context, db *queries.DB, root storage.Root, src querie
 			byKey[o.Key] = file{s.Result.Files[i], o.Size}
 		}
 		indexes = s.Result.Moves
+		root = s.MovesRoot() // the synced copies, without a GET
 	default:
 		return nil
 	}
@@ -176,7 +177,7 @@ func applyMoves(ctx context.Context, db *queries.DB, root storage.Root, keys []s
 		m.Covered[pathOf(key)] = true
 	}
 	for _, f := range idx.Files {
-		if covered[f.Key] {
+		if covered[f.Key] && idx.HasRanges() {
 			m.Ranges[pathOf(f.Key)] = queries.FileRange{SalonMin: f.SalonMin, SalonMax: f.SalonMax, BookingMin: f.BookingMin, BookingMax: f.BookingMax}
 		}
 	}
