@@ -298,8 +298,6 @@ func TestBadSources(t *testing.T) {
 
 func at(t *testing.T, s string) time.Time { return bt.Time(t, s) }
 
-func ptr[T any](v T) *T { return &v }
-
 // noStatus is a file of an older schema without status.
 type noStatus struct {
 	EventID   string `parquet:"event_id"`
