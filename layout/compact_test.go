@@ -117,15 +117,49 @@ func TestCompactKeepsEveryEvent(t *testing.T) {
 	}
 }
 
+// killCase is a place to kill a compaction: after creates files written
+// and delete inputs deleted (-1: unlimited).
+type killCase struct {
+	name            string
+	creates, delete int
+}
+
+// killedThenRerun runs opt killed at each case, checks that the queries
+// are unchanged after the kill, then reruns it and checks that it ends
+// with the files of an uninterrupted run (want) and the same queries.
+func killedThenRerun(t *testing.T, newRoot rootFactory, opt layout.CompactOptions, cases []killCase, before string, want map[string]string) {
+	t.Helper()
+	ctx := context.Background()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			root, dir := newRoot(t)
+			writeCompactFixture(t, root)
+			killed := &failingRoot{Root: root, creates: c.creates, delete: c.delete}
+			if _, err := layout.Compact(ctx, killed, opt); !errors.Is(err, errKilled) {
+				t.Fatalf("compact error = %v, want the injected kill", err)
+			}
+			if got := snapshot(t, dir); got != before {
+				t.Errorf("queries changed after the kill:\nbefore:\n%s\nafter:\n%s", before, got)
+			}
+			if _, err := layout.Compact(ctx, root, opt); err != nil {
+				t.Fatal(err)
+			}
+			if got := fileSet(t, root); !maps.Equal(got, want) {
+				t.Errorf("files after the rerun:\n%v\nwant (uninterrupted run):\n%v", got, want)
+			}
+			if got := snapshot(t, dir); got != before {
+				t.Errorf("queries changed after the rerun:\nbefore:\n%s\nafter:\n%s", before, got)
+			}
+		})
+	}
+}
+
 func TestCompactKilledThenRerun(t *testing.T) {
 	// With a target of 4 rows the plan is two groups (rows by hand from
 	// the fixture): 01/a (2) + 01/b (2) = 4, then 02/a (2) + 02/c (1) +
 	// 03/a (2) = 5. Each step of that plan is a place to be killed.
 	opt := layout.CompactOptions{Before: "2026-03-09", TargetRows: 4}
-	cases := []struct {
-		name            string
-		creates, delete int
-	}{
+	cases := []killCase{
 		{"before the first write", 0, -1},
 		{"after the first write", 1, 0},
 		{"after one delete", 1, 1},
@@ -146,28 +180,7 @@ func TestCompactKilledThenRerun(t *testing.T) {
 				t.Fatalf("uninterrupted run left %d files, want 4 (2 compacted + yesterday + today)", n)
 			}
 
-			for _, c := range cases {
-				t.Run(c.name, func(t *testing.T) {
-					root, dir := newRoot(t)
-					writeCompactFixture(t, root)
-					killed := &failingRoot{Root: root, creates: c.creates, delete: c.delete}
-					if _, err := layout.Compact(ctx, killed, opt); !errors.Is(err, errKilled) {
-						t.Fatalf("compact error = %v, want the injected kill", err)
-					}
-					if got := snapshot(t, dir); got != before {
-						t.Errorf("queries changed after the kill:\nbefore:\n%s\nafter:\n%s", before, got)
-					}
-					if _, err := layout.Compact(ctx, root, opt); err != nil {
-						t.Fatal(err)
-					}
-					if got := fileSet(t, root); !maps.Equal(got, want) {
-						t.Errorf("files after the rerun:\n%v\nwant (uninterrupted run):\n%v", got, want)
-					}
-					if got := snapshot(t, dir); got != before {
-						t.Errorf("queries changed after the rerun")
-					}
-				})
-			}
+			killedThenRerun(t, newRoot, opt, cases, before, want)
 		})
 	}
 }
@@ -312,10 +325,7 @@ func TestCompactCutAtSalonsKilledThenRerun(t *testing.T) {
 	// changes: salon 1's 7 rows (e1 e1 e4 e4 e3 e5 e7), then salon 2's 2
 	// (e2 e6); the last file may be half the size of the others.
 	opt := layout.CompactOptions{Before: "2026-03-09", PartRows: 4}
-	cases := []struct {
-		name            string
-		creates, delete int
-	}{
+	cases := []killCase{
 		{"after the first part", 1, -1},
 		{"after both parts", 2, 0},
 		{"after two of five deletes", 2, 2},
@@ -360,28 +370,7 @@ func TestCompactCutAtSalonsKilledThenRerun(t *testing.T) {
 				t.Errorf("check counts %d small files, want 0 (the parts of one output)", h.SmallFiles)
 			}
 
-			for _, c := range cases {
-				t.Run(c.name, func(t *testing.T) {
-					root, dir := newRoot(t)
-					writeCompactFixture(t, root)
-					killed := &failingRoot{Root: root, creates: c.creates, delete: c.delete}
-					if _, err := layout.Compact(ctx, killed, opt); !errors.Is(err, errKilled) {
-						t.Fatalf("compact error = %v, want the injected kill", err)
-					}
-					if got := snapshot(t, dir); got != before {
-						t.Errorf("queries changed after the kill:\nbefore:\n%s\nafter:\n%s", before, got)
-					}
-					if _, err := layout.Compact(ctx, root, opt); err != nil {
-						t.Fatal(err)
-					}
-					if got := fileSet(t, root); !maps.Equal(got, want) {
-						t.Errorf("files after the rerun:\n%v\nwant (uninterrupted run):\n%v", got, want)
-					}
-					if got := snapshot(t, dir); got != before {
-						t.Errorf("queries changed after the rerun:\nbefore:\n%s\nafter:\n%s", before, got)
-					}
-				})
-			}
+			killedThenRerun(t, newRoot, opt, cases, before, want)
 		})
 	}
 }
