@@ -13,7 +13,6 @@ import (
 	bt "github.com/instudio/instudio-report/booking/bookingtest"
 	"github.com/instudio/instudio-report/layout"
 	"github.com/instudio/instudio-report/queries"
-	"github.com/instudio/instudio-report/report"
 	"github.com/instudio/instudio-report/source"
 	"github.com/instudio/instudio-report/storage"
 	"github.com/instudio/instudio-report/storage/s3test"
@@ -78,20 +77,7 @@ func TestCachedMovesIndexWithoutGET(t *testing.T) {
 		if _, err := source.Attach(ctx, db, source.Options{URI: "s3://" + bucket + "/p", Mode: source.ModeCache, S3: opt, CacheBase: cacheBase, Log: logger}); err != nil {
 			t.Fatalf("%s: %v", state, err)
 		}
-		var got [][]report.Report
-		from, to := bt.Time(t, "2026-03-08 00:00"), bt.Time(t, "2026-03-15 00:00")
-		for _, ids := range sets {
-			var salons []queries.Salon
-			for _, id := range ids {
-				salons = append(salons, queries.Salon{ID: id})
-			}
-			rs, err := db.Reports(ctx, queries.ReportRequest{Salons: salons, From: from, To: to})
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, rs)
-		}
-		if !reflect.DeepEqual(got, want) {
+		if got := reportsOf(t, db, sets); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: the reports differ from the local scan:\n%+v\nwant:\n%+v", state, got, want)
 		}
 		if m := coveredFiles.FindStringSubmatch(buf.String()); m == nil || m[1] != "1" {

@@ -43,19 +43,26 @@ func movesReports(t *testing.T, dir string, withIndex bool, sets [][]int64) (out
 	} else if err := db.Attach(ctx, layout.NewLocal(dir), nil); err != nil {
 		t.Fatal(err)
 	}
+	return reportsOf(t, db, sets), buf.String()
+}
+
+// reportsOf are the reports of the last week of March 10 for each salon
+// set, from db.
+func reportsOf(t *testing.T, db *queries.DB, sets [][]int64) (out [][]report.Report) {
+	t.Helper()
 	from, to := bt.Time(t, "2026-03-08 00:00"), bt.Time(t, "2026-03-15 00:00")
 	for _, ids := range sets {
 		var salons []queries.Salon
 		for _, id := range ids {
 			salons = append(salons, queries.Salon{ID: id})
 		}
-		rs, err := db.Reports(ctx, queries.ReportRequest{Salons: salons, From: from, To: to})
+		rs, err := db.Reports(context.Background(), queries.ReportRequest{Salons: salons, From: from, To: to})
 		if err != nil {
 			t.Fatal(err)
 		}
 		out = append(out, rs)
 	}
-	return out, buf.String()
+	return out
 }
 
 var coveredFiles = regexp.MustCompile(`msg="moves index" .*covered_files=(\d+)`)
