@@ -17,19 +17,23 @@ type compactOptions struct {
 	before, day  string
 	targetRows   int64
 	rowGroupRows int64
+	partRows     int64
 	dryRun       bool
 }
 
 func newCompactCmd(root *rootOptions) *cobra.Command {
 	o := &compactOptions{rootOptions: root}
 	cmd := &cobra.Command{
-		Use:     "compact [--before D | --day D] [--target-rows N] [--dry-run]",
+		Use:     "compact [--before D | --day D] [--target-rows N] [--part-rows N] [--dry-run]",
 		Short:   "Merge the small files of past days into large sorted files",
 		Long:    helpText("compact"),
 		Example: helpExample("compact"),
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opt := layout.CompactOptions{TargetRows: o.targetRows, RowGroupRows: o.rowGroupRows, DryRun: o.dryRun}
+			opt := layout.CompactOptions{TargetRows: o.targetRows, RowGroupRows: o.rowGroupRows, PartRows: o.partRows, DryRun: o.dryRun}
+			if o.partRows == 0 {
+				opt.PartRows = -1 // never cut
+			}
 			switch {
 			case o.before != "" && o.day != "":
 				return usagef("compact: give --before or --day, not both")
@@ -51,13 +55,17 @@ func newCompactCmd(root *rootOptions) *cobra.Command {
 			if o.targetRows < 2 || o.rowGroupRows < 0 || (cmd.Flags().Changed("row-group-rows") && o.rowGroupRows < 1) {
 				return usagef("compact: --target-rows must be at least 2 and --row-group-rows at least 1")
 			}
+			if o.partRows < 0 {
+				return usagef("compact: --part-rows must be 0 (never cut) or more")
+			}
 			return o.run(cmd.Context(), opt)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.before, "before", "", "compact the days before this one, YYYY-MM-DD (default: yesterday, UTC)")
 	f.StringVar(&o.day, "day", "", "compact this day only, YYYY-MM-DD, even if it is recent")
-	f.Int64Var(&o.targetRows, "target-rows", layout.DefaultTargetRows, "events per compacted file")
+	f.Int64Var(&o.targetRows, "target-rows", layout.DefaultTargetRows, "events per compaction output")
+	f.Int64Var(&o.partRows, "part-rows", layout.DefaultPartRows, "cut an output of more than twice this many events, where the salon changes, into files of a range of salons of at least this many (0: never cut)")
 	f.Int64Var(&o.rowGroupRows, "row-group-rows", 0, "events per Parquet row group (default: closed at a change of salon once it holds 4,096, at most 65,536)")
 	f.BoolVar(&o.dryRun, "dry-run", false, "read and plan, but write and delete nothing")
 	return cmd
