@@ -384,15 +384,13 @@ func (d *DB) scope(ctx context.Context, salonIDs []int64) error {
 	if err := d.scopeMovedWithIndex(ctx, salonIDs); err != nil {
 		return err
 	}
-	movedSalons, err := d.int64s(ctx, "SELECT DISTINCT salon_id FROM scope_moved WHERE salon_id IS NOT NULL")
+	// The salons of the moved rows, 0 standing for rows without a salon
+	// (ids are positive, so no file's range holds 0): none, no move.
+	movedSalons, err := int64Column(ctx, d.conn, "SELECT DISTINCT coalesce(salon_id, 0) FROM scope_moved")
 	if err != nil {
-		return err
-	}
-	var moved int64
-	if err := d.conn.QueryRowContext(ctx, "SELECT count(*) FROM scope_moved").Scan(&moved); err != nil {
 		return fmt.Errorf("scope: %s", firstLine(err))
 	}
-	if moved > 0 {
+	if len(movedSalons) > 0 {
 		if err := d.setScopeFiles(ctx, d.moves.filesOfSalons(movedSalons)); err != nil {
 			return err
 		}
@@ -419,20 +417,25 @@ func (d *DB) SalonsPresent(ctx context.Context) ([]int64, error) {
 // SalonsPresent runs salons_present.sql on a connection whose views are
 // set up (bench/direct's, as well as DB's).
 func SalonsPresent(ctx context.Context, conn *sql.Conn) ([]int64, error) {
-	rows, err := conn.QueryContext(ctx, Query("salons_present"))
+	return int64Column(ctx, conn, Query("salons_present"))
+}
+
+// int64Column runs a query of one BIGINT column and returns its values.
+func int64Column(ctx context.Context, conn *sql.Conn, query string, args ...any) ([]int64, error) {
+	rows, err := conn.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var ids []int64
+	var out []int64
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+		var v int64
+		if err := rows.Scan(&v); err != nil {
 			return nil, err
 		}
-		ids = append(ids, id)
+		out = append(out, v)
 	}
-	return ids, rows.Err()
+	return out, rows.Err()
 }
 
 // FileReadError is one of the source's files that could not be read.

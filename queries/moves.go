@@ -153,9 +153,9 @@ WHERE booking_id IN (SELECT booking_id FROM scope_rows)`, bookings, salons)
 		if err := d.execRead(ctx, Query("scope_moves_candidates"), m.covered); err != nil {
 			return fmt.Errorf("scope: %s", firstLine(err))
 		}
-		candidates, err := d.int64s(ctx, "SELECT booking_id FROM scope_candidates")
+		candidates, err := int64Column(ctx, d.conn, "SELECT booking_id FROM scope_candidates")
 		if err != nil {
-			return err
+			return fmt.Errorf("scope: %s", firstLine(err))
 		}
 		var read []string
 		for _, f := range m.covered {
@@ -173,25 +173,4 @@ WHERE booking_id IN (SELECT booking_id FROM scope_rows)`, bookings, salons)
 		}
 	}
 	return nil
-}
-
-// int64s runs a query of one BIGINT column.
-func (d *DB) int64s(ctx context.Context, query string) ([]int64, error) {
-	rows, err := d.conn.QueryContext(ctx, query)
-	if err != nil {
-		return nil, fmt.Errorf("scope: %s", firstLine(err))
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var v int64
-		if err := rows.Scan(&v); err != nil {
-			return nil, fmt.Errorf("scope: %s", firstLine(err))
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("scope: %s", firstLine(err))
-	}
-	return out, nil
 }
