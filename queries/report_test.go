@@ -280,6 +280,56 @@ func TestBookingsViewTiesAndRecancel(t *testing.T) {
 	}
 }
 
+// Two events of one booking at the same instant with the same status: the
+// higher event_id is the latest, in the report as in the bookings view,
+// whichever file or row holds it. Booking 9 is completed twice at 11:00,
+// by "k" (employee 701, 3000) and "m" (employee 702, 5000): "m" stands.
+// Booking 8 is canceled, reinstated, and canceled again at the instant of a
+// confirmation (the higher status wins the tie): the cancellation stands
+// from 03-09 20:00, 14 h before its date, so it is late (from 03-02 it
+// would not be).
+func TestReportTiesByEventID(t *testing.T) {
+	dir := t.TempDir()
+	done := func(id string, employee, cents int64) booking.Event {
+		e := bt.Event(t, id, 9, 1, booking.Completed, "2026-03-10 11:00", "2026-03-10 10:00")
+		e.EmployeeID, e.AmountCents = booking.Ptr(employee), booking.Ptr(cents)
+		return e
+	}
+	ev := func(id string, st booking.Status, at string) booking.Event {
+		return bt.Event(t, id, 8, 1, st, at, "2026-03-10 10:00")
+	}
+	bt.WriteFiles(t, dir, map[string][]booking.Event{
+		"a": {bt.Event(t, "j", 9, 1, booking.Pending, "2026-03-01 10:00", "2026-03-10 10:00"), done("m", 702, 5000)},
+		"b": {done("k", 701, 3000)},
+		"c": {
+			ev("p", booking.Pending, "2026-03-01 10:00"),
+			ev("q", booking.Canceled, "2026-03-02 10:00"),
+			ev("r", booking.Confirmed, "2026-03-09 20:00"),
+			ev("s", booking.Canceled, "2026-03-09 20:00"),
+		},
+	})
+	db := openFixture(t, dir, nil)
+	// One salon's scope, and every salon of the source (no scope).
+	for _, every := range []bool{false, true} {
+		rs, err := db.Reports(context.Background(), queries.ReportRequest{Salons: []queries.Salon{{ID: 1}}, From: date(t, "2026-03-10"), To: date(t, "2026-03-11"), EverySalon: every})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := rs[0]
+		if r.Current.RevenueCents == nil || *r.Current.RevenueCents != 5000 {
+			t.Errorf("every salon %v: revenue = %v, want 5000: event m (the higher event_id) stands", every, r.Current.RevenueCents)
+		}
+		for _, st := range r.Current.Staff {
+			if st.EmployeeID == 701 || (st.EmployeeID == 702 && (st.RevenueCents == nil || *st.RevenueCents != 5000)) {
+				t.Errorf("every salon %v: staff = %+v, want employee 702 with 5000 and no 701", every, r.Current.Staff)
+			}
+		}
+		if c := r.Current.Counts; c.Bookings != 2 || c.Completed != 1 || c.Canceled != 1 || c.LateCanceled != 1 {
+			t.Errorf("every salon %v: counts = %+v, want 2 bookings, 1 completed, 1 canceled late", every, c)
+		}
+	}
+}
+
 func TestAsOf(t *testing.T) {
 	dir := writeFixture(t)
 	for _, tc := range []struct {

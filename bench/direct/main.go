@@ -22,6 +22,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -54,6 +55,7 @@ func run() error {
 	override := flag.String("sql", "", "NAME=FILE: run FILE in place of the embedded query NAME (to measure a rewrite without rebuilding)")
 	timings := flag.Bool("timings", false, "print each step's wall time to stderr")
 	cpuprofile := flag.String("cpuprofile", "", "write a Go CPU profile here")
+	flat := flag.Bool("flat", false, "with -explain: one operator a line (time, rows, operator), from DuckDB's JSON profile")
 	anchor := flag.Bool("anchor", false, "run the hand-written headline query (anchorSQL) instead of the report's SQL")
 	flag.Parse()
 	from, err := time.Parse(time.DateOnly, *fromFlag)
@@ -182,7 +184,7 @@ func run() error {
 			}
 		}
 		if s.Name == *explain {
-			if err := explainStep(ctx, conn, s, text(s.Name)); err != nil {
+			if err := explainStep(ctx, conn, s, text(s.Name), *flat); err != nil {
 				return fmt.Errorf("%s: %w", s.Name, err)
 			}
 		}
@@ -214,11 +216,15 @@ func run() error {
 
 // explainStep prints EXPLAIN ANALYZE of a step's statement: its SELECT,
 // without the CREATE TABLE around it. The step then runs as usual.
-func explainStep(ctx context.Context, conn *sql.Conn, s queries.Step, q string) error {
+func explainStep(ctx context.Context, conn *sql.Conn, s queries.Step, q string, flat bool) error {
 	if i := strings.Index(q, " AS\n"); !s.Metric && strings.Contains(q, "CREATE OR REPLACE TEMP TABLE") && i >= 0 {
 		q = q[i+len(" AS\n"):]
 	}
-	rows, err := conn.QueryContext(ctx, "EXPLAIN ANALYZE "+q, s.Args...)
+	prefix := "EXPLAIN ANALYZE "
+	if flat {
+		prefix = "EXPLAIN (ANALYZE, FORMAT json) "
+	}
+	rows, err := conn.QueryContext(ctx, prefix+q, s.Args...)
 	if err != nil {
 		return err
 	}
@@ -228,9 +234,48 @@ func explainStep(ctx context.Context, conn *sql.Conn, s queries.Step, q string) 
 		if err := rows.Scan(&kind, &plan); err != nil {
 			return err
 		}
-		fmt.Println(plan)
+		if !flat {
+			fmt.Println(plan)
+			continue
+		}
+		var root profileNode
+		if err := json.Unmarshal([]byte(plan), &root); err != nil {
+			return err
+		}
+		root.print(0)
 	}
 	return rows.Err()
+}
+
+// profileNode is one operator of DuckDB's JSON profile.
+type profileNode struct {
+	Name     string         `json:"operator_name"`
+	Timing   float64        `json:"operator_timing"`
+	Rows     int64          `json:"operator_cardinality"`
+	Extra    map[string]any `json:"extra_info"`
+	Children []profileNode  `json:"children"`
+}
+
+// print writes the operator tree one operator a line, indented by depth:
+// its time, rows and the first words of what it does.
+func (n profileNode) print(depth int) {
+	if n.Name != "" {
+		what := ""
+		for _, k := range []string{"Projections", "Aggregates", "Groups", "Conditions", "Table", "Function", "Filters"} {
+			if v, ok := n.Extra[k]; ok {
+				what = strings.Join(strings.Fields(fmt.Sprint(v)), " ")
+				break
+			}
+		}
+		if len(what) > 90 {
+			what = what[:90]
+		}
+		fmt.Printf("%8.1f ms %9d %s%s %s\n", n.Timing*1000, n.Rows, strings.Repeat("  ", depth), n.Name, what)
+		depth++
+	}
+	for _, c := range n.Children {
+		c.print(depth)
+	}
 }
 
 // cpuTime is the CPU time (user and system, every thread) of the process
